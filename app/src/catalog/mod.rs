@@ -1,0 +1,490 @@
+//! The catalogue: products with variants, categories and facets.
+//!
+//! This module holds the types both sides share and the parsing of listing URLs;
+//! `api` has the server functions, `pages` the routes, `ssr` the queries and the
+//! in-memory read model behind listings and search.
+
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::i18n::{fill, Locale, Msg};
+
+/// Products per listing page.
+pub const PAGE_SIZE: u32 = 24;
+/// Highest page number a URL may name.
+pub const MAX_PAGE: u32 = 10_000;
+/// Longest search text we read; the rest of a longer one is dropped (and the shopper told).
+pub const MAX_QUERY_CHARS: usize = 200;
+/// Highest price a filter may name, in pounds.
+pub const MAX_PRICE_POUNDS: i64 = 100_000;
+
+/// A product as a listing shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductCard {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub price_min: i64,
+    pub price_max: i64,
+    pub in_stock: bool,
+    /// The SKU whose picture stands for the product.
+    pub image_sku: String,
+    pub variants: u32,
+}
+
+impl ProductCard {
+    pub fn url(&self) -> String {
+        product_url(&self.id, &self.slug)
+    }
+    pub fn image_url(&self) -> String {
+        image_url(&self.image_sku)
+    }
+}
+
+pub fn product_url(id: &str, slug: &str) -> String {
+    format!("/p/{id}/{slug}")
+}
+
+pub fn image_url(sku: &str) -> String {
+    format!("/img/p/{sku}.svg")
+}
+
+pub fn category_url(slug: &str) -> String {
+    format!("/c/{slug}")
+}
+
+/// A category named in the shopper's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryRef {
+    pub slug: String,
+    pub name: String,
+}
+
+impl CategoryRef {
+    pub fn url(&self) -> String {
+        category_url(&self.slug)
+    }
+}
+
+/// A category tile on the home page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryTile {
+    pub slug: String,
+    pub name: String,
+    pub count: u32,
+    pub image_sku: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeData {
+    pub categories: Vec<CategoryTile>,
+    pub bestsellers: Vec<ProductCard>,
+    pub new_arrivals: Vec<ProductCard>,
+}
+
+/// How a listing is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    PriceAsc,
+    PriceDesc,
+    Bestselling,
+    Newest,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 5] = [Sort::Relevance, Sort::PriceAsc, Sort::PriceDesc, Sort::Bestselling, Sort::Newest];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::PriceAsc => "price-asc",
+            Sort::PriceDesc => "price-desc",
+            Sort::Bestselling => "bestselling",
+            Sort::Newest => "newest",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|sort| sort.as_str() == s)
+    }
+
+    pub fn label(self) -> Msg {
+        match self {
+            Sort::Relevance => Msg::SortRelevance,
+            Sort::PriceAsc => Msg::SortPriceAsc,
+            Sort::PriceDesc => Msg::SortPriceDesc,
+            Sort::Bestselling => Msg::SortBestselling,
+            Sort::Newest => Msg::SortNewest,
+        }
+    }
+}
+
+/// The state of a listing or search page exactly as its URL carries it. Values stay raw
+/// strings here so that a bad one is answered with a message naming the field, not with
+/// a failure to read the request.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingParams {
+    pub q: Option<String>,
+    pub cat: Option<String>,
+    pub colour: Option<String>,
+    pub min: Option<String>,
+    pub max: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<String>,
+}
+
+impl ListingParams {
+    pub const KEYS: [&'static str; 7] = ["q", "cat", "colour", "min", "max", "sort", "page"];
+
+    /// Reads the parameters from `(key, value)` pairs of a query string. Empty values
+    /// count as absent (an empty form field means "no filter").
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut p = ListingParams::default();
+        for (k, v) in pairs {
+            if v.trim().is_empty() {
+                continue;
+            }
+            if let Some(slot) = p.slot(k) {
+                if slot.is_none() {
+                    *slot = Some(v.to_string());
+                }
+            }
+        }
+        p
+    }
+
+    /// Reads the parameters from the router's query map.
+    pub fn from_query(map: &leptos_router::params::ParamsMap) -> Self {
+        let values: Vec<(&str, String)> = Self::KEYS.iter().filter_map(|k| map.get(k).map(|v| (*k, v))).collect();
+        Self::from_pairs(values.iter().map(|(k, v)| (*k, v.as_str())))
+    }
+
+    fn slot(&mut self, key: &str) -> Option<&mut Option<String>> {
+        Some(match key {
+            "q" => &mut self.q,
+            "cat" => &mut self.cat,
+            "colour" => &mut self.colour,
+            "min" => &mut self.min,
+            "max" => &mut self.max,
+            "sort" => &mut self.sort,
+            "page" => &mut self.page,
+            _ => return None,
+        })
+    }
+
+    fn get(&self, key: &str) -> Option<&String> {
+        match key {
+            "q" => self.q.as_ref(),
+            "cat" => self.cat.as_ref(),
+            "colour" => self.colour.as_ref(),
+            "min" => self.min.as_ref(),
+            "max" => self.max.as_ref(),
+            "sort" => self.sort.as_ref(),
+            "page" => self.page.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// A copy with `key` set (or removed with `None`). Changing anything but the page
+    /// goes back to page 1.
+    pub fn with(&self, key: &str, value: Option<&str>) -> Self {
+        let mut next = self.clone();
+        if key != "page" {
+            next.page = None;
+        }
+        if let Some(slot) = next.slot(key) {
+            *slot = value.filter(|v| !v.is_empty()).map(str::to_string);
+        }
+        next
+    }
+
+    /// `base` plus the query string, keys in a fixed order so equal states share a URL.
+    pub fn url(&self, base: &str) -> String {
+        let query: Vec<String> = Self::KEYS
+            .iter()
+            .filter_map(|k| self.get(k).map(|v| format!("{k}={}", encode_query_value(v))))
+            .collect();
+        if query.is_empty() {
+            base.to_string()
+        } else {
+            format!("{base}?{}", query.join("&"))
+        }
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
+pub fn encode_query_value(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A listing request after validation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub query: Option<String>,
+    /// True when the search text was cut to [`MAX_QUERY_CHARS`].
+    pub query_shortened: bool,
+    pub category: Option<String>,
+    pub colour: Option<String>,
+    pub min_pence: Option<i64>,
+    pub max_pence: Option<i64>,
+    pub sort: Sort,
+    pub page: u32,
+}
+
+impl ListingParams {
+    /// Validates the parameters; each bad one is reported with its field and the reason,
+    /// in the shopper's language. Whether a category or colour exists is checked later,
+    /// against the catalogue.
+    pub fn parse(&self, locale: Locale) -> Result<Filter, AppError> {
+        let page = match self.page.as_deref().map(str::trim) {
+            None => 1,
+            Some(raw) => match raw.parse::<u32>() {
+                Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
+                _ => {
+                    return Err(AppError::invalid(
+                        "page",
+                        fill(Msg::ErrPageNumber.text(locale), &[("max", &MAX_PAGE.to_string())]),
+                    ))
+                }
+            },
+        };
+        let sort = match self.sort.as_deref().map(str::trim) {
+            None => Sort::default(),
+            Some(raw) => Sort::parse(raw).ok_or_else(|| AppError::invalid("sort", Msg::ErrUnknownSort.text(locale)))?,
+        };
+        let min_pence = parse_price(self.min.as_deref(), "min", locale)?;
+        let max_pence = parse_price(self.max.as_deref(), "max", locale)?;
+        if let (Some(lo), Some(hi)) = (min_pence, max_pence) {
+            if hi < lo {
+                return Err(AppError::invalid("max", Msg::ErrPriceOrder.text(locale)));
+            }
+        }
+        let (query, query_shortened) = match self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            None => (None, false),
+            Some(q) => {
+                let shortened = q.chars().count() > MAX_QUERY_CHARS;
+                (Some(q.chars().take(MAX_QUERY_CHARS).collect::<String>()), shortened)
+            }
+        };
+        let short = |v: &Option<String>, field: &str| -> Result<Option<String>, AppError> {
+            match v.as_deref().map(str::trim) {
+                None => Ok(None),
+                Some(s) if s.chars().count() > 64 => {
+                    Err(AppError::invalid(field, fill(Msg::ErrTooLong.text(locale), &[("max", "64")])))
+                }
+                Some(s) => Ok(Some(s.to_string())),
+            }
+        };
+        Ok(Filter {
+            query,
+            query_shortened,
+            category: short(&self.cat, "cat")?,
+            colour: short(&self.colour, "colour")?,
+            min_pence,
+            max_pence,
+            sort,
+            page,
+        })
+    }
+}
+
+/// Reads a price in pounds ("4", "4.5", "4.50", "£4.50") into pence.
+fn parse_price(raw: Option<&str>, field: &str, locale: Locale) -> Result<Option<i64>, AppError> {
+    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(None) };
+    let bad = || AppError::invalid(field, Msg::ErrPrice.text(locale));
+    let s = raw.strip_prefix('£').unwrap_or(raw).trim();
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    if whole.is_empty() && frac.is_empty() {
+        return Err(bad());
+    }
+    if !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || whole.len() > 7 {
+        return Err(bad());
+    }
+    let pounds: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
+    let pence: i64 = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<i64>().map_err(|_| bad())? * 10,
+        _ => frac.parse().map_err(|_| bad())?,
+    };
+    if pounds > MAX_PRICE_POUNDS {
+        return Err(bad());
+    }
+    Ok(Some(pounds * 100 + pence))
+}
+
+/// One value of a facet with how many products of the listing have it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetValue {
+    pub value: String,
+    pub label: String,
+    pub count: u32,
+    pub selected: bool,
+}
+
+/// A price band of the price facet (bounds in pence, inclusive).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceBand {
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub count: u32,
+    pub selected: bool,
+}
+
+/// The price bands every listing offers.
+pub const PRICE_BANDS: [(Option<i64>, Option<i64>); 5] =
+    [(None, Some(199)), (Some(200), Some(499)), (Some(500), Some(999)), (Some(1000), Some(1999)), (Some(2000), None)];
+
+/// A pence amount as the `min`/`max` URL parameters write it ("4.99").
+pub fn pence_param(pence: i64) -> String {
+    format!("{}.{:02}", pence / 100, pence % 100)
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facets {
+    pub categories: Vec<FacetValue>,
+    pub colours: Vec<FacetValue>,
+    pub prices: Vec<PriceBand>,
+}
+
+/// One page of a listing (category or search).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing {
+    pub products: Vec<ProductCard>,
+    pub total: u32,
+    pub page: u32,
+    pub pages: u32,
+    pub facets: Facets,
+    pub sort: Sort,
+    /// Something the shopper should know about how their request was read.
+    pub notice: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryPageData {
+    pub category: CategoryRef,
+    pub description: String,
+    pub parent: Option<CategoryRef>,
+    pub children: Vec<CategoryRef>,
+    pub listing: Listing,
+}
+
+/// One variant (SKU) of a product.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Variant {
+    pub sku: String,
+    pub label: String,
+    pub price: i64,
+    pub stock: i64,
+}
+
+/// Stock levels at or below this show "only N left".
+pub const LOW_STOCK: i64 = 10;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductDetail {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub variants: Vec<Variant>,
+    pub breadcrumbs: Vec<CategoryRef>,
+    pub materials: Vec<String>,
+    pub themes: Vec<String>,
+    pub related: Vec<ProductCard>,
+}
+
+impl ProductDetail {
+    pub fn url(&self) -> String {
+        product_url(&self.id, &self.slug)
+    }
+
+    /// The variant a `?v=` value names, else the first.
+    pub fn variant(&self, sku: Option<&str>) -> Option<&Variant> {
+        sku.and_then(|s| self.variants.iter().find(|v| v.sku.eq_ignore_ascii_case(s))).or(self.variants.first())
+    }
+}
+
+/// A search suggestion while typing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub title: String,
+    pub url: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> ListingParams {
+        ListingParams::from_pairs(pairs.iter().copied())
+    }
+
+    #[test]
+    fn pages_must_be_whole_numbers_in_range() {
+        for bad in ["-1", "0", "abc", "1.5", "99999999999999999999", "10001", " "] {
+            let p = params(&[("page", bad)]);
+            if bad.trim().is_empty() {
+                assert_eq!(p.parse(Locale::En).map(|f| f.page), Ok(1));
+                continue;
+            }
+            match p.parse(Locale::En) {
+                Err(AppError::Invalid { field, message }) => {
+                    assert_eq!(field, "page");
+                    assert!(message.contains("whole number"), "{message}");
+                }
+                other => panic!("page={bad} gave {other:?}"),
+            }
+        }
+        assert_eq!(params(&[("page", "3")]).parse(Locale::En).map(|f| f.page), Ok(3));
+    }
+
+    #[test]
+    fn prices_read_as_pounds() {
+        let f = params(&[("min", "£2"), ("max", "4.5")]).parse(Locale::En).expect("valid");
+        assert_eq!((f.min_pence, f.max_pence), (Some(200), Some(450)));
+        for bad in ["abc", "1.234", "-3", "1e5", "999999999", "."] {
+            let err = params(&[("min", bad)]).parse(Locale::ZhHant).expect_err(bad);
+            assert!(matches!(err, AppError::Invalid { ref field, .. } if field == "min"), "{bad}: {err:?}");
+        }
+        let err = params(&[("min", "5"), ("max", "2")]).parse(Locale::En).expect_err("max < min");
+        assert!(matches!(err, AppError::Invalid { ref field, .. } if field == "max"));
+    }
+
+    #[test]
+    fn long_queries_are_cut_and_flagged() {
+        let long = "a".repeat(10_000);
+        let f = params(&[("q", &long)]).parse(Locale::En).expect("safe");
+        assert_eq!(f.query.map(|q| q.len()), Some(MAX_QUERY_CHARS));
+        assert!(f.query_shortened);
+    }
+
+    #[test]
+    fn urls_keep_a_fixed_key_order_and_reset_the_page() {
+        let p = params(&[("sort", "newest"), ("page", "3"), ("colour", "red")]);
+        assert_eq!(p.url("/c/x"), "/c/x?colour=red&sort=newest&page=3");
+        assert_eq!(p.with("colour", Some("blue")).url("/c/x"), "/c/x?colour=blue&sort=newest");
+        assert_eq!(params(&[("q", "a b&c")]).url("/search"), "/search?q=a+b%26c");
+        assert_eq!(p.with("sort", None).with("colour", None).url("/c/x"), "/c/x");
+    }
+
+    #[test]
+    fn unknown_sorts_are_refused() {
+        let err = params(&[("sort", "cheapest';--")]).parse(Locale::En).expect_err("bad sort");
+        assert!(matches!(err, AppError::Invalid { ref field, .. } if field == "sort"));
+    }
+}

@@ -1,0 +1,160 @@
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::catalog::api::product_page;
+use crate::catalog::{image_url, ProductDetail, Variant};
+use crate::i18n::{self, format_price, t, Msg};
+use crate::ui::layout::absolute_url;
+use crate::ui::{page_title, product_grid, stock_text, ErrorView};
+
+#[component]
+pub fn ProductPage() -> impl IntoView {
+    let path = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(move || path.read().get("id").unwrap_or_default(), product_page);
+    // The chosen variant lives in the URL (`?v=SKU`), so a choice is a link.
+    let chosen = move || query.read().get("v");
+    view! {
+        <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(product) => view! { <ProductView product chosen=Signal::derive(chosen)/> }.into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ProductView(product: ProductDetail, chosen: Signal<Option<String>>) -> impl IntoView {
+    let locale = i18n::current();
+    let url = product.url();
+    let canonical = absolute_url(&url);
+    let first = product.variants.first().cloned();
+    let image = absolute_url(&image_url(first.as_ref().map(|v| v.sku.as_str()).unwrap_or_default()));
+    let description = product.description.clone();
+    let json_ld = product_json_ld(&product, &canonical, &image);
+    let mut crumbs = vec![(t(Msg::Home).to_string(), "/".to_string())];
+    crumbs.extend(product.breadcrumbs.iter().map(|c| (c.name.clone(), c.url())));
+
+    let variants = product.variants.clone();
+    let selected = {
+        let product = product.clone();
+        Memo::new(move |_| product.variant(chosen.get().as_deref()).cloned())
+    };
+    let price = move || selected.get().map(|v| format_price(v.price, locale)).unwrap_or_default();
+    let stock = move || selected.get().map(|v| stock_text(v.stock)).unwrap_or_default();
+    let in_stock = move || selected.get().is_some_and(|v| v.stock > 0);
+    let sku = move || selected.get().map(|v| v.sku).unwrap_or_default();
+    let picture = move || image_url(&sku());
+    let chooser = (variants.len() > 1).then(|| variant_chooser(variants, url.clone(), selected));
+    let details = (!product.materials.is_empty() || !product.themes.is_empty()).then(|| {
+        let materials = (!product.materials.is_empty()).then(|| {
+            view! { <dt>{t(Msg::Material)}</dt><dd>{product.materials.join(", ")}</dd> }
+        });
+        let themes = (!product.themes.is_empty()).then(|| {
+            view! { <dt>{t(Msg::Theme)}</dt><dd>{product.themes.join(", ")}</dd> }
+        });
+        view! { {materials}{themes} }
+    });
+
+    view! {
+        <Title text=page_title(&product.title)/>
+        <Meta name="description" content=description.clone()/>
+        <Link rel="canonical" href=canonical.clone()/>
+        <Meta property="og:type" content="product"/>
+        <Meta property="og:title" content=product.title.clone()/>
+        <Meta property="og:description" content=description.clone()/>
+        <Meta property="og:url" content=canonical/>
+        <Meta property="og:image" content=image/>
+        <Meta property="og:site_name" content=t(Msg::ShopName)/>
+        {crate::ui::breadcrumbs(crumbs, product.title.clone())}
+        <article class="product" data-test="product">
+            <div class="product-media">
+                <img src=picture alt=product.title.clone() width="480" height="480"/>
+            </div>
+            <div class="product-info">
+                <h1 data-test="page-heading">{product.title.clone()}</h1>
+                <p class="price big" data-test="price">{price}</p>
+                <p class="stock" class:out=move || !in_stock() data-test="stock">{stock}</p>
+                {chooser}
+                <p class="sku">{t(Msg::Sku)} ": " <span data-test="sku">{sku}</span></p>
+                <section class="description">
+                    <h2>{t(Msg::Description)}</h2>
+                    <p>{description}</p>
+                </section>
+                {details.map(|d| view! { <section><h2>{t(Msg::Details)}</h2><dl class="details">{d}</dl></section> })}
+            </div>
+        </article>
+        <script type="application/ld+json" inner_html=json_ld></script>
+        <section aria-labelledby="related-heading" class="related">
+            <h2 id="related-heading">{t(Msg::RelatedProducts)}</h2>
+            {product_grid(product.related.clone(), "related")}
+        </section>
+    }
+}
+
+fn variant_chooser(variants: Vec<Variant>, url: String, selected: Memo<Option<Variant>>) -> impl IntoView {
+    let items = variants
+        .into_iter()
+        .map(|v| {
+            let href = format!("{url}?v={}", crate::catalog::encode_query_value(&v.sku));
+            let sku = v.sku.clone();
+            let is_current = move || selected.get().is_some_and(|s| s.sku == sku);
+            view! {
+                <li>
+                    <a href=href
+                        class="variant"
+                        class:current=is_current.clone()
+                        aria-current=move || is_current().then_some("true")
+                        data-test="variant"
+                        data-sku=v.sku.clone()
+                    >
+                        <img src=image_url(&v.sku) alt="" width="40" height="40"/>
+                        <span>{v.label.clone()}</span>
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="variants" aria-labelledby="variant-heading">
+            <h2 id="variant-heading">{t(Msg::ChooseVariant)}</h2>
+            <ul>{items}</ul>
+        </nav>
+    }
+}
+
+/// schema.org Product as JSON-LD, safe to place inside `<script>`.
+fn product_json_ld(product: &ProductDetail, url: &str, image: &str) -> String {
+    let offers: Vec<serde_json::Value> = product
+        .variants
+        .iter()
+        .map(|v| {
+            serde_json::json!({
+                "@type": "Offer",
+                "sku": v.sku,
+                "name": v.label,
+                "price": format!("{}.{:02}", v.price / 100, v.price % 100),
+                "priceCurrency": "GBP",
+                "availability": if v.stock > 0 { "https://schema.org/InStock" } else { "https://schema.org/OutOfStock" },
+                "url": format!("{url}?v={}", v.sku),
+            })
+        })
+        .collect();
+    let data = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "productID": product.id,
+        "name": product.title,
+        "description": product.description,
+        "image": image,
+        "url": url,
+        "category": product.breadcrumbs.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(" > "),
+        "offers": offers,
+    });
+    // `</script>` or `<!--` inside a string must not end the script element.
+    data.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}

@@ -1,0 +1,54 @@
+//! Queries that must see the database as it is now (stock moves by the minute).
+
+use sqlx::{AnyPool, Row};
+
+use super::model::Catalog;
+use crate::catalog::{ProductDetail, Variant};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Locale;
+
+/// Related products shown under a product.
+const RELATED: usize = 8;
+
+/// A product page's data: the product, its variants with live stock, its place in the
+/// category tree and related products.
+pub async fn product_detail(db: &AnyPool, catalog: &Catalog, id: &str, locale: Locale) -> AppResult<ProductDetail> {
+    let Some(entry) = catalog.product(id) else { return Err(AppError::NotFound) };
+    let description_column = match locale {
+        Locale::En => "description_en",
+        Locale::ZhHant => "description_zh",
+    };
+    let row = sqlx::query(&format!("SELECT title, slug, {description_column} AS description FROM products WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let variants = sqlx::query("SELECT sku, label, price_pence, stock_on_hand FROM skus WHERE product_id = $1 ORDER BY position")
+        .bind(id)
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(Variant {
+                sku: r.try_get("sku")?,
+                label: r.try_get("label")?,
+                price: r.try_get("price_pence")?,
+                stock: r.try_get("stock_on_hand")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    if variants.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok(ProductDetail {
+        id: id.to_string(),
+        slug: row.try_get("slug")?,
+        title: row.try_get("title")?,
+        description: row.try_get("description")?,
+        variants,
+        breadcrumbs: catalog.ancestry(entry.primary_category, locale),
+        materials: catalog.facet_names(&entry.materials, &catalog.materials, locale),
+        themes: catalog.facet_names(&entry.themes, &catalog.themes, locale),
+        related: catalog.related(id, RELATED),
+    })
+}

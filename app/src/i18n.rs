@@ -1,0 +1,328 @@
+//! The one translation layer. Every user-facing string of the shop is a [`Msg`]; the
+//! `messages!` table below takes each text in every language side by side, so a string
+//! without its translation does not compile. Texts may carry `{name}` placeholders that
+//! [`fill`] replaces.
+//!
+//! Why not leptos_i18n: the shop has two languages and a few hundred strings; a plain
+//! `match` is checked by the compiler, costs nothing at run time, adds no build step and
+//! keeps the WASM bundle small.
+
+use serde::{Deserialize, Serialize};
+
+/// A language the shop speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    En,
+    ZhHant,
+}
+
+/// The language of the page being rendered, from the reactive context (the shell
+/// provides it on the server, `App` on the client). English outside a page.
+pub fn current() -> Locale {
+    leptos::prelude::use_context::<Locale>().unwrap_or_default()
+}
+
+/// A message in the current page's language.
+pub fn t(msg: Msg) -> &'static str {
+    msg.text(current())
+}
+
+/// A message with placeholders filled, in the current page's language.
+pub fn tf(msg: Msg, args: &[(&str, &str)]) -> String {
+    fill(msg.text(current()), args)
+}
+
+/// The cookie that keeps the shopper's language choice.
+pub const LOCALE_COOKIE: &str = "lang";
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::En, Locale::ZhHant];
+
+    /// BCP 47 tag, used in `<html lang>`, the cookie and URLs.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::ZhHant => "zh-Hant",
+        }
+    }
+
+    /// The language's own name, for the switcher.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Locale::En => "English",
+            Locale::ZhHant => "繁體中文",
+        }
+    }
+
+    /// Reads a language tag. Any Chinese tag maps to Traditional Chinese, the only
+    /// Chinese the shop has (a reader of Simplified Chinese reads it better than English).
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Locale::En),
+            "zh" => Some(Locale::ZhHant),
+            _ => None,
+        }
+    }
+
+    /// Picks the best language from an `Accept-Language` header (RFC 9110 §12.5.4):
+    /// the supported language with the highest q-value, English when none is.
+    pub fn from_accept_language(header: &str) -> Locale {
+        let mut best: Option<(u32, Locale)> = None;
+        for (index, part) in header.split(',').take(32).enumerate() {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or_default();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if !(q > 0.0) {
+                continue;
+            }
+            let Some(locale) = Locale::from_tag(tag) else { continue };
+            // Higher q wins; on a tie the earlier entry wins.
+            let score = (q.min(1.0) * 1000.0) as u32 * 64 + (63 - index.min(63) as u32);
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, locale));
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or_default()
+    }
+
+    /// The language of a request: the cookie if it names one, else Accept-Language.
+    pub fn negotiate(cookie_header: Option<&str>, accept_language: Option<&str>) -> Locale {
+        cookie_header
+            .and_then(|c| cookie_value(c, LOCALE_COOKIE))
+            .and_then(Locale::from_tag)
+            .or_else(|| accept_language.map(Locale::from_accept_language))
+            .unwrap_or_default()
+    }
+}
+
+/// The value of one cookie in a `Cookie` header.
+pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header.split(';').find_map(|pair| {
+        let (k, v) = pair.trim().split_once('=')?;
+        (k == name).then_some(v.trim_matches('"'))
+    })
+}
+
+/// Formats an amount of money given in minor units (pence) for a language.
+/// The shop sells in pounds sterling. CLDR writes GBP the same way in `en` and in
+/// `zh-Hant` (symbol first, comma grouping, two decimals), so the formats agree today;
+/// the function is the one place to change when a locale differs.
+pub fn format_price(pence: i64, locale: Locale) -> String {
+    let (sign, abs) = if pence < 0 { ("-", pence.unsigned_abs()) } else { ("", pence as u64) };
+    let pounds = abs / 100;
+    let rest = abs % 100;
+    let grouped = group_thousands(pounds, ',');
+    match locale {
+        Locale::En | Locale::ZhHant => format!("{sign}£{grouped}.{rest:02}"),
+    }
+}
+
+/// Formats a count for a language (thousands grouped).
+pub fn format_count(n: i64, locale: Locale) -> String {
+    let grouped = group_thousands(n.unsigned_abs(), ',');
+    let sign = if n < 0 { "-" } else { "" };
+    match locale {
+        Locale::En | Locale::ZhHant => format!("{sign}{grouped}"),
+    }
+}
+
+fn group_thousands(mut n: u64, sep: char) -> String {
+    let mut groups = Vec::new();
+    loop {
+        if n < 1000 {
+            groups.push(n.to_string());
+            break;
+        }
+        groups.push(format!("{:03}", n % 1000));
+        n /= 1000;
+    }
+    groups.reverse();
+    groups.join(&sep.to_string())
+}
+
+/// Replaces `{name}` placeholders in a message.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+macro_rules! messages {
+    ($($key:ident { en: $en:literal, zh: $zh:literal })*) => {
+        /// Every user-facing string of the shop.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Msg { $($key,)* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
+
+            pub fn text(self, locale: Locale) -> &'static str {
+                match locale {
+                    Locale::En => match self { $(Msg::$key => $en,)* },
+                    Locale::ZhHant => match self { $(Msg::$key => $zh,)* },
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    ShopName { en: "Hearth & Heart Gifts", zh: "暖心禮品" }
+    ShopTagline { en: "Gifts and homewares from a UK gift wholesaler, since 2010.", zh: "來自英國禮品批發商的禮品與家居用品，始於 2010 年。" }
+    SkipToContent { en: "Skip to content", zh: "跳至主要內容" }
+    MainNavigation { en: "Main navigation", zh: "主選單" }
+    Categories { en: "Categories", zh: "商品分類" }
+    AllCategories { en: "All categories", zh: "所有分類" }
+    Home { en: "Home", zh: "首頁" }
+    SearchLabel { en: "Search products", zh: "搜尋商品" }
+    SearchPlaceholder { en: "Search lanterns, mugs, bags…", zh: "搜尋燈籠、馬克杯、提袋……" }
+    SearchButton { en: "Search", zh: "搜尋" }
+    Suggestions { en: "Suggestions", zh: "建議" }
+    Language { en: "Language", zh: "語言" }
+    ChangeLanguage { en: "Change", zh: "切換" }
+    FooterData { en: "Catalogue and order history: the Online Retail dataset (Daqing Chen, UCI Machine Learning Repository, 2015, CC BY 4.0).", zh: "商品目錄與訂單記錄：Online Retail 資料集（Daqing Chen，UCI 機器學習資料庫，2015，CC BY 4.0）。" }
+    FeaturedCategories { en: "Shop by category", zh: "依分類選購" }
+    Bestsellers { en: "Bestsellers", zh: "暢銷商品" }
+    NewArrivals { en: "New arrivals", zh: "新品上架" }
+    HomeTitle { en: "Gifts and homewares", zh: "禮品與家居用品" }
+    HomeDescription { en: "Lanterns, tableware, bags, decorations and thousands more gifts, ready to ship.", zh: "燈籠、餐具、提袋、裝飾品等數千款禮品，現貨供應。" }
+    ProductsCount { en: "{n} products", zh: "{n} 件商品" }
+    ProductsCountOne { en: "1 product", zh: "1 件商品" }
+    PriceFrom { en: "from {price}", zh: "{price} 起" }
+    InStock { en: "In stock", zh: "有現貨" }
+    LowStock { en: "Only {n} left", zh: "僅剩 {n} 件" }
+    OutOfStock { en: "Out of stock", zh: "缺貨" }
+    Filters { en: "Filters", zh: "篩選" }
+    FilterCategory { en: "Category", zh: "分類" }
+    FilterColour { en: "Colour", zh: "顏色" }
+    FilterPrice { en: "Price", zh: "價格" }
+    PriceMin { en: "Min £", zh: "最低 £" }
+    PriceMax { en: "Max £", zh: "最高 £" }
+    ApplyFilters { en: "Apply", zh: "套用" }
+    ClearFilters { en: "Clear all filters", zh: "清除所有篩選" }
+    RemoveFilter { en: "Remove filter: {name}", zh: "移除篩選：{name}" }
+    PriceUnder { en: "Under {price}", zh: "{price} 以下" }
+    PriceBetween { en: "{low} to {high}", zh: "{low} 至 {high}" }
+    PriceOver { en: "{price} and over", zh: "{price} 以上" }
+    SortBy { en: "Sort by", zh: "排序方式" }
+    SortRelevance { en: "Relevance", zh: "相關程度" }
+    SortPriceAsc { en: "Price: low to high", zh: "價格：由低至高" }
+    SortPriceDesc { en: "Price: high to low", zh: "價格：由高至低" }
+    SortBestselling { en: "Bestselling", zh: "最暢銷" }
+    SortNewest { en: "Newest", zh: "最新" }
+    Pagination { en: "Pagination", zh: "分頁" }
+    PreviousPage { en: "Previous", zh: "上一頁" }
+    NextPage { en: "Next", zh: "下一頁" }
+    PageOf { en: "Page {page} of {pages}", zh: "第 {page} 頁，共 {pages} 頁" }
+    PageLabel { en: "Page {page}", zh: "第 {page} 頁" }
+    NoProducts { en: "No products match these filters.", zh: "沒有符合篩選條件的商品。" }
+    Breadcrumbs { en: "Breadcrumbs", zh: "導覽路徑" }
+    ChooseVariant { en: "Choose an option", zh: "選擇款式" }
+    Sku { en: "Item number", zh: "商品編號" }
+    Description { en: "Description", zh: "商品描述" }
+    Details { en: "Details", zh: "商品資訊" }
+    Material { en: "Material", zh: "材質" }
+    Theme { en: "Theme", zh: "主題" }
+    RelatedProducts { en: "You may also like", zh: "您可能也喜歡" }
+    SearchResultsFor { en: "Results for “{q}”", zh: "「{q}」的搜尋結果" }
+    SearchTitle { en: "Search", zh: "搜尋" }
+    SearchEmpty { en: "Type a word to search the catalogue.", zh: "請輸入關鍵字搜尋商品。" }
+    SearchNoResults { en: "Nothing matches “{q}”. Try another word or browse the categories.", zh: "找不到符合「{q}」的商品，請換個關鍵字或瀏覽分類。" }
+    SearchShortened { en: "Your search was long, so only its beginning was used.", zh: "搜尋字詞過長，只使用了開頭部分。" }
+    NotFoundTitle { en: "Page not found", zh: "找不到網頁" }
+    NotFoundBody { en: "We could not find that page. It may have moved, or the address may be mistyped.", zh: "找不到這個網頁，它可能已移動，或網址有誤。" }
+    BadRequestTitle { en: "We could not read that request", zh: "無法處理此請求" }
+    ErrorTitle { en: "Something went wrong", zh: "發生錯誤" }
+    ErrorBody { en: "Something went wrong on our side. Please try again in a moment.", zh: "系統發生問題，請稍後再試。" }
+    ForbiddenTitle { en: "Not allowed", zh: "沒有權限" }
+    BackHome { en: "Back to the home page", zh: "回到首頁" }
+    Loading { en: "Loading…", zh: "載入中……" }
+    ErrPageNumber { en: "must be a whole number from 1 to {max}", zh: "必須是 1 到 {max} 之間的整數" }
+    ErrPageOutOfRange { en: "there are only {pages} pages", zh: "總共只有 {pages} 頁" }
+    ErrPrice { en: "must be an amount in pounds such as 4.50, from 0 to 100000", zh: "必須是以英鎊計的金額，例如 4.50，範圍 0 到 100000" }
+    ErrPriceOrder { en: "must not be less than the minimum price", zh: "不能低於最低價格" }
+    ErrUnknownSort { en: "must be one of: relevance, price-asc, price-desc, bestselling, newest", zh: "必須是以下其中之一：relevance、price-asc、price-desc、bestselling、newest" }
+    ErrUnknownValue { en: "has no value “{value}”", zh: "沒有「{value}」這個選項" }
+    ErrTooLong { en: "is too long (at most {max} characters)", zh: "太長（最多 {max} 個字元）" }
+    ErrRequestUnreadable { en: "the request could not be read", zh: "無法讀取請求內容" }
+    ErrBodyTooLarge { en: "The request is too large.", zh: "請求內容過大。" }
+    // Category description and product description templates (the importer writes them
+    // in both languages; see server/src/import/describe.rs).
+    DescCategory { en: "Part of our {category} range.", zh: "屬於我們的{category}系列。" }
+    DescVariants { en: "Available in {n} options: {options}.", zh: "共有 {n} 種款式：{options}。" }
+    DescMaterial { en: "Made of {material}.", zh: "材質：{material}。" }
+    DescTheme { en: "A {theme} design.", zh: "{theme}風格設計。" }
+    DescSet { en: "Comes as a set.", zh: "以套組出售。" }
+    DescPopular { en: "A favourite: ordered {n} times.", zh: "人氣商品：已被訂購 {n} 次。" }
+    DescLead { en: "{title}: a gift from our {category} collection.", zh: "{title}：來自{category}系列的禮品。" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(s: &str) -> Vec<String> {
+        let mut out: Vec<String> = s
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn every_message_exists_in_every_language_with_the_same_placeholders() {
+        for msg in Msg::ALL {
+            let en = msg.text(Locale::En);
+            assert!(!en.trim().is_empty(), "{msg:?} has no English text");
+            for locale in Locale::ALL {
+                let text = msg.text(locale);
+                assert!(!text.trim().is_empty(), "{msg:?} is empty in {locale:?}");
+                assert_eq!(placeholders(en), placeholders(text), "{msg:?} placeholders differ in {locale:?}");
+            }
+            assert_ne!(en, msg.text(Locale::ZhHant), "{msg:?} is not translated");
+        }
+    }
+
+    #[test]
+    fn accept_language_picks_the_highest_supported_q() {
+        assert_eq!(Locale::from_accept_language("zh-TW,zh;q=0.9,en;q=0.8"), Locale::ZhHant);
+        assert_eq!(Locale::from_accept_language("fr-FR, en;q=0.5, zh-Hant;q=0.7"), Locale::ZhHant);
+        assert_eq!(Locale::from_accept_language("de, fr"), Locale::En);
+        assert_eq!(Locale::from_accept_language("zh;q=0, en"), Locale::En);
+        assert_eq!(Locale::from_accept_language(""), Locale::En);
+        assert_eq!(Locale::from_accept_language("en-GB;q=0.8, zh-HK;q=0.8"), Locale::En);
+        assert_eq!(Locale::from_accept_language(";;;,,,q=abc"), Locale::En);
+    }
+
+    #[test]
+    fn the_cookie_beats_accept_language() {
+        assert_eq!(Locale::negotiate(Some("a=1; lang=zh-Hant"), Some("en")), Locale::ZhHant);
+        assert_eq!(Locale::negotiate(Some("lang=en"), Some("zh-TW")), Locale::En);
+        assert_eq!(Locale::negotiate(Some("lang=xx"), Some("zh-TW")), Locale::ZhHant);
+        assert_eq!(Locale::negotiate(None, None), Locale::En);
+    }
+
+    #[test]
+    fn prices_are_grouped_with_two_decimals() {
+        assert_eq!(format_price(255, Locale::En), "£2.55");
+        assert_eq!(format_price(5, Locale::En), "£0.05");
+        assert_eq!(format_price(123_456_789, Locale::ZhHant), "£1,234,567.89");
+        assert_eq!(format_price(-1000, Locale::En), "-£10.00");
+        assert_eq!(format_count(1_000_000, Locale::En), "1,000,000");
+    }
+
+    #[test]
+    fn fill_replaces_named_placeholders() {
+        assert_eq!(fill(Msg::PageOf.text(Locale::En), &[("page", "2"), ("pages", "9")]), "Page 2 of 9");
+        assert_eq!(fill(Msg::PageOf.text(Locale::ZhHant), &[("page", "2"), ("pages", "9")]), "第 2 頁，共 9 頁");
+    }
+}

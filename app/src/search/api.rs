@@ -1,0 +1,48 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use crate::catalog::{ListingParams, Suggestion};
+use crate::error::AppError;
+use crate::search::SearchPageData;
+
+/// Search hits considered before facets and paging.
+pub const MAX_HITS: usize = 1000;
+/// Suggestions shown while typing.
+pub const SUGGESTIONS: usize = 6;
+
+#[cfg(feature = "ssr")]
+fn ranked(catalog: &crate::catalog::ssr::Catalog, query: &str, limit: usize) -> Vec<(usize, f32)> {
+    let mut hits = catalog.search().search(query, limit);
+    // Equal scores (typo and prefix matches score alike): most ordered first.
+    hits.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| catalog.products[b.0].orders.cmp(&catalog.products[a.0].orders)));
+    hits
+}
+
+/// Full-text search with facets, sorting and paging.
+#[server(prefix = "/api", endpoint = "search", input = GetUrl)]
+pub async fn search_products(params: ListingParams) -> Result<SearchPageData, AppError> {
+    use crate::catalog::ssr::Scope;
+    let state = crate::state::app_state()?;
+    let locale = crate::state::request_locale();
+    let filter = params.parse(locale)?;
+    let Some(query) = filter.query.clone() else { return Ok(SearchPageData { query: None, listing: None }) };
+    let catalog = state.catalog.current();
+    let hits = ranked(&catalog, &query, MAX_HITS);
+    let listing = catalog.listing(Scope::Hits(hits), None, &filter, locale)?;
+    Ok(SearchPageData { query: Some(query), listing: Some(listing) })
+}
+
+/// Up to six products for what the shopper has typed so far.
+#[server(prefix = "/api", endpoint = "search/suggest", input = GetUrl)]
+pub async fn suggest(q: String) -> Result<Vec<Suggestion>, AppError> {
+    let state = crate::state::app_state()?;
+    let query: String = q.chars().take(crate::catalog::MAX_QUERY_CHARS).collect();
+    let catalog = state.catalog.current();
+    Ok(ranked(&catalog, &query, SUGGESTIONS)
+        .into_iter()
+        .map(|(i, _)| {
+            let card = &catalog.products[i].card;
+            Suggestion { title: card.title.clone(), url: card.url() }
+        })
+        .collect())
+}

@@ -1,0 +1,51 @@
+//! The state every request shares (server only): handed to the router and, through
+//! `leptos_routes_with_context`, to every server function and page.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use leptos::prelude::use_context;
+use sqlx::AnyPool;
+
+use crate::catalog::ssr::CatalogHandle;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Locale;
+
+/// Settings the pages need (the rest of the configuration stays in the server crate).
+#[derive(Clone, Debug)]
+pub struct SiteSettings {
+    /// The public origin of the shop, without a trailing slash, for canonical URLs,
+    /// Open Graph and the sitemap (`SHOP_PUBLIC_URL`).
+    pub public_url: String,
+}
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: AnyPool,
+    pub catalog: CatalogHandle,
+    pub site: Arc<SiteSettings>,
+}
+
+/// The shared state inside a server function or page.
+pub fn app_state() -> AppResult<AppState> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the reactive context");
+        AppError::Internal
+    })
+}
+
+/// The language of the current request: the one the shell chose, else from the headers.
+pub fn request_locale() -> Locale {
+    if let Some(locale) = use_context::<Locale>() {
+        return locale;
+    }
+    use_context::<http::request::Parts>().map(|parts| locale_of(&parts.headers)).unwrap_or_default()
+}
+
+/// The language a request's headers ask for (cookie first, then Accept-Language).
+pub fn locale_of(headers: &http::HeaderMap) -> Locale {
+    let header = |name: http::header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    Locale::negotiate(header(http::header::COOKIE), header(http::header::ACCEPT_LANGUAGE))
+}

@@ -1,0 +1,96 @@
+//! Components shared by the pages.
+
+pub mod layout;
+pub mod listing;
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+use crate::catalog::{ProductCard, LOW_STOCK};
+use crate::error::AppError;
+use crate::i18n::{self, format_price, t, tf, Msg};
+
+/// `<title>` for a page: "Page | Shop".
+pub fn page_title(page: &str) -> String {
+    format!("{page} | {}", t(Msg::ShopName))
+}
+
+/// An error as a page: the right status on the server, a plain message for the shopper,
+/// nothing of the cause.
+#[component]
+pub fn ErrorView(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+    }
+    let locale = i18n::current();
+    let title = error.title(locale);
+    let message = error.message(locale);
+    view! {
+        <Title text=page_title(title)/>
+        <Meta name="robots" content="noindex"/>
+        <section class="error-page" data-test="error" data-status=error.status()>
+            <h1>{title}</h1>
+            <p>{message}</p>
+            <p><a href="/">{t(Msg::BackHome)}</a></p>
+        </section>
+    }
+}
+
+/// A price, or a "from" price for a product whose variants differ.
+pub fn price_text(min: i64, max: i64) -> String {
+    let locale = i18n::current();
+    if min == max {
+        format_price(min, locale)
+    } else {
+        tf(Msg::PriceFrom, &[("price", &format_price(min, locale))])
+    }
+}
+
+/// "In stock", "Only 3 left" or "Out of stock".
+pub fn stock_text(stock: i64) -> String {
+    if stock <= 0 {
+        t(Msg::OutOfStock).to_string()
+    } else if stock <= LOW_STOCK {
+        tf(Msg::LowStock, &[("n", &stock.to_string())])
+    } else {
+        t(Msg::InStock).to_string()
+    }
+}
+
+/// A grid of product cards.
+pub fn product_grid(products: Vec<ProductCard>, test_id: &'static str) -> impl IntoView {
+    view! {
+        <ul class="product-grid" data-test=test_id>
+            {products.into_iter().map(product_card).collect_view()}
+        </ul>
+    }
+}
+
+fn product_card(p: ProductCard) -> impl IntoView {
+    let url = p.url();
+    let price = price_text(p.price_min, p.price_max);
+    let stock = (!p.in_stock).then(|| view! { <span class="badge out">{t(Msg::OutOfStock)}</span> });
+    view! {
+        <li class="card" data-test="product-card">
+            <a href=url class="card-link">
+                <img src=p.image_url() alt="" width="240" height="240" loading="lazy" decoding="async"/>
+                <span class="card-title">{p.title}</span>
+            </a>
+            <span class="price">{price}</span>
+            {stock}
+        </li>
+    }
+}
+
+/// A breadcrumb trail: links to each ancestor, then the current page.
+pub fn breadcrumbs(trail: Vec<(String, String)>, current: String) -> impl IntoView {
+    view! {
+        <nav class="breadcrumbs" aria-label=t(Msg::Breadcrumbs) data-test="breadcrumbs">
+            <ol>
+                {trail.into_iter().map(|(name, url)| view! { <li><a href=url>{name}</a></li> }).collect_view()}
+                <li aria-current="page">{current}</li>
+            </ol>
+        </nav>
+    }
+}

@@ -1,0 +1,104 @@
+//! Configuration, all from environment variables (documented in the README).
+
+use std::net::SocketAddr;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `SHOP_ADDR` (else `LEPTOS_SITE_ADDR`), default 127.0.0.1:3000.
+    pub addr: SocketAddr,
+    /// `DATABASE_URL`, default `sqlite://data/shop.db`.
+    pub database_url: String,
+    /// `SHOP_PUBLIC_URL`, default `http://<addr>`.
+    pub public_url: String,
+    /// `SHOP_SEED`: import the bundled demo data into an empty catalogue on start
+    /// (default on; `0`/`false`/`off` turns it off).
+    pub seed: bool,
+    /// `SHOP_BODY_LIMIT_BYTES`: the largest request body accepted, default 1 MiB.
+    pub body_limit: usize,
+    /// `LEPTOS_SITE_ROOT`: where cargo-leptos put the JS, WASM and CSS, default `target/site`.
+    pub site_root: String,
+    /// `SHOP_DB_MAX_CONNECTIONS`, default 8.
+    pub db_max_connections: u32,
+    /// `SHOP_CATALOG_REFRESH_SECS`: how often to look for catalogue changes made by other
+    /// processes, default 5 (0 turns it off).
+    pub catalog_refresh_secs: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {reason}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub reason: String,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let addr_raw = get("SHOP_ADDR").or_else(|| get("LEPTOS_SITE_ADDR")).unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr: SocketAddr = addr_raw.trim().parse().map_err(|_| ConfigError {
+            name: "SHOP_ADDR",
+            reason: format!("`{addr_raw}` is not an address like 127.0.0.1:3000"),
+        })?;
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/shop.db".into());
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(ConfigError { name: "DATABASE_URL", reason: "must start with sqlite: or postgres://".into() });
+        }
+        let public_url = get("SHOP_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
+        let public_url = public_url.trim_end_matches('/').to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError { name: "SHOP_PUBLIC_URL", reason: "must start with http:// or https://".into() });
+        }
+        let seed = match get("SHOP_SEED").map(|v| v.trim().to_ascii_lowercase()) {
+            None => true,
+            Some(v) if ["1", "true", "on", "yes"].contains(&v.as_str()) => true,
+            Some(v) if ["0", "false", "off", "no"].contains(&v.as_str()) => false,
+            Some(v) => return Err(ConfigError { name: "SHOP_SEED", reason: format!("`{v}` is not on or off") }),
+        };
+        let number = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(v) => v.trim().parse().map_err(|_| ConfigError { name, reason: format!("`{v}` is not a whole number") }),
+            }
+        };
+        Ok(Config {
+            addr,
+            database_url,
+            public_url,
+            seed,
+            body_limit: number("SHOP_BODY_LIMIT_BYTES", 1024 * 1024)? as usize,
+            site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            db_max_connections: number("SHOP_DB_MAX_CONNECTIONS", 8)?.clamp(1, 1000) as u32,
+            catalog_refresh_secs: number("SHOP_CATALOG_REFRESH_SECS", 5)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_on_loopback() {
+        let c = with(&[]).expect("defaults");
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.database_url, "sqlite://data/shop.db");
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert!(c.seed);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        assert_eq!(with(&[("SHOP_ADDR", "nowhere")]).expect_err("bad").name, "SHOP_ADDR");
+        assert_eq!(with(&[("DATABASE_URL", "mysql://x")]).expect_err("bad").name, "DATABASE_URL");
+        assert_eq!(with(&[("SHOP_SEED", "maybe")]).expect_err("bad").name, "SHOP_SEED");
+        assert_eq!(with(&[("SHOP_BODY_LIMIT_BYTES", "-1")]).expect_err("bad").name, "SHOP_BODY_LIMIT_BYTES");
+    }
+}

@@ -1,0 +1,9 @@
+//! The storefront server: configuration, start-up, middleware, the importer and the CLI's
+//! commands. The pages and server functions live in the `app` crate.
+
+pub mod config;
+pub mod db;
+pub mod import;
+pub mod middleware;
+pub mod routes;
+pub mod startup;

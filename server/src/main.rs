@@ -1,0 +1,114 @@
+use std::io::Read;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use tracing_subscriber::EnvFilter;
+
+use server::config::Config;
+use server::db::{self, Backend};
+use server::startup;
+
+const USAGE: &str = "\
+usage: server [serve]                              run the shop (see README for the environment)
+       server import online-retail <file.csv[.gz]>  import the Online Retail dataset
+       server migrate                              apply database migrations and exit";
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tantivy=warn")))
+        .with_target(false)
+        .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("configuration: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = runtime.block_on(async {
+        match args.as_slice() {
+            [] | ["serve"] => serve(config).await,
+            ["import", "online-retail", file] => import(config, file).await,
+            ["migrate"] => migrate(config).await,
+            ["-h"] | ["--help"] | ["help"] => {
+                println!("{USAGE}");
+                Ok(())
+            }
+            _ => Err(format!("unknown command\n{USAGE}")),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let state = startup::build_state(&config).await.map_err(|e| e.to_string())?;
+    startup::spawn_catalog_refresh(&state, Duration::from_secs(config.catalog_refresh_secs));
+    let app = startup::router(state, &config);
+    let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    tracing::info!("listening on http://{}", config.addr);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+async fn migrate(config: Config) -> Result<(), String> {
+    let backend = Backend::of_url(&config.database_url);
+    let pool = db::connect(&config.database_url, 2).await.map_err(|e| e.to_string())?;
+    db::migrate(&pool, backend).await.map_err(|e| e.to_string())?;
+    println!("migrations applied");
+    Ok(())
+}
+
+async fn import(config: Config, file: &str) -> Result<(), String> {
+    let backend = Backend::of_url(&config.database_url);
+    let handle = std::fs::File::open(file).map_err(|e| format!("{file}: {e}"))?;
+    let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
+    let pool = db::connect(&config.database_url, 2).await.map_err(|e| e.to_string())?;
+    db::migrate(&pool, backend).await.map_err(|e| e.to_string())?;
+    // Reading is measured in bytes of the file; writing in rows.
+    let read_bar = ProgressBar::new(size);
+    read_bar.set_style(
+        ProgressStyle::with_template("{msg:8} [{bar:40}] {bytes}/{total_bytes} ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let input: Box<dyn Read + Send> = Box::new(read_bar.wrap_read(handle));
+    let rows_bar = ProgressBar::new(0);
+    rows_bar.set_style(
+        ProgressStyle::with_template("{msg:8} [{bar:40}] {pos}/{len} rows ({eta})").unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    read_bar.set_message("reading");
+    let report = server::import::import_online_retail(&pool, backend, input, rows_bar).await.map_err(|e| e.to_string())?;
+    read_bar.finish_and_clear();
+    println!("{report}");
+    Ok(())
+}

@@ -1,0 +1,134 @@
+//! Building the application: database, catalogue, state and router. Tests build it the
+//! same way (`build_state` + `router`), so they exercise the real thing.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{FromRef, MatchedPath};
+use axum::http::Request;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+use app::catalog::ssr::{Catalog, CatalogHandle};
+use app::state::{AppState, SiteSettings};
+
+use crate::config::Config;
+use crate::db::{self, Backend};
+use crate::{middleware, routes};
+
+/// The file names cargo-leptos gives the JS, WASM and CSS (`name` in Cargo.toml's
+/// `[[workspace.metadata.leptos]]`).
+pub const OUTPUT_NAME: &str = "storefront";
+
+/// The router's state: the app's state plus what only the server needs.
+#[derive(Clone)]
+pub struct ServerState {
+    pub app: AppState,
+    pub backend: Backend,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(s: &ServerState) -> Self {
+        s.app.leptos_options.clone()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("importing the demo data: {0}")]
+    Import(#[from] crate::import::ImportError),
+    #[error("loading the catalogue failed (see the log)")]
+    Catalog,
+}
+
+/// Connects, migrates, seeds an empty catalogue (when configured) and loads it.
+pub async fn build_state(config: &Config) -> Result<ServerState, StartupError> {
+    let backend = Backend::of_url(&config.database_url);
+    let pool = db::connect(&config.database_url, config.db_max_connections).await?;
+    db::migrate(&pool, backend).await?;
+    if config.seed {
+        if let Some(report) = crate::import::seed_if_empty(&pool, backend).await? {
+            tracing::info!(
+                rows.read = report.rows_read,
+                rows.kept = report.rows_kept,
+                rows.skipped = report.rows_skipped(),
+                products = report.written.products.0,
+                seconds = report.seconds,
+                "imported the bundled Online Retail data"
+            );
+        }
+    }
+    let catalog = Catalog::load(&pool).await.map_err(|_| StartupError::Catalog)?;
+    tracing::info!(catalog.products = catalog.products.len(), catalog.version = catalog.version, "catalogue loaded");
+    let leptos_options = LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    Ok(ServerState {
+        app: AppState {
+            leptos_options,
+            db: pool,
+            catalog: CatalogHandle::new(catalog),
+            site: Arc::new(SiteSettings { public_url: config.public_url.clone() }),
+        },
+        backend,
+    })
+}
+
+/// Reloads the catalogue when another process (or an import) changed it.
+pub fn spawn_catalog_refresh(state: &ServerState, every: Duration) {
+    if every.is_zero() {
+        return;
+    }
+    let app = state.app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = app.catalog.refresh_if_changed(&app.db).await {
+                tracing::warn!(error = %e, "catalogue refresh failed");
+            }
+        }
+    });
+}
+
+pub fn router(state: ServerState, config: &Config) -> Router {
+    let routes = generate_route_list(app::App);
+    let app_state = state.app.clone();
+    let context = move || provide_context(app_state.clone());
+    let options = state.app.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(routes::health::healthz))
+        .route("/readyz", get(routes::health::readyz))
+        .route("/robots.txt", get(routes::seo::robots))
+        .route("/sitemap.xml", get(routes::seo::sitemap))
+        .route("/img/p/{file}", get(routes::images::product_image))
+        .route("/lang", post(routes::lang::set_language))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = options.clone();
+            move || app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
+        .layer(axum::middleware::from_fn(middleware::server_fn_status))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(config.body_limit))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let path = req.extensions().get::<MatchedPath>().map(MatchedPath::as_str).unwrap_or("(unmatched)");
+            tracing::info_span!("request", method = %req.method(), path, uri.path = %req.uri().path())
+        }))
+        .with_state(state)
+}
