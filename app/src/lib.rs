@@ -76,6 +76,13 @@ fn provide_page_context() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_page_context();
+    // Tells end-to-end tests (and curious people) that the WASM has taken over the page.
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 
     view! {
         <Router>

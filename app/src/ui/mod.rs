@@ -11,8 +11,16 @@ use crate::error::AppError;
 use crate::i18n::{self, format_price, t, tf, Msg};
 
 /// `<title>` for a page: "Page | Shop".
+///
+/// leptos_meta 0.8.7 writes the title into the server-rendered `<head>` without escaping
+/// it, so a search for `</title><script>…` would run in the shopper's browser. The server
+/// therefore escapes it here; in the browser leptos_meta sets `document.title`, which is
+/// plain text, so it stays as it is.
 pub fn page_title(page: &str) -> String {
-    format!("{page} | {}", t(Msg::ShopName))
+    let title = format!("{page} | {}", t(Msg::ShopName));
+    #[cfg(feature = "ssr")]
+    let title = title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    title
 }
 
 /// An error as a page: the right status on the server, a plain message for the shopper,

@@ -10,7 +10,7 @@ const ACRONYMS: &[&str] = &["LED", "UK", "USA", "DIY", "DVD", "CD", "XL", "UV", 
 /// `WHITE HANGING HEART T-LIGHT HOLDER` -> `White Hanging Heart T-Light Holder`,
 /// `SET/6 RED SPOTTY PAPER CUPS` -> `Set of 6 Red Spotty Paper Cups`.
 pub fn title_case(name: &str) -> String {
-    let cleaned = name.replace(" ,", ",").replace('"', " ");
+    let cleaned = name.replace(',', ", ").replace(" ,", ",").replace('"', " ");
     let cleaned = cleaned.trim().trim_end_matches(['.', ',', '-', '*', ' ']).trim_start_matches(['*', ' ']);
     let mut words: Vec<String> = Vec::new();
     for (i, raw) in cleaned.split_whitespace().enumerate() {
@@ -136,7 +136,7 @@ mod tests {
         assert_eq!(title_case("POLYESTER FILLER PAD 40x40cm"), "Polyester Filler Pad 40x40cm");
         assert_eq!(title_case("SUNJAR LED NIGHT NIGHT LIGHT"), "Sunjar LED Night Night Light");
         assert_eq!(title_case("DOLLY GIRL BEAKER"), "Dolly Girl Beaker");
-        assert_eq!(title_case("FOLK ART GREETING CARD,pack/12"), "Folk Art Greeting Card,pack/12");
+        assert_eq!(title_case("FOLK ART GREETING CARD,pack/12"), "Folk Art Greeting Card, pack of 12");
         assert_eq!(title_case("Dr. Jam's Arouzer Stress Ball"), "Dr. Jam's Arouzer Stress Ball");
         assert_eq!(title_case("CHARLIE+LOLA\"EXTREMELY BUSY\" SIGN"), "Charlie+Lola Extremely Busy Sign");
     }

@@ -1,0 +1,131 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, isSameDocument, jsEnabled, markDocument, open, settled } from './helpers';
+
+test('home -> category -> filter -> product', async ({ page }, info) => {
+  const home = await open(page, info, '/');
+  expect(home?.status()).toBe(200);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Gifts and homewares');
+  await expect(page.getByTestId('bestsellers').getByTestId('product-card')).toHaveCount(8);
+  await expect(page.getByTestId('new-arrivals').getByTestId('product-card')).toHaveCount(8);
+  await expectAccessible(page);
+
+  // A featured category.
+  await page.getByTestId('featured-categories').getByRole('link', { name: /Home décor/ }).click();
+  await expect(page).toHaveURL(/\/c\/home-decor$/);
+  await settled(page, info);
+  await expect(page.getByTestId('page-heading')).toHaveText('Home décor');
+  const before = await page.getByTestId('result-count').textContent();
+  await expectAccessible(page);
+
+  // Filter by colour: the URL carries it, the count shrinks.
+  if (jsEnabled(info)) await markDocument(page);
+  await page.locator('a[data-facet="colour"][data-value="red"]').click();
+  await expect(page).toHaveURL(/colour=red/);
+  await expect(page.getByTestId('result-count')).not.toHaveText(before ?? '');
+  await expect(page.locator('a[data-facet="colour"][data-value="red"]')).toHaveAttribute('aria-current', 'true');
+  if (jsEnabled(info)) {
+    // Hydrated: the filter updated the page in place.
+    expect(await isSameDocument(page)).toBe(true);
+  }
+
+  // A sub-category facet narrows further and keeps the colour.
+  await page.locator('a[data-facet="cat"][data-value="candles-lighting"]').click();
+  await expect(page).toHaveURL(/cat=candles-lighting/);
+  await expect(page).toHaveURL(/colour=red/);
+  await settled(page, info);
+
+  // Open the first product.
+  const first = page.getByTestId('results').getByTestId('product-card').first();
+  const title = (await first.locator('.card-title').textContent())?.trim() ?? '';
+  await first.getByRole('link').click();
+  await expect(page).toHaveURL(/\/p\/[^/]+\/[^/]+/);
+  await settled(page, info);
+  await expect(page.getByTestId('page-heading')).toHaveText(title);
+  await expect(page.getByTestId('price')).toContainText('£');
+  await expect(page.getByTestId('breadcrumbs')).toContainText('Home décor');
+  await expectAccessible(page);
+});
+
+test('product page: variants, stock, SEO tags', async ({ page }, info) => {
+  const res = await open(page, info, '/p/84997/childrens-cutlery');
+  expect(res?.status()).toBe(200);
+  await expect(page.getByTestId('page-heading')).toHaveText('Childrens Cutlery');
+  await expect(page.getByTestId('variant')).toHaveCount(4);
+  await expect(page.getByTestId('sku')).toHaveText('84997A');
+  await expect(page).toHaveTitle(/Childrens Cutlery/);
+  await expect(page.locator('link[rel="canonical"]')).toHaveAttribute('href', /\/p\/84997\/childrens-cutlery$/);
+  await expect(page.locator('meta[property="og:title"]')).toHaveAttribute('content', 'Childrens Cutlery');
+  await expect(page.locator('meta[name="description"]')).toHaveAttribute('content', /Childrens Cutlery/);
+  const ld = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent()) ?? '{}');
+  expect(ld['@type']).toBe('Product');
+  expect(ld.offers).toHaveLength(4);
+  await expect(page.getByTestId('stock')).toHaveText(/In stock|Only \d+ left|Out of stock/);
+
+  if (jsEnabled(info)) await markDocument(page);
+  await page.locator('[data-test="variant"][data-sku="84997B"]').click();
+  await expect(page).toHaveURL(/\?v=84997B$/);
+  await expect(page.getByTestId('sku')).toHaveText('84997B');
+  await expect(page.locator('[data-test="variant"][data-sku="84997B"]')).toHaveAttribute('aria-current', 'true');
+  if (jsEnabled(info)) expect(await isSameDocument(page)).toBe(true);
+  await expect(page.getByTestId('related').getByTestId('product-card').first()).toBeVisible();
+  await expectAccessible(page);
+});
+
+test('pagination', async ({ page }, info) => {
+  await open(page, info, '/c/home-decor');
+  const pager = page.getByTestId('pager');
+  await expect(pager).toContainText('Page 1 of');
+  await pager.getByRole('link', { name: 'Next' }).click();
+  await expect(page).toHaveURL(/page=2/);
+  await settled(page, info);
+  await expect(page.getByTestId('pager')).toContainText('Page 2 of');
+  await expect(page.getByTestId('pager').locator('a[aria-current="page"]')).toHaveText('2');
+  await expect(page.getByTestId('results').getByTestId('product-card')).toHaveCount(24);
+  await page.getByTestId('pager').getByRole('link', { name: 'Previous' }).click();
+  await expect(page).not.toHaveURL(/page=/);
+  await expect(page.getByTestId('pager')).toContainText('Page 1 of');
+});
+
+test('sorting by price', async ({ page }, info) => {
+  await open(page, info, '/c/kitchen-dining');
+  await page.getByTestId('sort').selectOption('price-asc');
+  await page.locator('.sort-form button[type="submit"]').click();
+  await expect(page).toHaveURL(/sort=price-asc/);
+  await settled(page, info);
+  const prices = await page.getByTestId('results').locator('.price').allTextContents();
+  const pence = prices.map((p) => Math.round(parseFloat(p.replace(/[^0-9.]/g, '')) * 100));
+  expect(pence.length).toBeGreaterThan(5);
+  expect([...pence].sort((a, b) => a - b)).toEqual(pence);
+});
+
+test('not found pages answer 404', async ({ page }, info) => {
+  for (const path of ['/no-such-page', '/p/00000/nothing', '/c/no-such-category']) {
+    const res = await open(page, info, path);
+    expect(res?.status(), path).toBe(404);
+    await expect(page.getByTestId('error')).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+  }
+  await expectAccessible(page);
+});
+
+test('bad listing input gets a clear message, not an error page', async ({ page }, info) => {
+  const res = await open(page, info, '/c/home-decor?page=abc');
+  expect(res?.status()).toBe(400);
+  await expect(page.getByTestId('error')).toContainText('page: must be a whole number');
+  const price = await open(page, info, '/c/home-decor?min=cheap');
+  expect(price?.status()).toBe(400);
+  await expect(page.getByTestId('error')).toContainText('min:');
+});
+
+test('language switch to Traditional Chinese', async ({ page }, info) => {
+  await open(page, info, '/c/home-decor');
+  await page.locator('#lang-select').selectOption('zh-Hant');
+  await page.locator('.lang-switch button[type="submit"]').click();
+  await expect(page).toHaveURL(/\/c\/home-decor$/);
+  await settled(page, info);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-Hant');
+  await expect(page.getByTestId('page-heading')).toHaveText('家居裝飾');
+  await expect(page.getByTestId('result-count')).toContainText('件商品');
+  await expectAccessible(page);
+});

@@ -1,0 +1,209 @@
+//! The test harness: the real router over a fresh database per test, on SQLite or on
+//! PostgreSQL (a database of its own in the cluster `TEST_POSTGRES_URL` names; `cargo
+//! xtask test` starts one), seeded with `fixtures/online-retail-sample.csv`.
+
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use indicatif::ProgressBar;
+use tower::ServiceExt;
+
+use server::config::Config;
+use server::db::Backend;
+use server::import::{import_online_retail, ImportReport};
+use server::startup::{self, ServerState};
+
+pub const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/online-retail-sample.csv");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: ServerState,
+    pub config: Config,
+    pub import: ImportReport,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique() -> String {
+    format!("{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst))
+}
+
+/// A database URL of a fresh, empty database.
+pub async fn fresh_database(engine: Engine) -> String {
+    match engine {
+        Engine::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("storefront-test-{}", unique()));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            format!("sqlite://{}/shop.db", dir.display())
+        }
+        Engine::Postgres => {
+            let base = std::env::var("TEST_POSTGRES_URL").expect(
+                "TEST_POSTGRES_URL is not set: the PostgreSQL half of the suite needs a server; \
+                 `cargo xtask test` starts a throw-away one",
+            );
+            let name = format!("t_{}", unique());
+            let admin = server::db::connect(&base, 1).await.expect("connect to TEST_POSTGRES_URL");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("create database");
+            admin.close().await;
+            let (prefix, _) = base.rsplit_once('/').expect("URL with a database");
+            format!("{prefix}/{name}")
+        }
+    }
+}
+
+pub fn config_for(database_url: &str) -> Config {
+    let url = database_url.to_string();
+    Config::from_lookup(move |name| match name {
+        "DATABASE_URL" => Some(url.clone()),
+        "SHOP_SEED" => Some("off".into()),
+        "SHOP_PUBLIC_URL" => Some("https://shop.test".into()),
+        "SHOP_DB_MAX_CONNECTIONS" => Some("4".into()),
+        "LEPTOS_SITE_ROOT" => Some(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site").into()),
+        _ => None,
+    })
+    .expect("test configuration")
+}
+
+pub async fn import_file(state: &ServerState, path: &str) -> ImportReport {
+    let file = std::fs::File::open(path).expect("fixture");
+    import_online_retail(&state.app.db, state.backend, Box::new(file), ProgressBar::hidden()).await.expect("import")
+}
+
+impl TestApp {
+    pub async fn spawn(engine: Engine) -> TestApp {
+        let url = fresh_database(engine).await;
+        let config = config_for(&url);
+        let state = startup::build_state(&config).await.expect("state");
+        assert_eq!(state.backend, if engine == Engine::Sqlite { Backend::Sqlite } else { Backend::Postgres });
+        let import = import_file(&state, SAMPLE).await;
+        state.app.catalog.refresh_if_changed(&state.app.db).await.expect("catalogue loads");
+        let router = startup::router(state.clone(), &config);
+        TestApp { router, state, config, import }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Response {
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn get(&self, uri: &str) -> Response {
+        self.send(Request::get(uri).body(Body::empty()).expect("request")).await
+    }
+
+    pub async fn get_with(&self, uri: &str, headers: &[(&str, &str)]) -> Response {
+        let mut req = Request::get(uri);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::empty()).expect("request")).await
+    }
+
+    pub async fn post_form(&self, uri: &str, body: impl Into<Vec<u8>>) -> Response {
+        let body: Vec<u8> = body.into();
+        self.send(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::CONTENT_LENGTH, body.len())
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.state.app.db).await.expect("count query")
+    }
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Response {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+    }
+
+    /// The text of the first element with `data-test="<id>"` (tags stripped).
+    pub fn test_text(&self, id: &str) -> String {
+        let marker = format!("data-test=\"{id}\"");
+        let Some(start) = self.body.find(&marker) else { return String::new() };
+        let rest = &self.body[start..];
+        let open_end = rest.find('>').map(|i| i + 1).unwrap_or(0);
+        let mut depth = 0i32;
+        let mut out = String::new();
+        let mut chars = rest[open_end..].chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '<' {
+                let tag: String = chars.by_ref().take_while(|&c| c != '>').collect();
+                let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+                const VOID: [&str; 8] = ["img", "input", "br", "meta", "link", "hr", "source", "wbr"];
+                if tag.starts_with('/') {
+                    if depth == 0 {
+                        break;
+                    }
+                    depth -= 1;
+                } else if !tag.ends_with('/') && !tag.starts_with('!') && !VOID.contains(&name.as_str()) {
+                    depth += 1;
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// How many times `data-test="<id>"` occurs.
+    pub fn count_test(&self, id: &str) -> usize {
+        self.body.matches(&format!("data-test=\"{id}\"")).count()
+    }
+}
+
+/// Declares each test twice: once on SQLite, once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let $app = $crate::common::TestApp::spawn($crate::common::Engine::Sqlite).await;
+                    $body
+                }
+            )*
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let $app = $crate::common::TestApp::spawn($crate::common::Engine::Postgres).await;
+                    $body
+                }
+            )*
+        }
+    };
+}

@@ -1,0 +1,80 @@
+//! The importer against a real database: what it keeps, what it skips and why, and that a
+//! second run changes nothing.
+
+mod common;
+
+use common::{import_file, SAMPLE};
+
+on_both_engines! {
+    async fn import_reports_and_stores_what_it_read(app) {
+        let report = &app.import;
+        let csv = std::fs::read_to_string(SAMPLE).expect("fixture");
+        let rows: Vec<&str> = csv.lines().skip(1).collect();
+        assert_eq!(report.rows_read, rows.len() as u64);
+        assert_eq!(report.rows_read, report.rows_kept + report.rows_skipped());
+        assert_eq!(report.skipped.get("malformed row"), Some(&3), "{:?}", report.skipped);
+        let postage = rows.iter().filter(|r| matches!(r.split(',').nth(1), Some("POST" | "C2" | "DOT"))).count() as u64;
+        assert_eq!(report.skipped.get("not a product: postage and carriage"), Some(&postage));
+        assert!(report.skipped.contains_key("unit price below 1p (stock adjustment or note)"));
+
+        // The database holds what the report says.
+        assert_eq!(app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM order_lines").await as u64, report.rows_kept);
+        assert_eq!(app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM products").await as u64, report.written.products.0);
+        assert_eq!(app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM skus WHERE product_id = '84997'").await, 4);
+        assert!(app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM orders WHERE kind = 'cancellation'").await > 0);
+        assert!(app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM customers WHERE external_ref = '17850'").await == 1);
+        // Every product has a category, a price and a readable title.
+        assert_eq!(app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM products p WHERE NOT EXISTS (SELECT 1 FROM product_categories c WHERE c.product_id = p.id)").await, 0);
+        assert_eq!(app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM skus WHERE price_pence <= 0").await, 0);
+        assert_eq!(app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM products WHERE title = UPPER(title)").await, 0);
+    }
+
+    async fn a_second_import_changes_nothing(app) {
+        let tables = ["categories", "products", "skus", "product_categories", "product_facets", "customers", "orders", "order_lines"];
+        let mut before = Vec::new();
+        for t in tables {
+            before.push(app.count(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {t}")).await);
+        }
+        let version = app.count("SELECT value FROM counters WHERE name = 'catalog_version'").await;
+        let again = import_file(&app.state, SAMPLE).await;
+        assert!(!again.written.changed(), "{:?}", again.written);
+        for (t, n) in tables.iter().zip(before) {
+            assert_eq!(app.count(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {t}")).await, n, "{t}");
+        }
+        assert_eq!(app.count("SELECT value FROM counters WHERE name = 'catalog_version'").await, version);
+    }
+
+    async fn another_process_sees_a_catalogue_change(app) {
+        // A second server process on the same database, like a scaled-out deployment.
+        let other = server::startup::build_state(&app.config).await.expect("second process");
+        let before = other.app.catalog.current().products.len();
+        let extra = std::env::temp_dir().join(format!("extra-{}.csv", std::process::id()));
+        std::fs::write(&extra, "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n\
+            600001,12345A,GLOW IN THE DARK STAR LANTERN,3,2011-10-30 10:00:00,4.95,17850.0,United Kingdom\n").expect("write");
+        import_file(&app.state, extra.to_str().expect("path")).await;
+        assert!(other.app.catalog.refresh_if_changed(&other.app.db).await.expect("refresh"));
+        assert_eq!(other.app.catalog.current().products.len(), before + 1);
+        assert!(other.app.catalog.current().product("12345").is_some());
+        let _ = std::fs::remove_file(extra);
+    }
+}
+
+/// The whole bundled dataset on SQLite: the counts the README gives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_full_dataset_imports_on_sqlite() {
+    let url = common::fresh_database(common::Engine::Sqlite).await;
+    let config = common::config_for(&url);
+    let state = server::startup::build_state(&config).await.expect("state");
+    let report = server::import::import_online_retail(
+        &state.app.db,
+        state.backend,
+        Box::new(server::import::BUNDLED_DATASET),
+        indicatif::ProgressBar::hidden(),
+    )
+    .await
+    .expect("import");
+    assert_eq!(report.rows_read, 431_673);
+    assert_eq!(report.rows_read, report.rows_kept + report.rows_skipped());
+    assert!(report.written.products.0 > 3000, "{:?}", report.written);
+    assert!(report.written.customers.0 > 3900);
+}
