@@ -34,7 +34,10 @@ pub enum AppError {
 
 impl AppError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        AppError::Invalid { field: field.to_string(), message: message.into() }
+        AppError::Invalid {
+            field: field.to_string(),
+            message: message.into(),
+        }
     }
 
     /// The HTTP status this error is answered with.
@@ -52,7 +55,9 @@ impl AppError {
     pub fn title(&self, locale: Locale) -> &'static str {
         match self {
             AppError::NotFound => Msg::NotFoundTitle.text(locale),
-            AppError::Invalid { .. } | AppError::BadRequest { .. } => Msg::BadRequestTitle.text(locale),
+            AppError::Invalid { .. } | AppError::BadRequest { .. } => {
+                Msg::BadRequestTitle.text(locale)
+            }
             AppError::Unauthorized | AppError::Forbidden => Msg::ForbiddenTitle.text(locale),
             AppError::Internal => Msg::ErrorTitle.text(locale),
         }
@@ -64,7 +69,9 @@ impl AppError {
             AppError::NotFound => Msg::NotFoundBody.text(locale).to_string(),
             AppError::Invalid { field, message } => format!("{field}: {message}"),
             AppError::BadRequest { message } => message.clone(),
-            AppError::Unauthorized | AppError::Forbidden => Msg::ForbiddenTitle.text(locale).to_string(),
+            AppError::Unauthorized | AppError::Forbidden => {
+                Msg::ForbiddenTitle.text(locale).to_string()
+            }
             AppError::Internal => Msg::ErrorBody.text(locale).to_string(),
         }
     }
@@ -76,10 +83,16 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // The arguments of a request did not parse: the client's fault, said plainly.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) | ServerFnErrorErr::UnsupportedRequestMethod(_) => {
-                AppError::BadRequest { message: Msg::ErrRequestUnreadable.text(crate::i18n::current()).to_string() }
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::BadRequest {
+                message: Msg::ErrRequestUnreadable
+                    .text(crate::i18n::current())
+                    .to_string(),
+            },
+            ServerFnErrorErr::MissingArg(arg) => {
+                AppError::invalid(&arg, Msg::ErrRequestUnreadable.text(crate::i18n::current()))
             }
-            ServerFnErrorErr::MissingArg(arg) => AppError::invalid(&arg, Msg::ErrRequestUnreadable.text(crate::i18n::current())),
             other => {
                 #[cfg(feature = "ssr")]
                 tracing::error!(error = %other, "server function failed");

@@ -80,7 +80,9 @@ impl Locale {
             if !(q > 0.0) {
                 continue;
             }
-            let Some(locale) = Locale::from_tag(tag) else { continue };
+            let Some(locale) = Locale::from_tag(tag) else {
+                continue;
+            };
             // Higher q wins; on a tie the earlier entry wins.
             let score = (q.min(1.0) * 1000.0) as u32 * 64 + (63 - index.min(63) as u32);
             if best.is_none_or(|(s, _)| score > s) {
@@ -113,7 +115,11 @@ pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
 /// `zh-Hant` (symbol first, comma grouping, two decimals), so the formats agree today;
 /// the function is the one place to change when a locale differs.
 pub fn format_price(pence: i64, locale: Locale) -> String {
-    let (sign, abs) = if pence < 0 { ("-", pence.unsigned_abs()) } else { ("", pence as u64) };
+    let (sign, abs) = if pence < 0 {
+        ("-", pence.unsigned_abs())
+    } else {
+        ("", pence as u64)
+    };
     let pounds = abs / 100;
     let rest = abs % 100;
     let grouped = group_thousands(pounds, ',');
@@ -286,7 +292,11 @@ mod tests {
             for locale in Locale::ALL {
                 let text = msg.text(locale);
                 assert!(!text.trim().is_empty(), "{msg:?} is empty in {locale:?}");
-                assert_eq!(placeholders(en), placeholders(text), "{msg:?} placeholders differ in {locale:?}");
+                assert_eq!(
+                    placeholders(en),
+                    placeholders(text),
+                    "{msg:?} placeholders differ in {locale:?}"
+                );
             }
             assert_ne!(en, msg.text(Locale::ZhHant), "{msg:?} is not translated");
         }
@@ -294,20 +304,38 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_highest_supported_q() {
-        assert_eq!(Locale::from_accept_language("zh-TW,zh;q=0.9,en;q=0.8"), Locale::ZhHant);
-        assert_eq!(Locale::from_accept_language("fr-FR, en;q=0.5, zh-Hant;q=0.7"), Locale::ZhHant);
+        assert_eq!(
+            Locale::from_accept_language("zh-TW,zh;q=0.9,en;q=0.8"),
+            Locale::ZhHant
+        );
+        assert_eq!(
+            Locale::from_accept_language("fr-FR, en;q=0.5, zh-Hant;q=0.7"),
+            Locale::ZhHant
+        );
         assert_eq!(Locale::from_accept_language("de, fr"), Locale::En);
         assert_eq!(Locale::from_accept_language("zh;q=0, en"), Locale::En);
         assert_eq!(Locale::from_accept_language(""), Locale::En);
-        assert_eq!(Locale::from_accept_language("en-GB;q=0.8, zh-HK;q=0.8"), Locale::En);
+        assert_eq!(
+            Locale::from_accept_language("en-GB;q=0.8, zh-HK;q=0.8"),
+            Locale::En
+        );
         assert_eq!(Locale::from_accept_language(";;;,,,q=abc"), Locale::En);
     }
 
     #[test]
     fn the_cookie_beats_accept_language() {
-        assert_eq!(Locale::negotiate(Some("a=1; lang=zh-Hant"), Some("en")), Locale::ZhHant);
-        assert_eq!(Locale::negotiate(Some("lang=en"), Some("zh-TW")), Locale::En);
-        assert_eq!(Locale::negotiate(Some("lang=xx"), Some("zh-TW")), Locale::ZhHant);
+        assert_eq!(
+            Locale::negotiate(Some("a=1; lang=zh-Hant"), Some("en")),
+            Locale::ZhHant
+        );
+        assert_eq!(
+            Locale::negotiate(Some("lang=en"), Some("zh-TW")),
+            Locale::En
+        );
+        assert_eq!(
+            Locale::negotiate(Some("lang=xx"), Some("zh-TW")),
+            Locale::ZhHant
+        );
         assert_eq!(Locale::negotiate(None, None), Locale::En);
     }
 
@@ -322,7 +350,19 @@ mod tests {
 
     #[test]
     fn fill_replaces_named_placeholders() {
-        assert_eq!(fill(Msg::PageOf.text(Locale::En), &[("page", "2"), ("pages", "9")]), "Page 2 of 9");
-        assert_eq!(fill(Msg::PageOf.text(Locale::ZhHant), &[("page", "2"), ("pages", "9")]), "第 2 頁，共 9 頁");
+        assert_eq!(
+            fill(
+                Msg::PageOf.text(Locale::En),
+                &[("page", "2"), ("pages", "9")]
+            ),
+            "Page 2 of 9"
+        );
+        assert_eq!(
+            fill(
+                Msg::PageOf.text(Locale::ZhHant),
+                &[("page", "2"), ("pages", "9")]
+            ),
+            "第 2 頁，共 9 頁"
+        );
     }
 }

@@ -4,6 +4,8 @@
 //! One folder per capability (`catalog`, `search`, ...); this file is the one place that
 //! lists every route.
 
+#![recursion_limit = "256"]
+
 pub mod catalog;
 pub mod error;
 pub mod i18n;
@@ -28,7 +30,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let (locale, origin) = {
         let locale = state::request_locale();
         provide_context(locale);
-        let origin = state::app_state().map(|s| s.site.public_url.clone()).unwrap_or_default();
+        let origin = state::app_state()
+            .map(|s| s.site.public_url.clone())
+            .unwrap_or_default();
         provide_context(ui::layout::SiteOrigin(origin.clone()));
         (locale, origin)
     };
@@ -64,12 +68,21 @@ fn provide_page_context() {
     }
     #[cfg(feature = "hydrate")]
     let html_attr = |name: &str| {
-        web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()).and_then(|e| e.get_attribute(name))
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute(name))
     };
     #[cfg(not(feature = "hydrate"))]
     let html_attr = |_: &str| None::<String>;
-    provide_context(html_attr("lang").and_then(|tag| Locale::from_tag(&tag)).unwrap_or_default());
-    provide_context(ui::layout::SiteOrigin(html_attr("data-origin").unwrap_or_default()));
+    provide_context(
+        html_attr("lang")
+            .and_then(|tag| Locale::from_tag(&tag))
+            .unwrap_or_default(),
+    );
+    provide_context(ui::layout::SiteOrigin(
+        html_attr("data-origin").unwrap_or_default(),
+    ));
 }
 
 #[component]
@@ -79,7 +92,10 @@ pub fn App() -> impl IntoView {
     // Tells end-to-end tests (and curious people) that the WASM has taken over the page.
     #[cfg(feature = "hydrate")]
     Effect::new(|_| {
-        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });

@@ -41,11 +41,16 @@ pub fn request_locale() -> Locale {
     if let Some(locale) = use_context::<Locale>() {
         return locale;
     }
-    use_context::<http::request::Parts>().map(|parts| locale_of(&parts.headers)).unwrap_or_default()
+    use_context::<http::request::Parts>()
+        .map(|parts| locale_of(&parts.headers))
+        .unwrap_or_default()
 }
 
 /// The language a request's headers ask for (cookie first, then Accept-Language).
 pub fn locale_of(headers: &http::HeaderMap) -> Locale {
     let header = |name: http::header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
-    Locale::negotiate(header(http::header::COOKIE), header(http::header::ACCEPT_LANGUAGE))
+    Locale::negotiate(
+        header(http::header::COOKIE),
+        header(http::header::ACCEPT_LANGUAGE),
+    )
 }

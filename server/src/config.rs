@@ -19,6 +19,8 @@ pub struct Config {
     pub site_root: String,
     /// `SHOP_DB_MAX_CONNECTIONS`, default 8.
     pub db_max_connections: u32,
+    /// `SHOP_REQUEST_TIMEOUT_SECS`: a request not answered by then gets a 503 (default 30).
+    pub request_timeout_secs: u64,
     /// `SHOP_CATALOG_REFRESH_SECS`: how often to look for catalogue changes made by other
     /// processes, default 5 (0 turns it off).
     pub catalog_refresh_secs: u64,
@@ -37,30 +39,49 @@ impl Config {
     }
 
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let addr_raw = get("SHOP_ADDR").or_else(|| get("LEPTOS_SITE_ADDR")).unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr_raw = get("SHOP_ADDR")
+            .or_else(|| get("LEPTOS_SITE_ADDR"))
+            .unwrap_or_else(|| "127.0.0.1:3000".into());
         let addr: SocketAddr = addr_raw.trim().parse().map_err(|_| ConfigError {
             name: "SHOP_ADDR",
             reason: format!("`{addr_raw}` is not an address like 127.0.0.1:3000"),
         })?;
         let database_url = get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/shop.db".into());
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
-            return Err(ConfigError { name: "DATABASE_URL", reason: "must start with sqlite: or postgres://".into() });
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError {
+                name: "DATABASE_URL",
+                reason: "must start with sqlite: or postgres://".into(),
+            });
         }
         let public_url = get("SHOP_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
         let public_url = public_url.trim_end_matches('/').to_string();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(ConfigError { name: "SHOP_PUBLIC_URL", reason: "must start with http:// or https://".into() });
+            return Err(ConfigError {
+                name: "SHOP_PUBLIC_URL",
+                reason: "must start with http:// or https://".into(),
+            });
         }
         let seed = match get("SHOP_SEED").map(|v| v.trim().to_ascii_lowercase()) {
             None => true,
             Some(v) if ["1", "true", "on", "yes"].contains(&v.as_str()) => true,
             Some(v) if ["0", "false", "off", "no"].contains(&v.as_str()) => false,
-            Some(v) => return Err(ConfigError { name: "SHOP_SEED", reason: format!("`{v}` is not on or off") }),
+            Some(v) => {
+                return Err(ConfigError {
+                    name: "SHOP_SEED",
+                    reason: format!("`{v}` is not on or off"),
+                })
+            }
         };
         let number = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
             match get(name) {
                 None => Ok(default),
-                Some(v) => v.trim().parse().map_err(|_| ConfigError { name, reason: format!("`{v}` is not a whole number") }),
+                Some(v) => v.trim().parse().map_err(|_| ConfigError {
+                    name,
+                    reason: format!("`{v}` is not a whole number"),
+                }),
             }
         };
         Ok(Config {
@@ -72,6 +93,7 @@ impl Config {
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             db_max_connections: number("SHOP_DB_MAX_CONNECTIONS", 8)?.clamp(1, 1000) as u32,
             catalog_refresh_secs: number("SHOP_CATALOG_REFRESH_SECS", 5)?,
+            request_timeout_secs: number("SHOP_REQUEST_TIMEOUT_SECS", 30)?.max(1),
         })
     }
 }
@@ -81,8 +103,16 @@ mod tests {
     use super::*;
 
     fn with(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Config::from_lookup(|name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
     }
 
     #[test]
@@ -96,9 +126,25 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_variable() {
-        assert_eq!(with(&[("SHOP_ADDR", "nowhere")]).expect_err("bad").name, "SHOP_ADDR");
-        assert_eq!(with(&[("DATABASE_URL", "mysql://x")]).expect_err("bad").name, "DATABASE_URL");
-        assert_eq!(with(&[("SHOP_SEED", "maybe")]).expect_err("bad").name, "SHOP_SEED");
-        assert_eq!(with(&[("SHOP_BODY_LIMIT_BYTES", "-1")]).expect_err("bad").name, "SHOP_BODY_LIMIT_BYTES");
+        assert_eq!(
+            with(&[("SHOP_ADDR", "nowhere")]).expect_err("bad").name,
+            "SHOP_ADDR"
+        );
+        assert_eq!(
+            with(&[("DATABASE_URL", "mysql://x")])
+                .expect_err("bad")
+                .name,
+            "DATABASE_URL"
+        );
+        assert_eq!(
+            with(&[("SHOP_SEED", "maybe")]).expect_err("bad").name,
+            "SHOP_SEED"
+        );
+        assert_eq!(
+            with(&[("SHOP_BODY_LIMIT_BYTES", "-1")])
+                .expect_err("bad")
+                .name,
+            "SHOP_BODY_LIMIT_BYTES"
+        );
     }
 }

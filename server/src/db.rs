@@ -41,15 +41,24 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<AnyPool, sqlx::E
     let backend = Backend::of_url(url);
     let mut url = url.to_string();
     if backend == Backend::Sqlite {
-        let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+        let path = url
+            .trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:");
         let path = path.split('?').next().unwrap_or_default();
         if path != ":memory:" && !path.is_empty() {
-            if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            if let Some(dir) = std::path::Path::new(path)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
                 std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
             }
         }
         if !url.contains("mode=") {
-            url.push_str(if url.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+            url.push_str(if url.contains('?') {
+                "&mode=rwc"
+            } else {
+                "?mode=rwc"
+            });
         }
     }
     let options = AnyConnectOptions::from_str(&url)?;
@@ -78,14 +87,20 @@ pub async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), sqlx::migra
 /// Whether the database answers and has every migration this binary knows.
 pub async fn ready(pool: &AnyPool, backend: Backend) -> bool {
     let expected = backend.migrator().iter().count() as i64;
-    let applied: Result<i64, _> =
-        sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM _sqlx_migrations WHERE success = TRUE").fetch_one(pool).await;
+    let applied: Result<i64, _> = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM _sqlx_migrations WHERE success = TRUE",
+    )
+    .fetch_one(pool)
+    .await;
     matches!(applied, Ok(n) if n >= expected)
 }
 
 /// Starts a write transaction. On SQLite it takes the write lock at once
 /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing half-way.
-pub async fn begin_write(pool: &AnyPool, backend: Backend) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+pub async fn begin_write(
+    pool: &AnyPool,
+    backend: Backend,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
     match backend {
         Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
         Backend::Postgres => pool.begin().await,
@@ -117,7 +132,10 @@ pub fn values_placeholders(rows: usize, cols: usize) -> String {
 mod tests {
     #[test]
     fn placeholders_number_rows_then_columns() {
-        assert_eq!(super::values_placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(
+            super::values_placeholders(2, 3),
+            "($1, $2, $3), ($4, $5, $6)"
+        );
         assert_eq!(super::values_placeholders(1, 1), "($1)");
     }
 }

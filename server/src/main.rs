@@ -16,7 +16,10 @@ usage: server [serve]                              run the shop (see README for 
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tantivy=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tantivy=warn")),
+        )
         .with_target(false)
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,7 +30,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("cannot start the runtime: {e}");
@@ -57,12 +63,19 @@ fn main() -> ExitCode {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
-    let state = startup::build_state(&config).await.map_err(|e| e.to_string())?;
+    let state = startup::build_state(&config)
+        .await
+        .map_err(|e| e.to_string())?;
     startup::spawn_catalog_refresh(&state, Duration::from_secs(config.catalog_refresh_secs));
     let app = startup::router(state, &config);
-    let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     tracing::info!("listening on http://{}", config.addr);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
 }
 
 async fn shutdown_signal() {
@@ -71,7 +84,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -83,8 +97,12 @@ async fn shutdown_signal() {
 
 async fn migrate(config: Config) -> Result<(), String> {
     let backend = Backend::of_url(&config.database_url);
-    let pool = db::connect(&config.database_url, 2).await.map_err(|e| e.to_string())?;
-    db::migrate(&pool, backend).await.map_err(|e| e.to_string())?;
+    let pool = db::connect(&config.database_url, 2)
+        .await
+        .map_err(|e| e.to_string())?;
+    db::migrate(&pool, backend)
+        .await
+        .map_err(|e| e.to_string())?;
     println!("migrations applied");
     Ok(())
 }
@@ -93,8 +111,12 @@ async fn import(config: Config, file: &str) -> Result<(), String> {
     let backend = Backend::of_url(&config.database_url);
     let handle = std::fs::File::open(file).map_err(|e| format!("{file}: {e}"))?;
     let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
-    let pool = db::connect(&config.database_url, 2).await.map_err(|e| e.to_string())?;
-    db::migrate(&pool, backend).await.map_err(|e| e.to_string())?;
+    let pool = db::connect(&config.database_url, 2)
+        .await
+        .map_err(|e| e.to_string())?;
+    db::migrate(&pool, backend)
+        .await
+        .map_err(|e| e.to_string())?;
     // Reading is measured in bytes of the file; writing in rows.
     let read_bar = ProgressBar::new(size);
     read_bar.set_style(
@@ -104,10 +126,13 @@ async fn import(config: Config, file: &str) -> Result<(), String> {
     let input: Box<dyn Read + Send> = Box::new(read_bar.wrap_read(handle));
     let rows_bar = ProgressBar::new(0);
     rows_bar.set_style(
-        ProgressStyle::with_template("{msg:8} [{bar:40}] {pos}/{len} rows ({eta})").unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("{msg:8} [{bar:40}] {pos}/{len} rows ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     read_bar.set_message("reading");
-    let report = server::import::import_online_retail(&pool, backend, input, rows_bar).await.map_err(|e| e.to_string())?;
+    let report = server::import::import_online_retail(&pool, backend, input, rows_bar)
+        .await
+        .map_err(|e| e.to_string())?;
     read_bar.finish_and_clear();
     println!("{report}");
     Ok(())

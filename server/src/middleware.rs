@@ -13,7 +13,9 @@ use app::error::AppError;
 /// body carries. Only 500s of server functions are touched.
 pub async fn server_fn_status(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
-    if res.status() != StatusCode::INTERNAL_SERVER_ERROR || !res.headers().contains_key("serverfnerror") {
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
         return res;
     }
     let (mut parts, body) = res.into_parts();
@@ -22,7 +24,8 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
         Err(_) => return Response::from_parts(parts, Body::empty()),
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -31,8 +34,11 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.entry("x-content-type-options").or_insert(HeaderValue::from_static("nosniff"));
-    h.entry("referrer-policy").or_insert(HeaderValue::from_static("strict-origin-when-cross-origin"));
-    h.entry("x-frame-options").or_insert(HeaderValue::from_static("DENY"));
+    h.entry("x-content-type-options")
+        .or_insert(HeaderValue::from_static("nosniff"));
+    h.entry("referrer-policy")
+        .or_insert(HeaderValue::from_static("strict-origin-when-cross-origin"));
+    h.entry("x-frame-options")
+        .or_insert(HeaderValue::from_static("DENY"));
     res
 }

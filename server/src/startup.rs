@@ -13,6 +13,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use app::catalog::ssr::{Catalog, CatalogHandle};
@@ -68,8 +69,14 @@ pub async fn build_state(config: &Config) -> Result<ServerState, StartupError> {
             );
         }
     }
-    let catalog = Catalog::load(&pool).await.map_err(|_| StartupError::Catalog)?;
-    tracing::info!(catalog.products = catalog.products.len(), catalog.version = catalog.version, "catalogue loaded");
+    let catalog = Catalog::load(&pool)
+        .await
+        .map_err(|_| StartupError::Catalog)?;
+    tracing::info!(
+        catalog.products = catalog.products.len(),
+        catalog.version = catalog.version,
+        "catalogue loaded"
+    );
     let leptos_options = LeptosOptions::builder()
         .output_name(OUTPUT_NAME)
         .site_root(config.site_root.as_str())
@@ -81,7 +88,9 @@ pub async fn build_state(config: &Config) -> Result<ServerState, StartupError> {
             leptos_options,
             db: pool,
             catalog: CatalogHandle::new(catalog),
-            site: Arc::new(SiteSettings { public_url: config.public_url.clone() }),
+            site: Arc::new(SiteSettings {
+                public_url: config.public_url.clone(),
+            }),
         },
         backend,
     })
@@ -126,6 +135,11 @@ pub fn router(state: ServerState, config: &Config) -> Router {
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(config.body_limit))
+        // No request may hold a connection forever (a stalled render answers 503).
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(config.request_timeout_secs),
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             let path = req.extensions().get::<MatchedPath>().map(MatchedPath::as_str).unwrap_or("(unmatched)");
             tracing::info_span!("request", method = %req.method(), path, uri.path = %req.uri().path())

@@ -73,4 +73,3 @@ on_both_engines! {
         }
     }
 }
-

@@ -8,14 +8,23 @@ use std::time::Duration;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_pages_all_complete() {
     let app = common::TestApp::spawn(common::Engine::Sqlite).await;
-    let paths = ["/search?q=lantren", "/", "/c/home-decor?colour=red", "/p/84997/x", "/search?q=heart+holder", "/no-such"];
+    let paths = [
+        "/search?q=lantren",
+        "/",
+        "/c/home-decor?colour=red",
+        "/p/84997/x",
+        "/search?q=heart+holder",
+        "/no-such",
+    ];
     let mut handles = Vec::new();
     for worker in 0..8 {
         let router = app.router.clone();
         handles.push(tokio::spawn(async move {
             for i in 0..40 {
                 let path = paths[(worker + i) % paths.len()];
-                let req = axum::http::Request::get(path).body(axum::body::Body::empty()).expect("request");
+                let req = axum::http::Request::get(path)
+                    .body(axum::body::Body::empty())
+                    .expect("request");
                 let res = tokio::time::timeout(Duration::from_secs(20), async {
                     use http_body_util::BodyExt;
                     use tower::ServiceExt;
@@ -27,7 +36,9 @@ async fn concurrent_pages_all_complete() {
                 match res {
                     Ok(Ok(status)) => assert!(status.as_u16() < 500, "{path}: {status}"),
                     Ok(Err(e)) => panic!("{path}: body error {e}"),
-                    Err(_) => panic!("{path}: no complete answer within 20 s (worker {worker}, request {i})"),
+                    Err(_) => panic!(
+                        "{path}: no complete answer within 20 s (worker {worker}, request {i})"
+                    ),
                 }
             }
         }));
@@ -44,11 +55,17 @@ fn two_runtimes_in_one_process() {
     let threads: Vec<_> = (0..3)
         .map(|n| {
             std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+                let rt = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
                 rt.block_on(async move {
                     let app = common::TestApp::spawn(common::Engine::Sqlite).await;
                     for i in 0..(60 + n * 20) {
-                        let req = axum::http::Request::get("/search?q=lantren").body(axum::body::Body::empty()).expect("request");
+                        let req = axum::http::Request::get("/search?q=lantren")
+                            .body(axum::body::Body::empty())
+                            .expect("request");
                         let res = tokio::time::timeout(Duration::from_secs(20), async {
                             use http_body_util::BodyExt;
                             use tower::ServiceExt;

@@ -43,7 +43,10 @@ fn main() -> ExitCode {
 
 fn root() -> PathBuf {
     // xtask's manifest dir is <root>/xtask.
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 fn tools_dir() -> PathBuf {
@@ -72,7 +75,9 @@ fn show(cmd: &Command) -> String {
 
 fn run(cmd: &mut Command) -> Result<()> {
     println!("$ {}", show(cmd));
-    let status = cmd.status().map_err(|e| format!("cannot run {}: {e}", show(cmd)))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", show(cmd)))?;
     if status.success() {
         Ok(())
     } else {
@@ -83,7 +88,9 @@ fn run(cmd: &mut Command) -> Result<()> {
 /// Runs a command quietly and returns its standard output, or None when it fails.
 fn output(cmd: &mut Command) -> Option<String> {
     let out = cmd.stderr(Stdio::null()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// The environment the project's commands run with.
@@ -101,11 +108,15 @@ impl Toolchain {
 
 /// The version of a package in Cargo.lock.
 fn locked_version(package: &str) -> Result<String> {
-    let lock = fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock =
+        fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == format!("name = \"{package}\"") {
-            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+            {
                 return Ok(v.trim_end_matches('"').to_string());
             }
         }
@@ -115,13 +126,16 @@ fn locked_version(package: &str) -> Result<String> {
 
 /// Whether `program --version` (found on `path`) mentions `version`.
 fn has_version(path: &str, program: &str, version: &str) -> bool {
-    output(Command::new(program).arg("--version").env("PATH", path)).is_some_and(|v| v.split_whitespace().any(|w| w == version))
+    output(Command::new(program).arg("--version").env("PATH", path))
+        .is_some_and(|v| v.split_whitespace().any(|w| w == version))
 }
 
 fn apt_install(packages: &[&str]) -> Result<()> {
     let install = |update: bool| -> Result<()> {
         if update {
-            run(Command::new("apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive"))?;
+            run(Command::new("apt-get")
+                .arg("update")
+                .env("DEBIAN_FRONTEND", "noninteractive"))?;
         }
         run(Command::new("apt-get")
             .args(["install", "-y", "--no-install-recommends"])
@@ -138,17 +152,40 @@ fn setup(for_tests: bool) -> Result<Toolchain> {
     let cargo_bin = tools.join("cargo").join("bin");
     let binaryen_bin = tools.join("binaryen").join("node_modules").join(".bin");
     let system_path = env::var("PATH").unwrap_or_default();
-    let path = format!("{}:{}:{system_path}", cargo_bin.display(), binaryen_bin.display());
+    let path = format!(
+        "{}:{}:{system_path}",
+        cargo_bin.display(),
+        binaryen_bin.display()
+    );
 
     step("tools");
-    let targets = output(Command::new("rustup").args(["target", "list", "--installed"]).current_dir(root())).unwrap_or_default();
-    if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
-        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]).current_dir(root()))?;
+    let targets = output(
+        Command::new("rustup")
+            .args(["target", "list", "--installed"])
+            .current_dir(root()),
+    )
+    .unwrap_or_default();
+    if !targets
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
+        run(Command::new("rustup")
+            .args(["target", "add", "wasm32-unknown-unknown"])
+            .current_dir(root()))?;
     }
     if !has_version(&path, "cargo-leptos", CARGO_LEPTOS_VERSION) {
         println!("installing cargo-leptos {CARGO_LEPTOS_VERSION} (about 13 minutes on 2 cores)");
         run(Command::new("cargo")
-            .args(["install", "cargo-leptos", "--version", CARGO_LEPTOS_VERSION, "--locked", "--features", "no_downloads", "--root"])
+            .args([
+                "install",
+                "cargo-leptos",
+                "--version",
+                CARGO_LEPTOS_VERSION,
+                "--locked",
+                "--features",
+                "no_downloads",
+                "--root",
+            ])
             .arg(tools.join("cargo"))
             .current_dir(root()))?;
     }
@@ -157,12 +194,21 @@ fn setup(for_tests: bool) -> Result<Toolchain> {
         println!("installing wasm-bindgen-cli {bindgen}");
         // Without --locked: one of its locked dependencies is no longer on crates.io.
         run(Command::new("cargo")
-            .args(["install", "wasm-bindgen-cli", "--version", &bindgen, "--force", "--root"])
+            .args([
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                &bindgen,
+                "--force",
+                "--root",
+            ])
             .arg(tools.join("cargo"))
             .current_dir(root()))?;
     }
     let binaryen_major = BINARYEN_VERSION.split('.').next().unwrap_or_default();
-    if !output(Command::new(binaryen_bin.join("wasm-opt")).arg("--version")).is_some_and(|v| v.contains(&format!("version {binaryen_major}"))) {
+    if !output(Command::new(binaryen_bin.join("wasm-opt")).arg("--version"))
+        .is_some_and(|v| v.contains(&format!("version {binaryen_major}")))
+    {
         println!("installing wasm-opt from npm binaryen@{BINARYEN_VERSION}");
         fs::create_dir_all(tools.join("binaryen")).map_err(|e| e.to_string())?;
         run(Command::new("npm")
@@ -171,9 +217,21 @@ fn setup(for_tests: bool) -> Result<Toolchain> {
             .arg(format!("binaryen@{BINARYEN_VERSION}")))?;
     }
     // cargo-leptos runs the first wasm-opt on PATH: it must be ours.
-    let which = output(Command::new("sh").args(["-c", "command -v wasm-opt"]).env("PATH", &path)).unwrap_or_default();
-    if !which.trim().starts_with(&binaryen_bin.display().to_string()) {
-        return Err(format!("wasm-opt on PATH is {} instead of {}", which.trim(), binaryen_bin.display()));
+    let which = output(
+        Command::new("sh")
+            .args(["-c", "command -v wasm-opt"])
+            .env("PATH", &path),
+    )
+    .unwrap_or_default();
+    if !which
+        .trim()
+        .starts_with(&binaryen_bin.display().to_string())
+    {
+        return Err(format!(
+            "wasm-opt on PATH is {} instead of {}",
+            which.trim(),
+            binaryen_bin.display()
+        ));
     }
     if for_tests {
         if !Path::new("/usr/bin/chromium").exists() {
@@ -182,7 +240,10 @@ fn setup(for_tests: bool) -> Result<Toolchain> {
         let e2e = root().join("end2end");
         let stamp = e2e.join("node_modules").join(".package-lock.json");
         let lock = e2e.join("package-lock.json");
-        let fresh = match (fs::metadata(&stamp).and_then(|m| m.modified()), fs::metadata(&lock).and_then(|m| m.modified())) {
+        let fresh = match (
+            fs::metadata(&stamp).and_then(|m| m.modified()),
+            fs::metadata(&lock).and_then(|m| m.modified()),
+        ) {
             (Ok(installed), Ok(locked)) => installed >= locked,
             _ => false,
         };
@@ -277,12 +338,25 @@ impl Postgres {
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         if as_postgres {
-            run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir))?;
+            run(Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(&dir))?;
         }
-        let pg = Postgres { bin, dir: dir.clone(), port: free_port()?, as_postgres };
+        let pg = Postgres {
+            bin,
+            dir: dir.clone(),
+            port: free_port()?,
+            as_postgres,
+        };
         run(pg
             .pg_command("initdb")
-            .args(["--auth=trust", "--username=postgres", "--encoding=UTF8", "--locale=C", "-D"])
+            .args([
+                "--auth=trust",
+                "--username=postgres",
+                "--encoding=UTF8",
+                "--locale=C",
+                "-D",
+            ])
             .arg(dir.join("data"))
             .stdout(Stdio::null()))?;
         let options = format!(
@@ -290,7 +364,13 @@ impl Postgres {
             pg.port,
             dir.display()
         );
-        run(pg.pg_command("pg_ctl").arg("-D").arg(dir.join("data")).args(["-o", &options, "-l"]).arg(dir.join("log")).args(["-w", "start"]))?;
+        run(pg
+            .pg_command("pg_ctl")
+            .arg("-D")
+            .arg(dir.join("data"))
+            .args(["-o", &options, "-l"])
+            .arg(dir.join("log"))
+            .args(["-w", "start"]))?;
         Ok(pg)
     }
 
@@ -323,7 +403,10 @@ fn find_postgres() -> Result<PathBuf> {
         })
         .collect();
     found.sort();
-    found.pop().map(|(_, b)| b).ok_or_else(|| "no initdb under /usr/lib/postgresql".to_string())
+    found
+        .pop()
+        .map(|(_, b)| b)
+        .ok_or_else(|| "no initdb under /usr/lib/postgresql".to_string())
 }
 
 /// Starts the release server on a free port with a fresh SQLite database and waits until
@@ -335,11 +418,20 @@ fn start_server(tc: &Toolchain, db_dir: &Path) -> Result<(Guard, String)> {
     let mut cmd = tc.command(&server_binary().display().to_string());
     leptos_env(&mut cmd)
         .env("SHOP_ADDR", &addr)
-        .env("DATABASE_URL", format!("sqlite://{}/shop.db", db_dir.display()))
-        .env("RUST_LOG", env::var("RUST_LOG").unwrap_or_else(|_| "warn,server=info".into()))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/shop.db", db_dir.display()),
+        )
+        .env(
+            "RUST_LOG",
+            env::var("RUST_LOG").unwrap_or_else(|_| "warn,server=info".into()),
+        )
         .stdout(Stdio::null());
     println!("$ {} (on {addr})", show(&cmd));
-    let child = Guard(cmd.spawn().map_err(|e| format!("cannot start the server: {e}"))?);
+    let child = Guard(
+        cmd.spawn()
+            .map_err(|e| format!("cannot start the server: {e}"))?,
+    );
     let deadline = Instant::now() + Duration::from_secs(180);
     while Instant::now() < deadline {
         if http_status(&addr, "/readyz") == Some(200) {
@@ -354,7 +446,11 @@ fn start_server(tc: &Toolchain, db_dir: &Path) -> Result<(Guard, String)> {
 fn http_status(addr: &str, path: &str) -> Option<u16> {
     let mut s = TcpStream::connect(addr).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut line = String::new();
     BufReader::new(s).read_line(&mut line).ok()?;
     line.split_whitespace().nth(1)?.parse().ok()
@@ -372,7 +468,18 @@ fn test() -> Result<()> {
 
     step("unit and integration tests on SQLite and PostgreSQL (cargo test --release)");
     let mut cmd = tc.command("cargo");
-    leptos_env(&mut cmd).args(["test", "--release", "-p", "app", "-p", "server"]).env("TEST_POSTGRES_URL", pg.url());
+    leptos_env(&mut cmd)
+        .args([
+            "test",
+            "--release",
+            "-p",
+            "app",
+            "-p",
+            "server",
+            "--",
+            "--test-threads=1",
+        ])
+        .env("TEST_POSTGRES_URL", pg.url());
     let cargo_result = run(&mut cmd);
     drop(pg);
     cargo_result?;

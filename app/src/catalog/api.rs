@@ -16,7 +16,11 @@ pub async fn nav_categories() -> Result<Vec<CategoryRef>, AppError> {
     let state = crate::state::app_state()?;
     let locale = crate::state::request_locale();
     let catalog = state.catalog.current();
-    Ok(catalog.top_categories().filter(|&c| catalog.category_count(c) > 0).map(|c| catalog.category_ref(c, locale)).collect())
+    Ok(catalog
+        .top_categories()
+        .filter(|&c| catalog.category_count(c) > 0)
+        .map(|c| catalog.category_ref(c, locale))
+        .collect())
 }
 
 /// The home page: featured categories, bestsellers, new arrivals.
@@ -29,7 +33,10 @@ pub async fn get_home() -> Result<HomeData, AppError> {
 
 /// A category page: the category, its sub-categories and one page of its products.
 #[server(prefix = "/api", endpoint = "catalog/category", input = GetUrl)]
-pub async fn category_page(slug: String, params: ListingParams) -> Result<CategoryPageData, AppError> {
+pub async fn category_page(
+    slug: String,
+    params: ListingParams,
+) -> Result<CategoryPageData, AppError> {
     use crate::catalog::ssr::Scope;
     let state = crate::state::app_state()?;
     let locale = crate::state::request_locale();
@@ -43,7 +50,11 @@ pub async fn category_page(slug: String, params: ListingParams) -> Result<Catego
         category: catalog.category_ref(index, locale),
         description: entry.descriptions.get(locale).to_string(),
         parent: entry.parent.map(|p| catalog.category_ref(p, locale)),
-        children: entry.children.iter().map(|&c| catalog.category_ref(c, locale)).collect(),
+        children: entry
+            .children
+            .iter()
+            .map(|&c| catalog.category_ref(c, locale))
+            .collect(),
         listing,
     })
 }

@@ -99,7 +99,13 @@ pub enum Sort {
 }
 
 impl Sort {
-    pub const ALL: [Sort; 5] = [Sort::Relevance, Sort::PriceAsc, Sort::PriceDesc, Sort::Bestselling, Sort::Newest];
+    pub const ALL: [Sort; 5] = [
+        Sort::Relevance,
+        Sort::PriceAsc,
+        Sort::PriceDesc,
+        Sort::Bestselling,
+        Sort::Newest,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -162,7 +168,10 @@ impl ListingParams {
 
     /// Reads the parameters from the router's query map.
     pub fn from_query(map: &leptos_router::params::ParamsMap) -> Self {
-        let values: Vec<(&str, String)> = Self::KEYS.iter().filter_map(|k| map.get(k).map(|v| (*k, v))).collect();
+        let values: Vec<(&str, String)> = Self::KEYS
+            .iter()
+            .filter_map(|k| map.get(k).map(|v| (*k, v)))
+            .collect();
         Self::from_pairs(values.iter().map(|(k, v)| (*k, v.as_str())))
     }
 
@@ -209,7 +218,10 @@ impl ListingParams {
     pub fn url(&self, base: &str) -> String {
         let query: Vec<String> = Self::KEYS
             .iter()
-            .filter_map(|k| self.get(k).map(|v| format!("{k}={}", encode_query_value(v))))
+            .filter_map(|k| {
+                self.get(k)
+                    .map(|v| format!("{k}={}", encode_query_value(v)))
+            })
             .collect();
         if query.is_empty() {
             base.to_string()
@@ -224,7 +236,9 @@ pub fn encode_query_value(v: &str) -> String {
     let mut out = String::with_capacity(v.len());
     for b in v.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -258,14 +272,18 @@ impl ListingParams {
                 _ => {
                     return Err(AppError::invalid(
                         "page",
-                        fill(Msg::ErrPageNumber.text(locale), &[("max", &MAX_PAGE.to_string())]),
+                        fill(
+                            Msg::ErrPageNumber.text(locale),
+                            &[("max", &MAX_PAGE.to_string())],
+                        ),
                     ))
                 }
             },
         };
         let sort = match self.sort.as_deref().map(str::trim) {
             None => Sort::default(),
-            Some(raw) => Sort::parse(raw).ok_or_else(|| AppError::invalid("sort", Msg::ErrUnknownSort.text(locale)))?,
+            Some(raw) => Sort::parse(raw)
+                .ok_or_else(|| AppError::invalid("sort", Msg::ErrUnknownSort.text(locale)))?,
         };
         let min_pence = parse_price(self.min.as_deref(), "min", locale)?;
         let max_pence = parse_price(self.max.as_deref(), "max", locale)?;
@@ -274,19 +292,24 @@ impl ListingParams {
                 return Err(AppError::invalid("max", Msg::ErrPriceOrder.text(locale)));
             }
         }
-        let (query, query_shortened) = match self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            None => (None, false),
-            Some(q) => {
-                let shortened = q.chars().count() > MAX_QUERY_CHARS;
-                (Some(q.chars().take(MAX_QUERY_CHARS).collect::<String>()), shortened)
-            }
-        };
+        let (query, query_shortened) =
+            match self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+                None => (None, false),
+                Some(q) => {
+                    let shortened = q.chars().count() > MAX_QUERY_CHARS;
+                    (
+                        Some(q.chars().take(MAX_QUERY_CHARS).collect::<String>()),
+                        shortened,
+                    )
+                }
+            };
         let short = |v: &Option<String>, field: &str| -> Result<Option<String>, AppError> {
             match v.as_deref().map(str::trim) {
                 None => Ok(None),
-                Some(s) if s.chars().count() > 64 => {
-                    Err(AppError::invalid(field, fill(Msg::ErrTooLong.text(locale), &[("max", "64")])))
-                }
+                Some(s) if s.chars().count() > 64 => Err(AppError::invalid(
+                    field,
+                    fill(Msg::ErrTooLong.text(locale), &[("max", "64")]),
+                )),
                 Some(s) => Ok(Some(s.to_string())),
             }
         };
@@ -305,17 +328,27 @@ impl ListingParams {
 
 /// Reads a price in pounds ("4", "4.5", "4.50", "£4.50") into pence.
 fn parse_price(raw: Option<&str>, field: &str, locale: Locale) -> Result<Option<i64>, AppError> {
-    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(None) };
+    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
     let bad = || AppError::invalid(field, Msg::ErrPrice.text(locale));
     let s = raw.strip_prefix('£').unwrap_or(raw).trim();
     let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
     if whole.is_empty() && frac.is_empty() {
         return Err(bad());
     }
-    if !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || whole.len() > 7 {
+    if !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || whole.len() > 7
+    {
         return Err(bad());
     }
-    let pounds: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
+    let pounds: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| bad())?
+    };
     let pence: i64 = match frac.len() {
         0 => 0,
         1 => frac.parse::<i64>().map_err(|_| bad())? * 10,
@@ -346,8 +379,13 @@ pub struct PriceBand {
 }
 
 /// The price bands every listing offers.
-pub const PRICE_BANDS: [(Option<i64>, Option<i64>); 5] =
-    [(None, Some(199)), (Some(200), Some(499)), (Some(500), Some(999)), (Some(1000), Some(1999)), (Some(2000), None)];
+pub const PRICE_BANDS: [(Option<i64>, Option<i64>); 5] = [
+    (None, Some(199)),
+    (Some(200), Some(499)),
+    (Some(500), Some(999)),
+    (Some(1000), Some(1999)),
+    (Some(2000), None),
+];
 
 /// A pence amount as the `min`/`max` URL parameters write it ("4.99").
 pub fn pence_param(pence: i64) -> String {
@@ -415,7 +453,8 @@ impl ProductDetail {
 
     /// The variant a `?v=` value names, else the first.
     pub fn variant(&self, sku: Option<&str>) -> Option<&Variant> {
-        sku.and_then(|s| self.variants.iter().find(|v| v.sku.eq_ignore_ascii_case(s))).or(self.variants.first())
+        sku.and_then(|s| self.variants.iter().find(|v| v.sku.eq_ignore_ascii_case(s)))
+            .or(self.variants.first())
     }
 }
 
@@ -436,7 +475,15 @@ mod tests {
 
     #[test]
     fn pages_must_be_whole_numbers_in_range() {
-        for bad in ["-1", "0", "abc", "1.5", "99999999999999999999", "10001", " "] {
+        for bad in [
+            "-1",
+            "0",
+            "abc",
+            "1.5",
+            "99999999999999999999",
+            "10001",
+            " ",
+        ] {
             let p = params(&[("page", bad)]);
             if bad.trim().is_empty() {
                 assert_eq!(p.parse(Locale::En).map(|f| f.page), Ok(1));
@@ -450,18 +497,30 @@ mod tests {
                 other => panic!("page={bad} gave {other:?}"),
             }
         }
-        assert_eq!(params(&[("page", "3")]).parse(Locale::En).map(|f| f.page), Ok(3));
+        assert_eq!(
+            params(&[("page", "3")]).parse(Locale::En).map(|f| f.page),
+            Ok(3)
+        );
     }
 
     #[test]
     fn prices_read_as_pounds() {
-        let f = params(&[("min", "£2"), ("max", "4.5")]).parse(Locale::En).expect("valid");
+        let f = params(&[("min", "£2"), ("max", "4.5")])
+            .parse(Locale::En)
+            .expect("valid");
         assert_eq!((f.min_pence, f.max_pence), (Some(200), Some(450)));
         for bad in ["abc", "1.234", "-3", "1e5", "999999999", "."] {
-            let err = params(&[("min", bad)]).parse(Locale::ZhHant).expect_err(bad);
-            assert!(matches!(err, AppError::Invalid { ref field, .. } if field == "min"), "{bad}: {err:?}");
+            let err = params(&[("min", bad)])
+                .parse(Locale::ZhHant)
+                .expect_err(bad);
+            assert!(
+                matches!(err, AppError::Invalid { ref field, .. } if field == "min"),
+                "{bad}: {err:?}"
+            );
         }
-        let err = params(&[("min", "5"), ("max", "2")]).parse(Locale::En).expect_err("max < min");
+        let err = params(&[("min", "5"), ("max", "2")])
+            .parse(Locale::En)
+            .expect_err("max < min");
         assert!(matches!(err, AppError::Invalid { ref field, .. } if field == "max"));
     }
 
@@ -477,14 +536,25 @@ mod tests {
     fn urls_keep_a_fixed_key_order_and_reset_the_page() {
         let p = params(&[("sort", "newest"), ("page", "3"), ("colour", "red")]);
         assert_eq!(p.url("/c/x"), "/c/x?colour=red&sort=newest&page=3");
-        assert_eq!(p.with("colour", Some("blue")).url("/c/x"), "/c/x?colour=blue&sort=newest");
-        assert_eq!(params(&[("q", "a b&c")]).url("/search"), "/search?q=a+b%26c");
-        assert_eq!(p.with("sort", None).with("colour", None).url("/c/x"), "/c/x");
+        assert_eq!(
+            p.with("colour", Some("blue")).url("/c/x"),
+            "/c/x?colour=blue&sort=newest"
+        );
+        assert_eq!(
+            params(&[("q", "a b&c")]).url("/search"),
+            "/search?q=a+b%26c"
+        );
+        assert_eq!(
+            p.with("sort", None).with("colour", None).url("/c/x"),
+            "/c/x"
+        );
     }
 
     #[test]
     fn unknown_sorts_are_refused() {
-        let err = params(&[("sort", "cheapest';--")]).parse(Locale::En).expect_err("bad sort");
+        let err = params(&[("sort", "cheapest';--")])
+            .parse(Locale::En)
+            .expect_err("bad sort");
         assert!(matches!(err, AppError::Invalid { ref field, .. } if field == "sort"));
     }
 }

@@ -14,7 +14,13 @@ pub const SUGGESTIONS: usize = 6;
 fn ranked(catalog: &crate::catalog::ssr::Catalog, query: &str, limit: usize) -> Vec<(usize, f32)> {
     let mut hits = catalog.search().search(query, limit);
     // Equal scores (typo and prefix matches score alike): most ordered first.
-    hits.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| catalog.products[b.0].orders.cmp(&catalog.products[a.0].orders)));
+    hits.sort_by(|a, b| {
+        b.1.total_cmp(&a.1).then_with(|| {
+            catalog.products[b.0]
+                .orders
+                .cmp(&catalog.products[a.0].orders)
+        })
+    });
     hits
 }
 
@@ -25,11 +31,19 @@ pub async fn search_products(params: ListingParams) -> Result<SearchPageData, Ap
     let state = crate::state::app_state()?;
     let locale = crate::state::request_locale();
     let filter = params.parse(locale)?;
-    let Some(query) = filter.query.clone() else { return Ok(SearchPageData { query: None, listing: None }) };
+    let Some(query) = filter.query.clone() else {
+        return Ok(SearchPageData {
+            query: None,
+            listing: None,
+        });
+    };
     let catalog = state.catalog.current();
     let hits = ranked(&catalog, &query, MAX_HITS);
     let listing = catalog.listing(Scope::Hits(hits), None, &filter, locale)?;
-    Ok(SearchPageData { query: Some(query), listing: Some(listing) })
+    Ok(SearchPageData {
+        query: Some(query),
+        listing: Some(listing),
+    })
 }
 
 /// Up to six products for what the shopper has typed so far.
@@ -42,7 +56,10 @@ pub async fn suggest(q: String) -> Result<Vec<Suggestion>, AppError> {
         .into_iter()
         .map(|(i, _)| {
             let card = &catalog.products[i].card;
-            Suggestion { title: card.title.clone(), url: card.url() }
+            Suggestion {
+                title: card.title.clone(),
+                url: card.url(),
+            }
         })
         .collect())
 }

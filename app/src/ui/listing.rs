@@ -9,23 +9,56 @@ use super::product_grid;
 use crate::catalog::{pence_param, FacetValue, Listing, ListingParams, PriceBand, Sort};
 use crate::i18n::{self, format_count, format_price, t, tf, Msg};
 
-pub fn listing_view(listing: Listing, params: ListingParams, base: String, show_category_facet: bool) -> impl IntoView {
+pub fn listing_view(
+    listing: Listing,
+    params: ListingParams,
+    base: String,
+    show_category_facet: bool,
+) -> impl IntoView {
     let locale = i18n::current();
     let count = if listing.total == 1 {
         t(Msg::ProductsCountOne).to_string()
     } else {
-        tf(Msg::ProductsCount, &[("n", &format_count(listing.total as i64, locale))])
+        tf(
+            Msg::ProductsCount,
+            &[("n", &format_count(listing.total as i64, locale))],
+        )
     };
-    let has_filters = params.cat.is_some() || params.colour.is_some() || params.min.is_some() || params.max.is_some();
+    let has_filters = params.cat.is_some()
+        || params.colour.is_some()
+        || params.min.is_some()
+        || params.max.is_some();
     let clear = has_filters.then(|| {
-        let url = params.with("cat", None).with("colour", None).with("min", None).with("max", None).url(&base);
+        let url = params
+            .with("cat", None)
+            .with("colour", None)
+            .with("min", None)
+            .with("max", None)
+            .url(&base);
         view! { <p><a href=url data-test="clear-filters">{t(Msg::ClearFilters)}</a></p> }
     });
-    let notice = listing.notice.clone().map(|n| view! { <p class="notice" role="status">{n}</p> });
-    let categories = (show_category_facet && !listing.facets.categories.is_empty())
-        .then(|| facet_group(Msg::FilterCategory, "cat", listing.facets.categories.clone(), &params, &base));
-    let colours = (!listing.facets.colours.is_empty())
-        .then(|| facet_group(Msg::FilterColour, "colour", listing.facets.colours.clone(), &params, &base));
+    let notice = listing
+        .notice
+        .clone()
+        .map(|n| view! { <p class="notice" role="status">{n}</p> });
+    let categories = (show_category_facet && !listing.facets.categories.is_empty()).then(|| {
+        facet_group(
+            Msg::FilterCategory,
+            "cat",
+            listing.facets.categories.clone(),
+            &params,
+            &base,
+        )
+    });
+    let colours = (!listing.facets.colours.is_empty()).then(|| {
+        facet_group(
+            Msg::FilterColour,
+            "colour",
+            listing.facets.colours.clone(),
+            &params,
+            &base,
+        )
+    });
     let prices = price_group(listing.facets.prices.clone(), &params, &base);
     let body = if listing.products.is_empty() {
         view! { <p class="empty" data-test="no-results">{t(Msg::NoProducts)}</p> }.into_any()
@@ -53,9 +86,16 @@ pub fn listing_view(listing: Listing, params: ListingParams, base: String, show_
             </div>
         </div>
     }
+    .into_any()
 }
 
-fn facet_group(title: Msg, key: &'static str, values: Vec<FacetValue>, params: &ListingParams, base: &str) -> impl IntoView {
+fn facet_group(
+    title: Msg,
+    key: &'static str,
+    values: Vec<FacetValue>,
+    params: &ListingParams,
+    base: &str,
+) -> impl IntoView {
     let items = values
         .into_iter()
         .map(|v| {
@@ -81,19 +121,26 @@ fn facet_group(title: Msg, key: &'static str, values: Vec<FacetValue>, params: &
             <ul>{items}</ul>
         </section>
     }
+    .into_any()
 }
 
 fn band_label(band: &PriceBand) -> String {
     let locale = i18n::current();
     match (band.min, band.max) {
         (None, Some(hi)) => tf(Msg::PriceUnder, &[("price", &format_price(hi + 1, locale))]),
-        (Some(lo), Some(hi)) => tf(Msg::PriceBetween, &[("low", &format_price(lo, locale)), ("high", &format_price(hi, locale))]),
+        (Some(lo), Some(hi)) => tf(
+            Msg::PriceBetween,
+            &[
+                ("low", &format_price(lo, locale)),
+                ("high", &format_price(hi, locale)),
+            ],
+        ),
         (Some(lo), None) => tf(Msg::PriceOver, &[("price", &format_price(lo, locale))]),
         (None, None) => String::new(),
     }
 }
 
-fn price_group(bands: Vec<PriceBand>, params: &ListingParams, base: &str) -> impl IntoView {
+fn price_group(bands: Vec<PriceBand>, params: &ListingParams, base: &str) -> AnyView {
     let items = bands
         .into_iter()
         .filter(|b| b.count > 0 || b.selected)
@@ -118,7 +165,10 @@ fn price_group(bands: Vec<PriceBand>, params: &ListingParams, base: &str) -> imp
         })
         .collect_view();
     let hidden = hidden_inputs(params, &["min", "max", "page"]);
-    let (min, max) = (params.min.clone().unwrap_or_default(), params.max.clone().unwrap_or_default());
+    let (min, max) = (
+        params.min.clone().unwrap_or_default(),
+        params.max.clone().unwrap_or_default(),
+    );
     view! {
         <section class="facet">
             <h3>{t(Msg::FilterPrice)}</h3>
@@ -137,6 +187,7 @@ fn price_group(bands: Vec<PriceBand>, params: &ListingParams, base: &str) -> imp
             </Form>
         </section>
     }
+    .into_any()
 }
 
 /// Hidden fields that carry the rest of the listing state through a GET form.
@@ -157,7 +208,7 @@ fn hidden_inputs(params: &ListingParams, except: &[&str]) -> impl IntoView {
         .collect_view()
 }
 
-fn sort_form(current: Sort, params: &ListingParams, base: &str) -> impl IntoView {
+fn sort_form(current: Sort, params: &ListingParams, base: &str) -> AnyView {
     let hidden = hidden_inputs(params, &["sort", "page"]);
     let options = Sort::ALL
         .into_iter()
@@ -171,13 +222,18 @@ fn sort_form(current: Sort, params: &ListingParams, base: &str) -> impl IntoView
             <button type="submit">{t(Msg::ApplyFilters)}</button>
         </Form>
     }
+    .into_any()
 }
 
 fn pager(page: u32, pages: u32, params: &ListingParams, base: &str) -> impl IntoView {
     if pages <= 1 {
         return ().into_any();
     }
-    let link = |p: u32| params.with("page", (p > 1).then(|| p.to_string()).as_deref()).url(base);
+    let link = |p: u32| {
+        params
+            .with("page", (p > 1).then(|| p.to_string()).as_deref())
+            .url(base)
+    };
     // First, last, and two either side of the current page.
     let mut shown: Vec<u32> = vec![1, pages];
     shown.extend(page.saturating_sub(2).max(1)..=(page + 2).min(pages));
@@ -197,8 +253,11 @@ fn pager(page: u32, pages: u32, params: &ListingParams, base: &str) -> impl Into
             view! { <li><a href=link(p) aria-label=label>{p}</a></li> }.into_any()
         });
     }
-    let prev = (page > 1).then(|| view! { <a class="prev" rel="prev" href=link(page - 1)>{t(Msg::PreviousPage)}</a> });
-    let next = (page < pages).then(|| view! { <a class="next" rel="next" href=link(page + 1)>{t(Msg::NextPage)}</a> });
+    let prev = (page > 1).then(
+        || view! { <a class="prev" rel="prev" href=link(page - 1)>{t(Msg::PreviousPage)}</a> },
+    );
+    let next = (page < pages)
+        .then(|| view! { <a class="next" rel="next" href=link(page + 1)>{t(Msg::NextPage)}</a> });
     view! {
         <nav class="pager" aria-label=t(Msg::Pagination) data-test="pager">
             <p class="page-of">{tf(Msg::PageOf, &[("page", &page.to_string()), ("pages", &pages.to_string())])}</p>

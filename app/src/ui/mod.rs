@@ -19,7 +19,10 @@ use crate::i18n::{self, format_price, t, tf, Msg};
 pub fn page_title(page: &str) -> String {
     let title = format!("{page} | {}", t(Msg::ShopName));
     #[cfg(feature = "ssr")]
-    let title = title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let title = title
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
     title
 }
 
@@ -29,7 +32,10 @@ pub fn page_title(page: &str) -> String {
 pub fn ErrorView(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+        response.set_status(
+            http::StatusCode::from_u16(error.status())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
     }
     let locale = i18n::current();
     let title = error.title(locale);
@@ -67,18 +73,20 @@ pub fn stock_text(stock: i64) -> String {
 }
 
 /// A grid of product cards.
-pub fn product_grid(products: Vec<ProductCard>, test_id: &'static str) -> impl IntoView {
+pub fn product_grid(products: Vec<ProductCard>, test_id: &'static str) -> AnyView {
     view! {
         <ul class="product-grid" data-test=test_id>
             {products.into_iter().map(product_card).collect_view()}
         </ul>
     }
+    .into_any()
 }
 
 fn product_card(p: ProductCard) -> impl IntoView {
     let url = p.url();
     let price = price_text(p.price_min, p.price_max);
-    let stock = (!p.in_stock).then(|| view! { <span class="badge out">{t(Msg::OutOfStock)}</span> });
+    let stock =
+        (!p.in_stock).then(|| view! { <span class="badge out">{t(Msg::OutOfStock)}</span> });
     view! {
         <li class="card" data-test="product-card">
             <a href=url class="card-link">
@@ -92,7 +100,7 @@ fn product_card(p: ProductCard) -> impl IntoView {
 }
 
 /// A breadcrumb trail: links to each ancestor, then the current page.
-pub fn breadcrumbs(trail: Vec<(String, String)>, current: String) -> impl IntoView {
+pub fn breadcrumbs(trail: Vec<(String, String)>, current: String) -> AnyView {
     view! {
         <nav class="breadcrumbs" aria-label=t(Msg::Breadcrumbs) data-test="breadcrumbs">
             <ol>
@@ -101,4 +109,5 @@ pub fn breadcrumbs(trail: Vec<(String, String)>, current: String) -> impl IntoVi
             </ol>
         </nav>
     }
+    .into_any()
 }

@@ -53,7 +53,10 @@ pub struct Collector {
 impl Collector {
     pub fn add(&mut self, line: Line) {
         let next = self.invoices.len() as u32;
-        let invoice = *self.invoice_index.entry(line.invoice.clone()).or_insert_with(|| next);
+        let invoice = *self
+            .invoice_index
+            .entry(line.invoice.clone())
+            .or_insert_with(|| next);
         if invoice == next {
             self.invoices.push(InvoiceRec {
                 number: line.invoice.clone(),
@@ -71,7 +74,13 @@ impl Collector {
             s.orders.insert(invoice);
             s.sold_lines += 1;
         }
-        self.lines.push(LineRec { invoice, code: line.code, quantity: line.quantity, price_pence: line.price_pence, at_ms: line.at_ms });
+        self.lines.push(LineRec {
+            invoice,
+            code: line.code,
+            quantity: line.quantity,
+            price_pence: line.price_pence,
+            at_ms: line.at_ms,
+        });
     }
 }
 
@@ -154,12 +163,21 @@ fn base_of(code: &str) -> String {
 
 /// The most frequent key; ties go to the smallest key, so the result is stable.
 fn most_common<K: Ord + Clone>(counts: &HashMap<K, u64>) -> Option<K> {
-    counts.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))).map(|(k, _)| k.clone())
+    counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(k, _)| k.clone())
 }
 
 impl Collector {
     pub fn build(self) -> Model {
-        let Collector { stats, invoices, lines, last_ms, .. } = self;
+        let Collector {
+            stats,
+            invoices,
+            lines,
+            last_ms,
+            ..
+        } = self;
         let window_start = last_ms - STOCK_WINDOW_WEEKS * WEEK_MS;
 
         // Units sold per code: all time (net of cancellations) and in the stock window.
@@ -183,12 +201,27 @@ impl Collector {
             codes.sort();
             // Best seller first for naming.
             let mut by_sales = codes.clone();
-            by_sales.sort_by(|a, b| stats[b].sold_lines.cmp(&stats[a].sold_lines).then_with(|| a.cmp(b)));
-            let names: Vec<String> = by_sales.iter().map(|c| most_common(&stats[c].names).unwrap_or_default()).collect();
+            by_sales.sort_by(|a, b| {
+                stats[b]
+                    .sold_lines
+                    .cmp(&stats[a].sold_lines)
+                    .then_with(|| a.cmp(b))
+            });
+            let names: Vec<String> = by_sales
+                .iter()
+                .map(|c| most_common(&stats[c].names).unwrap_or_default())
+                .collect();
             let (title, labels_by_sales) = split_variants(&names);
-            let label_of: HashMap<&str, String> =
-                by_sales.iter().map(String::as_str).zip(labels_by_sales.iter().cloned()).collect();
-            let name_of: HashMap<&str, &str> = by_sales.iter().map(String::as_str).zip(names.iter().map(String::as_str)).collect();
+            let label_of: HashMap<&str, String> = by_sales
+                .iter()
+                .map(String::as_str)
+                .zip(labels_by_sales.iter().cloned())
+                .collect();
+            let name_of: HashMap<&str, &str> = by_sales
+                .iter()
+                .map(String::as_str)
+                .zip(names.iter().map(String::as_str))
+                .collect();
 
             let mut all_names: Vec<&str> = names.iter().map(String::as_str).collect();
             all_names.insert(0, &title);
@@ -209,7 +242,8 @@ impl Collector {
                     }
                 }
                 let rate_units = recent.get(code.as_str()).copied().unwrap_or(0);
-                let stock = (rate_units * STOCK_COVER_WEEKS + STOCK_WINDOW_WEEKS - 1) / STOCK_WINDOW_WEEKS;
+                let stock =
+                    (rate_units * STOCK_COVER_WEEKS + STOCK_WINDOW_WEEKS - 1) / STOCK_WINDOW_WEEKS;
                 let mut label = label_of[code.as_str()].clone();
                 if seen_labels.get(&label).copied().unwrap_or(0) > 1 {
                     label = format!("{label} ({code})");
@@ -234,12 +268,31 @@ impl Collector {
             facets.extend(materials.iter().map(|m| ("material", m.value)));
             facets.extend(themes.iter().map(|t| ("theme", t.value)));
 
-            let orders: HashSet<u32> = codes.iter().flat_map(|c| stats[c].orders.iter().copied()).collect();
-            let first_sold_at = codes.iter().filter_map(|c| stats[c].first_sold).min().unwrap_or(0);
-            let units_sold = codes.iter().map(|c| units.get(c.as_str()).copied().unwrap_or(0)).sum::<i64>().max(0);
+            let orders: HashSet<u32> = codes
+                .iter()
+                .flat_map(|c| stats[c].orders.iter().copied())
+                .collect();
+            let first_sold_at = codes
+                .iter()
+                .filter_map(|c| stats[c].first_sold)
+                .min()
+                .unwrap_or(0);
+            let units_sold = codes
+                .iter()
+                .map(|c| units.get(c.as_str()).copied().unwrap_or(0))
+                .sum::<i64>()
+                .max(0);
             let labels: Vec<&str> = skus.iter().map(|s| s.label.as_str()).collect();
             let describe = |locale: Locale| {
-                describe(locale, &title, categories[0], &labels, &materials, &themes, orders.len() as i64)
+                describe(
+                    locale,
+                    &title,
+                    categories[0],
+                    &labels,
+                    &materials,
+                    &themes,
+                    orders.len() as i64,
+                )
             };
             products.push(ProductRow {
                 id: base.clone(),
@@ -278,7 +331,9 @@ impl Collector {
             }
             let order = &mut orders[l.invoice as usize];
             let line_no = order.lines.len() as i64 + 1;
-            order.lines.push((line_no, l.code.clone(), l.quantity, l.price_pence));
+            order
+                .lines
+                .push((line_no, l.code.clone(), l.quantity, l.price_pence));
         }
         orders.retain(|o| !o.lines.is_empty());
 
@@ -313,14 +368,33 @@ impl Collector {
             .collect();
         let mut facets = Vec::new();
         for (i, c) in taxonomy::COLOURS.iter().enumerate() {
-            facets.push(FacetRow { kind: "colour", value: c.facet.value, position: i as i64, en: c.facet.en, zh: c.facet.zh });
+            facets.push(FacetRow {
+                kind: "colour",
+                value: c.facet.value,
+                position: i as i64,
+                en: c.facet.en,
+                zh: c.facet.zh,
+            });
         }
         for (kind, defs) in [("material", MATERIALS), ("theme", THEMES)] {
             for (i, d) in defs.iter().enumerate() {
-                facets.push(FacetRow { kind, value: d.value, position: i as i64, en: d.en, zh: d.zh });
+                facets.push(FacetRow {
+                    kind,
+                    value: d.value,
+                    position: i as i64,
+                    en: d.en,
+                    zh: d.zh,
+                });
             }
         }
-        Model { categories, facets, products, customers: customers.into_values().collect(), orders, skipped }
+        Model {
+            categories,
+            facets,
+            products,
+            customers: customers.into_values().collect(),
+            orders,
+            skipped,
+        }
     }
 }
 
@@ -351,23 +425,38 @@ fn describe(
             Locale::ZhHant => c.zh.to_string(),
         })
         .unwrap_or_default();
-    let mut parts = vec![fill(text(Msg::DescLead), &[("title", title), ("category", &category_name)])];
+    let mut parts = vec![fill(
+        text(Msg::DescLead),
+        &[("title", title), ("category", &category_name)],
+    )];
     if !materials.is_empty() {
         let list: Vec<String> = materials.iter().map(name_of).collect();
-        parts.push(fill(text(Msg::DescMaterial), &[("material", &list.join(sep))]));
+        parts.push(fill(
+            text(Msg::DescMaterial),
+            &[("material", &list.join(sep))],
+        ));
     }
     if let Some(theme) = themes.first() {
         parts.push(fill(text(Msg::DescTheme), &[("theme", &name_of(theme))]));
     }
     if labels.len() > 1 {
-        parts.push(fill(text(Msg::DescVariants), &[("n", &labels.len().to_string()), ("options", &labels.join(sep))]));
+        parts.push(fill(
+            text(Msg::DescVariants),
+            &[
+                ("n", &labels.len().to_string()),
+                ("options", &labels.join(sep)),
+            ],
+        ));
     }
     let upper = title.to_uppercase();
     if upper.starts_with("SET ") || upper.starts_with("PACK ") || upper.contains(" SET OF ") {
         parts.push(text(Msg::DescSet).to_string());
     }
     if orders >= 100 {
-        parts.push(fill(text(Msg::DescPopular), &[("n", &format_count(orders, locale))]));
+        parts.push(fill(
+            text(Msg::DescPopular),
+            &[("n", &format_count(orders, locale))],
+        ));
     }
     parts.join(space)
 }
@@ -393,11 +482,46 @@ mod tests {
     fn variants_group_under_one_product_with_their_own_price_and_stock() {
         let day = 24 * 3600 * 1000;
         let mut c = Collector::default();
-        c.add(line("1", "84997A", "CHILDRENS CUTLERY POLKADOT GREEN", 4, 425, 0));
-        c.add(line("2", "84997A", "CHILDRENS CUTLERY POLKADOT GREEN", 4, 425, 100 * day));
-        c.add(line("3", "84997B", "CHILDRENS CUTLERY RETROSPOT RED", 13, 375, 100 * day));
-        c.add(line("3", "84997B", "CHILDRENS CUTLERY RETROSPOT RED", 1, 999, 100 * day));
-        c.add(line("C4", "84997B", "CHILDRENS CUTLERY RETROSPOT RED", -1, 375, 100 * day));
+        c.add(line(
+            "1",
+            "84997A",
+            "CHILDRENS CUTLERY POLKADOT GREEN",
+            4,
+            425,
+            0,
+        ));
+        c.add(line(
+            "2",
+            "84997A",
+            "CHILDRENS CUTLERY POLKADOT GREEN",
+            4,
+            425,
+            100 * day,
+        ));
+        c.add(line(
+            "3",
+            "84997B",
+            "CHILDRENS CUTLERY RETROSPOT RED",
+            13,
+            375,
+            100 * day,
+        ));
+        c.add(line(
+            "3",
+            "84997B",
+            "CHILDRENS CUTLERY RETROSPOT RED",
+            1,
+            999,
+            100 * day,
+        ));
+        c.add(line(
+            "C4",
+            "84997B",
+            "CHILDRENS CUTLERY RETROSPOT RED",
+            -1,
+            375,
+            100 * day,
+        ));
         c.add(line("C5", "99999", "NEVER SOLD", -1, 100, 100 * day));
         let m = c.build();
         assert_eq!(m.products.len(), 1);
@@ -406,20 +530,39 @@ mod tests {
         assert_eq!(p.title, "Childrens Cutlery");
         assert_eq!(p.slug, "childrens-cutlery");
         assert_eq!(p.skus.len(), 2);
-        assert_eq!((p.skus[0].sku.as_str(), p.skus[0].label.as_str(), p.skus[0].price_pence), ("84997A", "Polkadot Green", 425));
-        assert_eq!((p.skus[1].sku.as_str(), p.skus[1].price_pence), ("84997B", 375));
+        assert_eq!(
+            (
+                p.skus[0].sku.as_str(),
+                p.skus[0].label.as_str(),
+                p.skus[0].price_pence
+            ),
+            ("84997A", "Polkadot Green", 425)
+        );
+        assert_eq!(
+            (p.skus[1].sku.as_str(), p.skus[1].price_pence),
+            ("84997B", 375)
+        );
         // 84997A sold 4 units in the window: 4 * 4 / 13 rounded up = 2.
         assert_eq!(p.skus[0].stock, 2);
         assert_eq!(p.skus[1].stock, 5); // 14 * 4 / 13 rounded up
         assert_eq!(p.units_sold, 4 + 4 + 13 + 1 - 1);
         assert_eq!(p.orders_count, 3);
         assert!(p.facets.contains(&("colour", "green")) && p.facets.contains(&("colour", "red")));
-        assert!(p.description_en.starts_with("Childrens Cutlery: a gift from our tableware"), "{}", p.description_en);
-        assert!(p.description_en.contains("Available in 2 options: Polkadot Green, Retrospot Red."));
+        assert!(
+            p.description_en
+                .starts_with("Childrens Cutlery: a gift from our tableware"),
+            "{}",
+            p.description_en
+        );
+        assert!(p
+            .description_en
+            .contains("Available in 2 options: Polkadot Green, Retrospot Red."));
         assert!(p.description_zh.contains("共有 2 種款式"));
         assert_eq!(m.skipped.get(&Skip::UnknownProduct), Some(&1));
         assert_eq!(m.orders.len(), 4);
-        assert!(m.orders.iter().any(|o| o.number == "C4" && o.cancellation && o.lines == vec![(1, "84997B".into(), -1, 375)]));
+        assert!(m.orders.iter().any(|o| o.number == "C4"
+            && o.cancellation
+            && o.lines == vec![(1, "84997B".into(), -1, 375)]));
         assert_eq!(m.customers.len(), 1);
     }
 }

@@ -18,9 +18,19 @@ use sqlx::AnyPool;
 use crate::db::Backend;
 
 /// The dataset shipped with the shop and imported into an empty database on first start.
-pub static BUNDLED_DATASET: &[u8] = include_bytes!("../../data/online-retail-2010-12_2011-10.csv.gz");
+pub static BUNDLED_DATASET: &[u8] =
+    include_bytes!("../../data/online-retail-2010-12_2011-10.csv.gz");
 
-const HEADER: [&str; 8] = ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"];
+const HEADER: [&str; 8] = [
+    "InvoiceNo",
+    "StockCode",
+    "Description",
+    "Quantity",
+    "InvoiceDate",
+    "UnitPrice",
+    "CustomerID",
+    "Country",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -96,14 +106,30 @@ pub async fn import_online_retail(
     Ok(report)
 }
 
-fn read_all(input: Box<dyn Read + Send>, progress: &ProgressBar) -> Result<(ImportReport, build::Model), ImportError> {
+fn read_all(
+    input: Box<dyn Read + Send>,
+    progress: &ProgressBar,
+) -> Result<(ImportReport, build::Model), ImportError> {
     let mut buffered = BufReader::new(input);
     let gz = buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    let reader: Box<dyn Read> = if gz { Box::new(flate2::read::MultiGzDecoder::new(buffered)) } else { Box::new(buffered) };
-    let mut csv = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(reader);
-    let header = csv.headers().map_err(|e| ImportError::Format(e.to_string()))?.clone();
+    let reader: Box<dyn Read> = if gz {
+        Box::new(flate2::read::MultiGzDecoder::new(buffered))
+    } else {
+        Box::new(buffered)
+    };
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(reader);
+    let header = csv
+        .headers()
+        .map_err(|e| ImportError::Format(e.to_string()))?
+        .clone();
     if header.iter().map(str::trim).ne(HEADER.iter().copied()) {
-        return Err(ImportError::Format(format!("expected the header {}", HEADER.join(","))));
+        return Err(ImportError::Format(format!(
+            "expected the header {}",
+            HEADER.join(",")
+        )));
     }
     let mut report = ImportReport::default();
     let mut collector = build::Collector::default();
@@ -125,7 +151,10 @@ fn read_all(input: Box<dyn Read + Send>, progress: &ProgressBar) -> Result<(Impo
             // A row the CSV reader cannot read (bad quoting, bad UTF-8) is a malformed row.
             Err(e) if !matches!(e.kind(), csv::ErrorKind::Io(_)) => {
                 report.rows_read += 1;
-                *report.skipped.entry(parse::Skip::Malformed.to_string()).or_default() += 1;
+                *report
+                    .skipped
+                    .entry(parse::Skip::Malformed.to_string())
+                    .or_default() += 1;
             }
             Err(e) => return Err(ImportError::Read(std::io::Error::other(e))),
         }
@@ -138,11 +167,22 @@ fn read_all(input: Box<dyn Read + Send>, progress: &ProgressBar) -> Result<(Impo
 }
 
 /// Imports the bundled dataset if the catalogue is empty. Returns the report when it ran.
-pub async fn seed_if_empty(pool: &AnyPool, backend: Backend) -> Result<Option<ImportReport>, ImportError> {
-    let products: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM products").fetch_one(pool).await?;
+pub async fn seed_if_empty(
+    pool: &AnyPool,
+    backend: Backend,
+) -> Result<Option<ImportReport>, ImportError> {
+    let products: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM products")
+        .fetch_one(pool)
+        .await?;
     if products > 0 {
         return Ok(None);
     }
-    let report = import_online_retail(pool, backend, Box::new(BUNDLED_DATASET), ProgressBar::hidden()).await?;
+    let report = import_online_retail(
+        pool,
+        backend,
+        Box::new(BUNDLED_DATASET),
+        ProgressBar::hidden(),
+    )
+    .await?;
     Ok(Some(report))
 }

@@ -116,7 +116,16 @@ pub fn parse_record(rec: &csv::StringRecord) -> Result<Line, Skip> {
     if description.is_empty() {
         return Err(Skip::NoDescription);
     }
-    Ok(Line { invoice, code, description, quantity, at_ms, price_pence, customer, country: field(7).to_string() })
+    Ok(Line {
+        invoice,
+        code,
+        description,
+        quantity,
+        at_ms,
+        price_pence,
+        customer,
+        country: field(7).to_string(),
+    })
 }
 
 /// "2.55" -> 255, rounding to the nearest penny ("0.001" -> 0).
@@ -129,10 +138,17 @@ pub fn parse_pence(raw: &str) -> Option<i64> {
     if whole.is_empty() && frac.is_empty() {
         return None;
     }
-    if !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) || whole.len() > 12 {
+    if !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+        || whole.len() > 12
+    {
         return None;
     }
-    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
     let mut frac_digits: Vec<i64> = frac.bytes().map(|b| (b - b'0') as i64).collect();
     frac_digits.resize(3.max(frac_digits.len()), 0);
     let mut pence = whole * 100 + frac_digits[0] * 10 + frac_digits[1];
@@ -145,7 +161,8 @@ pub fn parse_pence(raw: &str) -> Option<i64> {
 /// "17850.0" -> "17850".
 fn parse_customer(raw: &str) -> Option<String> {
     let whole = raw.strip_suffix(".0").unwrap_or(raw);
-    (!whole.is_empty() && whole.len() <= 12 && whole.bytes().all(|b| b.is_ascii_digit())).then(|| whole.to_string())
+    (!whole.is_empty() && whole.len() <= 12 && whole.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| whole.to_string())
 }
 
 /// Days from 1970-01-01 to a civil date (proleptic Gregorian; H. Hinnant's algorithm).
@@ -160,7 +177,11 @@ pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 
 /// The day of the last Sunday of a month (days since 1970-01-01).
 fn last_sunday(y: i64, m: i64) -> i64 {
-    let next_month = if m == 12 { days_from_civil(y + 1, 1, 1) } else { days_from_civil(y, m + 1, 1) };
+    let next_month = if m == 12 {
+        days_from_civil(y + 1, 1, 1)
+    } else {
+        days_from_civil(y, m + 1, 1)
+    };
     let last = next_month - 1;
     // 1970-01-01 was a Thursday; (days + 4) % 7 == 0 is a Sunday.
     last - (last + 4).rem_euclid(7)
@@ -175,14 +196,23 @@ pub fn parse_uk_time(raw: &str) -> Option<i64> {
     let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
     let (h, mi) = (t.next()??, t.next()??);
     let s = t.next().flatten().unwrap_or(0);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&da) || !(0..24).contains(&h) || !(0..60).contains(&mi) || !(0..61).contains(&s) {
+    if !(1..=12).contains(&mo)
+        || !(1..=31).contains(&da)
+        || !(0..24).contains(&h)
+        || !(0..60).contains(&mi)
+        || !(0..61).contains(&s)
+    {
         return None;
     }
     let local = (days_from_civil(y, mo, da) * 86_400) + h * 3600 + mi * 60 + s;
     let bst_start = last_sunday(y, 3) * 86_400 + 3600; // 01:00 UTC
     let bst_end = last_sunday(y, 10) * 86_400 + 3600;
     // Local time is UTC+1 in summer: compare the UTC reading of the local time.
-    let utc = if local - 3600 >= bst_start && local - 3600 < bst_end { local - 3600 } else { local };
+    let utc = if local - 3600 >= bst_start && local - 3600 < bst_end {
+        local - 3600
+    } else {
+        local
+    };
     Some(utc * 1000)
 }
 
@@ -218,10 +248,19 @@ mod tests {
     #[test]
     fn summer_times_are_bst() {
         // 2011-06-01 12:00 BST is 11:00 UTC.
-        assert_eq!(parse_uk_time("2011-06-01 12:00:00"), Some(1_306_926_000_000));
+        assert_eq!(
+            parse_uk_time("2011-06-01 12:00:00"),
+            Some(1_306_926_000_000)
+        );
         // BST began 2011-03-27 01:00 UTC: 00:59 local is still GMT, 02:00 local is BST.
-        assert_eq!(parse_uk_time("2011-03-27 00:59:00"), Some(1_301_187_540_000));
-        assert_eq!(parse_uk_time("2011-03-27 02:00:00"), Some(1_301_187_600_000));
+        assert_eq!(
+            parse_uk_time("2011-03-27 00:59:00"),
+            Some(1_301_187_540_000)
+        );
+        assert_eq!(
+            parse_uk_time("2011-03-27 02:00:00"),
+            Some(1_301_187_600_000)
+        );
         assert_eq!(parse_uk_time("2011-13-01 00:00:00"), None);
         assert_eq!(parse_uk_time("yesterday"), None);
     }
@@ -229,12 +268,33 @@ mod tests {
     #[test]
     fn non_products_and_adjustments_are_skipped_with_reasons() {
         let row = |code: &str, price: &str, qty: &str, desc: &str| {
-            parse_record(&rec(&["536365", code, desc, qty, "2010-12-01 08:26:00", price, "", "United Kingdom"]))
+            parse_record(&rec(&[
+                "536365",
+                code,
+                desc,
+                qty,
+                "2010-12-01 08:26:00",
+                price,
+                "",
+                "United Kingdom",
+            ]))
         };
-        assert_eq!(row("POST", "18.00", "1", "POSTAGE"), Err(Skip::NonProduct("postage and carriage")));
-        assert_eq!(row("BANK CHARGES", "15", "1", "Bank Charges"), Err(Skip::NonProduct("fees and commissions")));
-        assert_eq!(row("gift_0001_40", "34.04", "1", "Voucher"), Err(Skip::NonProduct("gift voucher")));
-        assert_eq!(row("M", "1", "1", "Manual"), Err(Skip::NonProduct("manual adjustment")));
+        assert_eq!(
+            row("POST", "18.00", "1", "POSTAGE"),
+            Err(Skip::NonProduct("postage and carriage"))
+        );
+        assert_eq!(
+            row("BANK CHARGES", "15", "1", "Bank Charges"),
+            Err(Skip::NonProduct("fees and commissions"))
+        );
+        assert_eq!(
+            row("gift_0001_40", "34.04", "1", "Voucher"),
+            Err(Skip::NonProduct("gift voucher"))
+        );
+        assert_eq!(
+            row("M", "1", "1", "Manual"),
+            Err(Skip::NonProduct("manual adjustment"))
+        );
         assert_eq!(row("84997A", "0", "-3", "damaged"), Err(Skip::NoPrice));
         assert_eq!(row("84997A", "0.001", "1", "X"), Err(Skip::NoPrice));
         assert_eq!(row("84997A", "abc", "1", "X"), Err(Skip::Malformed));

@@ -2,21 +2,31 @@
 //! titles with variant labels.
 
 /// Words that stay lower case inside a title.
-const SMALL_WORDS: &[&str] = &["a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"];
+const SMALL_WORDS: &[&str] = &[
+    "a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with",
+];
 /// Words that stay upper case.
-const ACRONYMS: &[&str] = &["LED", "UK", "USA", "DIY", "DVD", "CD", "XL", "UV", "PHOTO-CD", "NY", "UFO", "ABC", "XMAS"];
+const ACRONYMS: &[&str] = &[
+    "LED", "UK", "USA", "DIY", "DVD", "CD", "XL", "UV", "PHOTO-CD", "NY", "UFO", "ABC", "XMAS",
+];
 
 /// A readable title from an upper-case product name:
 /// `WHITE HANGING HEART T-LIGHT HOLDER` -> `White Hanging Heart T-Light Holder`,
 /// `SET/6 RED SPOTTY PAPER CUPS` -> `Set of 6 Red Spotty Paper Cups`.
 pub fn title_case(name: &str) -> String {
     let cleaned = name.replace(',', ", ").replace(" ,", ",").replace('"', " ");
-    let cleaned = cleaned.trim().trim_end_matches(['.', ',', '-', '*', ' ']).trim_start_matches(['*', ' ']);
+    let cleaned = cleaned
+        .trim()
+        .trim_end_matches(['.', ',', '-', '*', ' '])
+        .trim_start_matches(['*', ' ']);
     let mut words: Vec<String> = Vec::new();
     for (i, raw) in cleaned.split_whitespace().enumerate() {
         let upper = raw.to_ascii_uppercase();
         // Abbreviations of "set of" and "pack of".
-        if let Some(n) = upper.strip_prefix("S/").or_else(|| upper.strip_prefix("SET/")) {
+        if let Some(n) = upper
+            .strip_prefix("S/")
+            .or_else(|| upper.strip_prefix("SET/"))
+        {
             if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
                 words.push(if i == 0 { "Set".into() } else { "set".into() });
                 words.push("of".into());
@@ -33,7 +43,11 @@ pub fn title_case(name: &str) -> String {
             }
         }
         if ACRONYMS.contains(&upper.as_str()) {
-            words.push(if upper == "XMAS" { "Xmas".into() } else { upper });
+            words.push(if upper == "XMAS" {
+                "Xmas".into()
+            } else {
+                upper
+            });
             continue;
         }
         let lower = raw.to_lowercase();
@@ -106,11 +120,25 @@ pub fn split_variants(names: &[String]) -> (String, Vec<String>) {
         let title = title_case(&names[0]);
         return (title.clone(), vec![title]);
     }
-    let words: Vec<Vec<String>> = names.iter().map(|n| n.split_whitespace().map(str::to_string).collect()).collect();
-    let common: Vec<String> =
-        words[0].iter().filter(|w| words[1..].iter().all(|other| other.contains(w))).cloned().collect();
-    let labels: Vec<String> =
-        words.iter().map(|ws| ws.iter().filter(|w| !common.contains(w)).cloned().collect::<Vec<_>>().join(" ")).collect();
+    let words: Vec<Vec<String>> = names
+        .iter()
+        .map(|n| n.split_whitespace().map(str::to_string).collect())
+        .collect();
+    let common: Vec<String> = words[0]
+        .iter()
+        .filter(|w| words[1..].iter().all(|other| other.contains(w)))
+        .cloned()
+        .collect();
+    let labels: Vec<String> = words
+        .iter()
+        .map(|ws| {
+            ws.iter()
+                .filter(|w| !common.contains(w))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
     let mut unique = labels.clone();
     unique.sort();
     unique.dedup();
@@ -118,7 +146,10 @@ pub fn split_variants(names: &[String]) -> (String, Vec<String>) {
         let full: Vec<String> = names.iter().map(|n| title_case(n)).collect();
         return (full[0].clone(), full);
     }
-    (title_case(&common.join(" ")), labels.iter().map(|l| title_case(l)).collect())
+    (
+        title_case(&common.join(" ")),
+        labels.iter().map(|l| title_case(l)).collect(),
+    )
 }
 
 #[cfg(test)]
@@ -127,31 +158,74 @@ mod tests {
 
     #[test]
     fn titles_are_readable() {
-        assert_eq!(title_case("WHITE HANGING HEART T-LIGHT HOLDER"), "White Hanging Heart T-Light Holder");
-        assert_eq!(title_case("SET OF 3 CAKE TINS PANTRY DESIGN "), "Set of 3 Cake Tins Pantry Design");
-        assert_eq!(title_case("S/4 VALENTINE DECOUPAGE HEART BOX"), "Set of 4 Valentine Decoupage Heart Box");
-        assert_eq!(title_case("CHARLIE+LOLA RED HOT WATER BOTTLE"), "Charlie+Lola Red Hot Water Bottle");
-        assert_eq!(title_case("RED WOOLLY HOTTIE WHITE HEART."), "Red Woolly Hottie White Heart");
-        assert_eq!(title_case("3D DOG PICTURE PLAYING CARDS"), "3D Dog Picture Playing Cards");
-        assert_eq!(title_case("POLYESTER FILLER PAD 40x40cm"), "Polyester Filler Pad 40x40cm");
-        assert_eq!(title_case("SUNJAR LED NIGHT NIGHT LIGHT"), "Sunjar LED Night Night Light");
+        assert_eq!(
+            title_case("WHITE HANGING HEART T-LIGHT HOLDER"),
+            "White Hanging Heart T-Light Holder"
+        );
+        assert_eq!(
+            title_case("SET OF 3 CAKE TINS PANTRY DESIGN "),
+            "Set of 3 Cake Tins Pantry Design"
+        );
+        assert_eq!(
+            title_case("S/4 VALENTINE DECOUPAGE HEART BOX"),
+            "Set of 4 Valentine Decoupage Heart Box"
+        );
+        assert_eq!(
+            title_case("CHARLIE+LOLA RED HOT WATER BOTTLE"),
+            "Charlie+Lola Red Hot Water Bottle"
+        );
+        assert_eq!(
+            title_case("RED WOOLLY HOTTIE WHITE HEART."),
+            "Red Woolly Hottie White Heart"
+        );
+        assert_eq!(
+            title_case("3D DOG PICTURE PLAYING CARDS"),
+            "3D Dog Picture Playing Cards"
+        );
+        assert_eq!(
+            title_case("POLYESTER FILLER PAD 40x40cm"),
+            "Polyester Filler Pad 40x40cm"
+        );
+        assert_eq!(
+            title_case("SUNJAR LED NIGHT NIGHT LIGHT"),
+            "Sunjar LED Night Night Light"
+        );
         assert_eq!(title_case("DOLLY GIRL BEAKER"), "Dolly Girl Beaker");
-        assert_eq!(title_case("FOLK ART GREETING CARD,pack/12"), "Folk Art Greeting Card, pack of 12");
-        assert_eq!(title_case("Dr. Jam's Arouzer Stress Ball"), "Dr. Jam's Arouzer Stress Ball");
-        assert_eq!(title_case("CHARLIE+LOLA\"EXTREMELY BUSY\" SIGN"), "Charlie+Lola Extremely Busy Sign");
+        assert_eq!(
+            title_case("FOLK ART GREETING CARD,pack/12"),
+            "Folk Art Greeting Card, pack of 12"
+        );
+        assert_eq!(
+            title_case("Dr. Jam's Arouzer Stress Ball"),
+            "Dr. Jam's Arouzer Stress Ball"
+        );
+        assert_eq!(
+            title_case("CHARLIE+LOLA\"EXTREMELY BUSY\" SIGN"),
+            "Charlie+Lola Extremely Busy Sign"
+        );
     }
 
     #[test]
     fn slugs_are_plain() {
-        assert_eq!(slugify("White Hanging Heart T-Light Holder"), "white-hanging-heart-t-light-holder");
-        assert_eq!(slugify("Charlie+Lola Red  Bottle!"), "charlie-lola-red-bottle");
+        assert_eq!(
+            slugify("White Hanging Heart T-Light Holder"),
+            "white-hanging-heart-t-light-holder"
+        );
+        assert_eq!(
+            slugify("Charlie+Lola Red  Bottle!"),
+            "charlie-lola-red-bottle"
+        );
         assert_eq!(slugify("***"), "product");
     }
 
     #[test]
     fn variants_share_a_title_and_keep_their_difference() {
-        let names = ["CHILDRENS CUTLERY POLKADOT GREEN", "CHILDRENS CUTLERY RETROSPOT RED", "CHILDRENS CUTLERY POLKADOT BLUE"]
-            .map(String::from);
+        let names = [
+            "CHILDRENS CUTLERY POLKADOT GREEN",
+            "CHILDRENS CUTLERY RETROSPOT RED",
+            "CHILDRENS CUTLERY POLKADOT BLUE",
+        ]
+        .map(String::from);
         let (title, labels) = split_variants(&names);
         assert_eq!(title, "Childrens Cutlery");
         assert_eq!(labels, ["Polkadot Green", "Retrospot Red", "Polkadot Blue"]);
@@ -159,12 +233,19 @@ mod tests {
 
     #[test]
     fn unrelated_variants_keep_their_full_names() {
-        let names = ["RED WOOLLY HOTTIE WHITE HEART", "KNITTED UNION FLAG HOT WATER BOTTLE"].map(String::from);
+        let names = [
+            "RED WOOLLY HOTTIE WHITE HEART",
+            "KNITTED UNION FLAG HOT WATER BOTTLE",
+        ]
+        .map(String::from);
         let (title, labels) = split_variants(&names);
         assert_eq!(title, "Red Woolly Hottie White Heart");
         assert_eq!(labels[1], "Knitted Union Flag Hot Water Bottle");
         // Same name twice: labels would be empty, so full names are kept.
-        let (_, labels) = split_variants(&["TEA TIME TABLE CLOTH".to_string(), "TEA TIME TABLE CLOTH".to_string()]);
+        let (_, labels) = split_variants(&[
+            "TEA TIME TABLE CLOTH".to_string(),
+            "TEA TIME TABLE CLOTH".to_string(),
+        ]);
         assert_eq!(labels, ["Tea Time Table Cloth", "Tea Time Table Cloth"]);
     }
 }

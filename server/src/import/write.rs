@@ -36,7 +36,10 @@ async fn insert(
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<V>> = rows.by_ref().take(per_statement).collect();
-        let sql = format!("{head} VALUES {} {tail}", values_placeholders(chunk.len(), cols));
+        let sql = format!(
+            "{head} VALUES {} {tail}",
+            values_placeholders(chunk.len(), cols)
+        );
         let mut query = sqlx::query(&sql);
         let n = chunk.len() as u64;
         for row in chunk {
@@ -68,13 +71,31 @@ pub struct Written {
 
 impl Written {
     pub fn changed(&self) -> bool {
-        [self.categories, self.products, self.skus, self.customers, self.orders, self.lines].iter().any(|(_, new)| *new > 0)
+        [
+            self.categories,
+            self.products,
+            self.skus,
+            self.customers,
+            self.orders,
+            self.lines,
+        ]
+        .iter()
+        .any(|(_, new)| *new > 0)
     }
 }
 
-pub async fn write(pool: &AnyPool, backend: Backend, model: Model, progress: &ProgressBar) -> Result<Written, sqlx::Error> {
+pub async fn write(
+    pool: &AnyPool,
+    backend: Backend,
+    model: Model,
+    progress: &ProgressBar,
+) -> Result<Written, sqlx::Error> {
     let line_count: u64 = model.orders.iter().map(|o| o.lines.len() as u64).sum();
-    let total = model.categories.len() + model.facets.len() + model.products.len() * 4 + model.customers.len() + model.orders.len();
+    let total = model.categories.len()
+        + model.facets.len()
+        + model.products.len() * 4
+        + model.customers.len()
+        + model.orders.len();
     progress.set_length(total as u64 + line_count);
     let mut w = Written::default();
     let mut tx = begin_write(pool, backend).await?;
@@ -108,10 +129,25 @@ pub async fn write(pool: &AnyPool, backend: Backend, model: Model, progress: &Pr
     let rows = model
         .facets
         .iter()
-        .map(|f| vec![V::T(f.kind.into()), V::T(f.value.into()), V::I(f.position), V::T(f.en.into()), V::T(f.zh.into())])
+        .map(|f| {
+            vec![
+                V::T(f.kind.into()),
+                V::T(f.value.into()),
+                V::I(f.position),
+                V::T(f.en.into()),
+                V::T(f.zh.into()),
+            ]
+        })
         .collect();
-    insert(&mut tx, "INSERT INTO facet_values (kind, value, position, name_en, name_zh)", "ON CONFLICT (kind, value) DO NOTHING", 5, rows, progress)
-        .await?;
+    insert(
+        &mut tx,
+        "INSERT INTO facet_values (kind, value, position, name_en, name_zh)",
+        "ON CONFLICT (kind, value) DO NOTHING",
+        5,
+        rows,
+        progress,
+    )
+    .await?;
 
     w.products.0 = model.products.len() as u64;
     let mut skus = Vec::new();
@@ -123,7 +159,11 @@ pub async fn write(pool: &AnyPool, backend: Backend, model: Model, progress: &Pr
             links.push(vec![V::T(p.id.clone()), V::T((*c).into())]);
         }
         for (kind, value) in &p.facets {
-            facets.push(vec![V::T(p.id.clone()), V::T((*kind).into()), V::T((*value).into())]);
+            facets.push(vec![
+                V::T(p.id.clone()),
+                V::T((*kind).into()),
+                V::T((*value).into()),
+            ]);
         }
         for s in p.skus {
             skus.push(vec![
@@ -167,10 +207,24 @@ pub async fn write(pool: &AnyPool, backend: Backend, model: Model, progress: &Pr
         progress,
     )
     .await?;
-    insert(&mut tx, "INSERT INTO product_categories (product_id, category_slug)", "ON CONFLICT (product_id, category_slug) DO NOTHING", 2, links, progress)
-        .await?;
-    insert(&mut tx, "INSERT INTO product_facets (product_id, kind, value)", "ON CONFLICT (product_id, kind, value) DO NOTHING", 3, facets, progress)
-        .await?;
+    insert(
+        &mut tx,
+        "INSERT INTO product_categories (product_id, category_slug)",
+        "ON CONFLICT (product_id, category_slug) DO NOTHING",
+        2,
+        links,
+        progress,
+    )
+    .await?;
+    insert(
+        &mut tx,
+        "INSERT INTO product_facets (product_id, kind, value)",
+        "ON CONFLICT (product_id, kind, value) DO NOTHING",
+        3,
+        facets,
+        progress,
+    )
+    .await?;
 
     w.customers.0 = model.customers.len() as u64;
     let rows = model
@@ -187,12 +241,18 @@ pub async fn write(pool: &AnyPool, backend: Backend, model: Model, progress: &Pr
         progress,
     )
     .await?;
-    let customer_ids: HashMap<String, i64> = sqlx::query("SELECT id, external_ref FROM customers WHERE external_ref IS NOT NULL")
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .map(|r| Ok((r.try_get::<String, _>("external_ref")?, r.try_get::<i64, _>("id")?)))
-        .collect::<Result<_, sqlx::Error>>()?;
+    let customer_ids: HashMap<String, i64> =
+        sqlx::query("SELECT id, external_ref FROM customers WHERE external_ref IS NOT NULL")
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<String, _>("external_ref")?,
+                    r.try_get::<i64, _>("id")?,
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
 
     w.orders.0 = model.orders.len() as u64;
     let mut order_lines = Vec::new();
@@ -202,8 +262,19 @@ pub async fn write(pool: &AnyPool, backend: Backend, model: Model, progress: &Pr
         .map(|o| {
             vec![
                 V::T(o.number.clone()),
-                V::NI(o.customer.as_ref().and_then(|c| customer_ids.get(c).copied())),
-                V::T(if o.cancellation { "cancellation" } else { "order" }.into()),
+                V::NI(
+                    o.customer
+                        .as_ref()
+                        .and_then(|c| customer_ids.get(c).copied()),
+                ),
+                V::T(
+                    if o.cancellation {
+                        "cancellation"
+                    } else {
+                        "order"
+                    }
+                    .into(),
+                ),
                 V::I(o.placed_at),
                 V::T(o.country.clone()),
                 V::T("online-retail".into()),
@@ -219,16 +290,30 @@ pub async fn write(pool: &AnyPool, backend: Backend, model: Model, progress: &Pr
         progress,
     )
     .await?;
-    let order_ids: HashMap<String, i64> = sqlx::query("SELECT id, number FROM orders WHERE source = 'online-retail'")
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .map(|r| Ok((r.try_get::<String, _>("number")?, r.try_get::<i64, _>("id")?)))
-        .collect::<Result<_, sqlx::Error>>()?;
+    let order_ids: HashMap<String, i64> =
+        sqlx::query("SELECT id, number FROM orders WHERE source = 'online-retail'")
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<String, _>("number")?,
+                    r.try_get::<i64, _>("id")?,
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
     for o in model.orders {
-        let Some(&id) = order_ids.get(&o.number) else { continue };
+        let Some(&id) = order_ids.get(&o.number) else {
+            continue;
+        };
         for (line_no, sku, qty, price) in o.lines {
-            order_lines.push(vec![V::I(id), V::I(line_no), V::T(sku), V::I(qty), V::I(price)]);
+            order_lines.push(vec![
+                V::I(id),
+                V::I(line_no),
+                V::T(sku),
+                V::I(qty),
+                V::I(price),
+            ]);
         }
     }
     w.lines.0 = order_lines.len() as u64;
@@ -243,7 +328,9 @@ pub async fn write(pool: &AnyPool, backend: Backend, model: Model, progress: &Pr
     .await?;
 
     if w.changed() {
-        sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'catalog_version'").execute(&mut *tx).await?;
+        sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'catalog_version'")
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(w)

@@ -11,7 +11,9 @@ use crate::import::taxonomy::COLOURS;
 use crate::startup::ServerState;
 
 pub async fn product_image(State(state): State<ServerState>, Path(file): Path<String>) -> Response {
-    let Some(sku) = file.strip_suffix(".svg").filter(|s| !s.is_empty() && s.len() <= 16 && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+    let Some(sku) = file
+        .strip_suffix(".svg")
+        .filter(|s| !s.is_empty() && s.len() <= 16 && s.bytes().all(|b| b.is_ascii_alphanumeric()))
     else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -32,9 +34,16 @@ pub async fn product_image(State(state): State<ServerState>, Path(file): Path<St
     let title: String = row.try_get("title").unwrap_or_default();
     let label: String = row.try_get("label").unwrap_or_default();
     let colour: Option<String> = row.try_get("colour").unwrap_or_default();
-    let name = if label.is_empty() || label == title { title } else { format!("{title} – {label}") };
+    let name = if label.is_empty() || label == title {
+        title
+    } else {
+        format!("{title} – {label}")
+    };
     (
-        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
         draw(&name, colour.as_deref(), sku),
     )
         .into_response()
@@ -43,12 +52,16 @@ pub async fn product_image(State(state): State<ServerState>, Path(file): Path<St
 /// A 480×480 picture: the colour (or a colour picked from the name) as a tinted field
 /// with a disc, and the name set in up to four lines.
 pub fn draw(name: &str, colour: Option<&str>, seed: &str) -> String {
-    const PALETTE: [&str; 6] = ["#8c5a3c", "#4f7a8a", "#7a5c8c", "#5c8a4f", "#a8743a", "#8a4f5c"];
+    const PALETTE: [&str; 6] = [
+        "#8c5a3c", "#4f7a8a", "#7a5c8c", "#5c8a4f", "#a8743a", "#8a4f5c",
+    ];
     let hex = colour
         .and_then(|c| COLOURS.iter().find(|d| d.facet.value == c))
         .map(|d| d.hex)
         .unwrap_or_else(|| {
-            let h = seed.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32));
+            let h = seed
+                .bytes()
+                .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32));
             PALETTE[(h % PALETTE.len() as u32) as usize]
         });
     let mut lines: Vec<String> = Vec::new();
@@ -75,7 +88,13 @@ pub fn draw(name: &str, colour: Option<&str>, seed: &str) -> String {
     let text: String = lines
         .iter()
         .enumerate()
-        .map(|(i, l)| format!("<tspan x=\"240\" y=\"{}\">{}</tspan>", first_y + i as i32 * 38, escape_xml(l)))
+        .map(|(i, l)| {
+            format!(
+                "<tspan x=\"240\" y=\"{}\">{}</tspan>",
+                first_y + i as i32 * 38,
+                escape_xml(l)
+            )
+        })
         .collect();
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"480\" height=\"480\" viewBox=\"0 0 480 480\" role=\"img\" aria-label=\"{label}\">\

@@ -14,17 +14,33 @@ pub struct LangForm {
 /// Keeps the chosen language in a cookie for a year and goes back to the page the
 /// shopper was on (only a path on this site, so the form cannot redirect elsewhere).
 pub async fn set_language(Form(form): Form<LangForm>) -> Response {
-    let Some(locale) = Locale::from_tag(&form.lang).filter(|l| l.tag().eq_ignore_ascii_case(form.lang.trim())) else {
-        return (StatusCode::BAD_REQUEST, "lang: unknown language; use en or zh-Hant").into_response();
+    let Some(locale) =
+        Locale::from_tag(&form.lang).filter(|l| l.tag().eq_ignore_ascii_case(form.lang.trim()))
+    else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "lang: unknown language; use en or zh-Hant",
+        )
+            .into_response();
     };
-    let back = form.back.filter(|b| is_local_path(b)).unwrap_or_else(|| "/".into());
-    let cookie = format!("{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", locale.tag());
+    let back = form
+        .back
+        .filter(|b| is_local_path(b))
+        .unwrap_or_else(|| "/".into());
+    let cookie = format!(
+        "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        locale.tag()
+    );
     ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
 }
 
 /// A path on this site: starts with one `/`, no scheme or host, no control characters.
 pub fn is_local_path(p: &str) -> bool {
-    p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.chars().any(char::is_control) && p.len() <= 2048
+    p.starts_with('/')
+        && !p.starts_with("//")
+        && !p.contains('\\')
+        && !p.chars().any(char::is_control)
+        && p.len() <= 2048
 }
 
 #[cfg(test)]

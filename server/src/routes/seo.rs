@@ -16,7 +16,8 @@ pub async fn robots(State(state): State<ServerState>) -> impl IntoResponse {
 pub async fn sitemap(State(state): State<ServerState>) -> impl IntoResponse {
     let catalog = state.app.catalog.current();
     let origin = &state.app.site.public_url;
-    let mut xml = String::with_capacity(128 * (catalog.products.len() + catalog.categories.len() + 1));
+    let mut xml =
+        String::with_capacity(128 * (catalog.products.len() + catalog.categories.len() + 1));
     xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let mut url = |path: &str| {
         xml.push_str("<url><loc>");
@@ -33,9 +34,16 @@ pub async fn sitemap(State(state): State<ServerState>) -> impl IntoResponse {
         url(&p.card.url());
     }
     xml.push_str("</urlset>\n");
-    ([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml)
+    (
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        xml,
+    )
 }
 
 pub fn escape_xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }

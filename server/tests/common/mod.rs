@@ -18,7 +18,10 @@ use server::db::Backend;
 use server::import::{import_online_retail, ImportReport};
 use server::startup::{self, ServerState};
 
-pub const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/online-retail-sample.csv");
+pub const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/online-retail-sample.csv"
+);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
@@ -36,7 +39,11 @@ pub struct TestApp {
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 fn unique() -> String {
-    format!("{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst))
+    format!(
+        "{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    )
 }
 
 /// A database URL of a fresh, empty database.
@@ -53,8 +60,13 @@ pub async fn fresh_database(engine: Engine) -> String {
                  `cargo xtask test` starts a throw-away one",
             );
             let name = format!("t_{}", unique());
-            let admin = server::db::connect(&base, 1).await.expect("connect to TEST_POSTGRES_URL");
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("create database");
+            let admin = server::db::connect(&base, 1)
+                .await
+                .expect("connect to TEST_POSTGRES_URL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&admin)
+                .await
+                .expect("create database");
             admin.close().await;
             let (prefix, _) = base.rsplit_once('/').expect("URL with a database");
             format!("{prefix}/{name}")
@@ -77,7 +89,14 @@ pub fn config_for(database_url: &str) -> Config {
 
 pub async fn import_file(state: &ServerState, path: &str) -> ImportReport {
     let file = std::fs::File::open(path).expect("fixture");
-    import_online_retail(&state.app.db, state.backend, Box::new(file), ProgressBar::hidden()).await.expect("import")
+    import_online_retail(
+        &state.app.db,
+        state.backend,
+        Box::new(file),
+        ProgressBar::hidden(),
+    )
+    .await
+    .expect("import")
 }
 
 impl TestApp {
@@ -85,23 +104,55 @@ impl TestApp {
         let url = fresh_database(engine).await;
         let config = config_for(&url);
         let state = startup::build_state(&config).await.expect("state");
-        assert_eq!(state.backend, if engine == Engine::Sqlite { Backend::Sqlite } else { Backend::Postgres });
+        assert_eq!(
+            state.backend,
+            if engine == Engine::Sqlite {
+                Backend::Sqlite
+            } else {
+                Backend::Postgres
+            }
+        );
         let import = import_file(&state, SAMPLE).await;
-        state.app.catalog.refresh_if_changed(&state.app.db).await.expect("catalogue loads");
+        state
+            .app
+            .catalog
+            .refresh_if_changed(&state.app.db)
+            .await
+            .expect("catalogue loads");
         let router = startup::router(state.clone(), &config);
-        TestApp { router, state, config, import }
+        TestApp {
+            router,
+            state,
+            config,
+            import,
+        }
     }
 
+    /// Sends a request through the router; a request without a complete answer within
+    /// 30 s fails the test (rather than hanging the suite).
     pub async fn send(&self, req: Request<Body>) -> Response {
-        let res = self.router.clone().oneshot(req).await.expect("infallible");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        let what = format!("{} {}", req.method(), req.uri());
+        let router = self.router.clone();
+        let answer = async move {
+            let res = router.oneshot(req).await.expect("infallible");
+            let status = res.status();
+            let headers = res.headers().clone();
+            let bytes = res.into_body().collect().await.expect("body").to_bytes();
+            Response {
+                status,
+                headers,
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            }
+        };
+        match tokio::time::timeout(std::time::Duration::from_secs(30), answer).await {
+            Ok(res) => res,
+            Err(_) => panic!("{what}: no complete answer within 30 s"),
+        }
     }
 
     pub async fn get(&self, uri: &str) -> Response {
-        self.send(Request::get(uri).body(Body::empty()).expect("request")).await
+        self.send(Request::get(uri).body(Body::empty()).expect("request"))
+            .await
     }
 
     pub async fn get_with(&self, uri: &str, headers: &[(&str, &str)]) -> Response {
@@ -125,7 +176,10 @@ impl TestApp {
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(&self.state.app.db).await.expect("count query")
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.state.app.db)
+            .await
+            .expect("count query")
     }
 }
 
@@ -141,13 +195,18 @@ impl Response {
     }
 
     pub fn header(&self, name: &str) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
     }
 
     /// The text of the first element with `data-test="<id>"` (tags stripped).
     pub fn test_text(&self, id: &str) -> String {
         let marker = format!("data-test=\"{id}\"");
-        let Some(start) = self.body.find(&marker) else { return String::new() };
+        let Some(start) = self.body.find(&marker) else {
+            return String::new();
+        };
         let rest = &self.body[start..];
         let open_end = rest.find('>').map(|i| i + 1).unwrap_or(0);
         let mut depth = 0i32;
@@ -156,14 +215,22 @@ impl Response {
         while let Some(c) = chars.next() {
             if c == '<' {
                 let tag: String = chars.by_ref().take_while(|&c| c != '>').collect();
-                let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-                const VOID: [&str; 8] = ["img", "input", "br", "meta", "link", "hr", "source", "wbr"];
+                let name: String = tag
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                const VOID: [&str; 8] =
+                    ["img", "input", "br", "meta", "link", "hr", "source", "wbr"];
                 if tag.starts_with('/') {
                     if depth == 0 {
                         break;
                     }
                     depth -= 1;
-                } else if !tag.ends_with('/') && !tag.starts_with('!') && !VOID.contains(&name.as_str()) {
+                } else if !tag.ends_with('/')
+                    && !tag.starts_with('!')
+                    && !VOID.contains(&name.as_str())
+                {
                     depth += 1;
                 }
             } else {

@@ -45,7 +45,10 @@ pub fn HomePage() -> impl IntoView {
 }
 
 fn category_tile(c: CategoryTile) -> impl IntoView {
-    let count = tf(Msg::ProductsCount, &[("n", &format_count(c.count as i64, i18n::current()))]);
+    let count = tf(
+        Msg::ProductsCount,
+        &[("n", &format_count(c.count as i64, i18n::current()))],
+    );
     view! {
         <li class="tile">
             <a href=category_url(&c.slug)>

@@ -12,7 +12,10 @@ use crate::ui::{page_title, product_grid, stock_text, ErrorView};
 pub fn ProductPage() -> impl IntoView {
     let path = use_params_map();
     let query = use_query_map();
-    let data = Resource::new(move || path.read().get("id").unwrap_or_default(), product_page);
+    let data = Resource::new(
+        move || path.read().get("id").unwrap_or_default(),
+        product_page,
+    );
     // The chosen variant lives in the URL (`?v=SKU`), so a choice is a link.
     let chosen = move || query.read().get("v");
     view! {
@@ -33,19 +36,36 @@ fn ProductView(product: ProductDetail, chosen: Signal<Option<String>>) -> impl I
     let url = product.url();
     let canonical = absolute_url(&url);
     let first = product.variants.first().cloned();
-    let image = absolute_url(&image_url(first.as_ref().map(|v| v.sku.as_str()).unwrap_or_default()));
+    let image = absolute_url(&image_url(
+        first.as_ref().map(|v| v.sku.as_str()).unwrap_or_default(),
+    ));
     let description = product.description.clone();
     let json_ld = product_json_ld(&product, &canonical, &image);
     let mut crumbs = vec![(t(Msg::Home).to_string(), "/".to_string())];
-    crumbs.extend(product.breadcrumbs.iter().map(|c| (c.name.clone(), c.url())));
+    crumbs.extend(
+        product
+            .breadcrumbs
+            .iter()
+            .map(|c| (c.name.clone(), c.url())),
+    );
 
     let variants = product.variants.clone();
     let selected = {
         let product = product.clone();
         Memo::new(move |_| product.variant(chosen.get().as_deref()).cloned())
     };
-    let price = move || selected.get().map(|v| format_price(v.price, locale)).unwrap_or_default();
-    let stock = move || selected.get().map(|v| stock_text(v.stock)).unwrap_or_default();
+    let price = move || {
+        selected
+            .get()
+            .map(|v| format_price(v.price, locale))
+            .unwrap_or_default()
+    };
+    let stock = move || {
+        selected
+            .get()
+            .map(|v| stock_text(v.stock))
+            .unwrap_or_default()
+    };
     let in_stock = move || selected.get().is_some_and(|v| v.stock > 0);
     let sku = move || selected.get().map(|v| v.sku).unwrap_or_default();
     let picture = move || image_url(&sku());
@@ -96,7 +116,11 @@ fn ProductView(product: ProductDetail, chosen: Signal<Option<String>>) -> impl I
     }
 }
 
-fn variant_chooser(variants: Vec<Variant>, url: String, selected: Memo<Option<Variant>>) -> impl IntoView {
+fn variant_chooser(
+    variants: Vec<Variant>,
+    url: String,
+    selected: Memo<Option<Variant>>,
+) -> impl IntoView {
     let items = variants
         .into_iter()
         .map(|v| {
@@ -156,5 +180,8 @@ fn product_json_ld(product: &ProductDetail, url: &str, image: &str) -> String {
         "offers": offers,
     });
     // `</script>` or `<!--` inside a string must not end the script element.
-    data.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    data.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }

@@ -15,7 +15,8 @@ use sqlx::{AnyPool, Row};
 
 use super::search::SearchIndex;
 use crate::catalog::{
-    CategoryRef, CategoryTile, Facets, FacetValue, Filter, Listing, PriceBand, ProductCard, Sort, PAGE_SIZE, PRICE_BANDS,
+    CategoryRef, CategoryTile, FacetValue, Facets, Filter, Listing, PriceBand, ProductCard, Sort,
+    PAGE_SIZE, PRICE_BANDS,
 };
 use crate::error::{AppError, AppResult};
 use crate::i18n::{fill, format_count, Locale, Msg};
@@ -109,14 +110,23 @@ impl Catalog {
             categories.push(CategoryEntry {
                 slug: r.try_get("slug")?,
                 parent: None,
-                names: Names { en: r.try_get("name_en")?, zh: r.try_get("name_zh")? },
-                descriptions: Names { en: r.try_get("description_en")?, zh: r.try_get("description_zh")? },
+                names: Names {
+                    en: r.try_get("name_en")?,
+                    zh: r.try_get("name_zh")?,
+                },
+                descriptions: Names {
+                    en: r.try_get("description_en")?,
+                    zh: r.try_get("description_zh")?,
+                },
                 children: Vec::new(),
             });
             parents.push(r.try_get::<Option<String>, _>("parent_slug")?);
         }
-        let category_index: HashMap<String, usize> =
-            categories.iter().enumerate().map(|(i, c)| (c.slug.clone(), i)).collect();
+        let category_index: HashMap<String, usize> = categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.slug.clone(), i))
+            .collect();
         for (i, parent) in parents.iter().enumerate() {
             if let Some(p) = parent.as_ref().and_then(|p| category_index.get(p)) {
                 categories[i].parent = Some(*p);
@@ -127,13 +137,18 @@ impl Catalog {
         let mut colours = Vec::new();
         let mut materials = Vec::new();
         let mut themes = Vec::new();
-        for r in sqlx::query("SELECT kind, value, name_en, name_zh FROM facet_values ORDER BY kind, position, value")
-            .fetch_all(db)
-            .await?
+        for r in sqlx::query(
+            "SELECT kind, value, name_en, name_zh FROM facet_values ORDER BY kind, position, value",
+        )
+        .fetch_all(db)
+        .await?
         {
             let def = FacetDef {
                 value: r.try_get("value")?,
-                names: Names { en: r.try_get("name_en")?, zh: r.try_get("name_zh")? },
+                names: Names {
+                    en: r.try_get("name_en")?,
+                    zh: r.try_get("name_zh")?,
+                },
             };
             match r.try_get::<String, _>("kind")?.as_str() {
                 "colour" => colours.push(def),
@@ -143,7 +158,10 @@ impl Catalog {
             }
         }
         let index_of = |defs: &[FacetDef]| -> HashMap<String, usize> {
-            defs.iter().enumerate().map(|(i, d)| (d.value.clone(), i)).collect()
+            defs.iter()
+                .enumerate()
+                .map(|(i, d)| (d.value.clone(), i))
+                .collect()
         };
         let colour_index = index_of(&colours);
         let material_index = index_of(&materials);
@@ -180,8 +198,11 @@ impl Catalog {
                 sku_names: Vec::new(),
             });
         }
-        let product_index: HashMap<String, usize> =
-            products.iter().enumerate().map(|(i, p)| (p.card.id.clone(), i)).collect();
+        let product_index: HashMap<String, usize> = products
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.card.id.clone(), i))
+            .collect();
 
         for r in sqlx::query("SELECT sku, product_id, label, price_pence, stock_on_hand FROM skus ORDER BY product_id, position")
             .fetch_all(db)
@@ -205,7 +226,10 @@ impl Catalog {
             p.sku_names.push(r.try_get("label")?);
         }
 
-        for r in sqlx::query("SELECT product_id, category_slug FROM product_categories").fetch_all(db).await? {
+        for r in sqlx::query("SELECT product_id, category_slug FROM product_categories")
+            .fetch_all(db)
+            .await?
+        {
             let (Some(&i), Some(&c)) = (
                 product_index.get(&r.try_get::<String, _>("product_id")?),
                 category_index.get(&r.try_get::<String, _>("category_slug")?),
@@ -221,8 +245,13 @@ impl Catalog {
             }
         }
 
-        for r in sqlx::query("SELECT product_id, kind, value FROM product_facets").fetch_all(db).await? {
-            let Some(&i) = product_index.get(&r.try_get::<String, _>("product_id")?) else { continue };
+        for r in sqlx::query("SELECT product_id, kind, value FROM product_facets")
+            .fetch_all(db)
+            .await?
+        {
+            let Some(&i) = product_index.get(&r.try_get::<String, _>("product_id")?) else {
+                continue;
+            };
             let value: String = r.try_get("value")?;
             let p = &mut products[i];
             match r.try_get::<String, _>("kind")?.as_str() {
@@ -233,8 +262,15 @@ impl Catalog {
             }
         }
         // A product without a SKU cannot be shown or bought.
-        let products: Vec<ProductEntry> = products.into_iter().filter(|p| p.card.variants > 0).collect();
-        let product_index = products.iter().enumerate().map(|(i, p)| (p.card.id.clone(), i)).collect();
+        let products: Vec<ProductEntry> = products
+            .into_iter()
+            .filter(|p| p.card.variants > 0)
+            .collect();
+        let product_index = products
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.card.id.clone(), i))
+            .collect();
 
         let mut catalog = Catalog {
             version,
@@ -265,7 +301,10 @@ impl Catalog {
 
     pub fn category_ref(&self, i: usize, locale: Locale) -> CategoryRef {
         let c = &self.categories[i];
-        CategoryRef { slug: c.slug.clone(), name: c.names.get(locale).to_string() }
+        CategoryRef {
+            slug: c.slug.clone(),
+            name: c.names.get(locale).to_string(),
+        }
     }
 
     /// The chain of categories from the top down to `i`.
@@ -299,13 +338,18 @@ impl Catalog {
     fn most_ordered(&self, mut items: Vec<usize>) -> Vec<usize> {
         items.sort_by(|&a, &b| {
             let (pa, pb) = (&self.products[a], &self.products[b]);
-            pb.orders.cmp(&pa.orders).then_with(|| pa.card.id.cmp(&pb.card.id))
+            pb.orders
+                .cmp(&pa.orders)
+                .then_with(|| pa.card.id.cmp(&pb.card.id))
         });
         items
     }
 
     pub fn cards(&self, items: impl IntoIterator<Item = usize>) -> Vec<ProductCard> {
-        items.into_iter().map(|i| self.products[i].card.clone()).collect()
+        items
+            .into_iter()
+            .map(|i| self.products[i].card.clone())
+            .collect()
     }
 
     /// Home page: top categories, the most ordered products and the newest in stock.
@@ -313,21 +357,30 @@ impl Catalog {
         let categories = self
             .top_categories()
             .map(|c| {
-                let best = self.most_ordered(self.products_in(c).collect()).first().copied();
+                let best = self
+                    .most_ordered(self.products_in(c).collect())
+                    .first()
+                    .copied();
                 CategoryTile {
                     slug: self.categories[c].slug.clone(),
                     name: self.categories[c].names.get(locale).to_string(),
                     count: self.category_count(c),
-                    image_sku: best.map(|b| self.products[b].card.image_sku.clone()).unwrap_or_default(),
+                    image_sku: best
+                        .map(|b| self.products[b].card.image_sku.clone())
+                        .unwrap_or_default(),
                 }
             })
             .filter(|t| t.count > 0)
             .collect();
         let bestsellers = self.most_ordered((0..self.products.len()).collect());
-        let mut newest: Vec<usize> = (0..self.products.len()).filter(|&i| self.products[i].card.in_stock).collect();
+        let mut newest: Vec<usize> = (0..self.products.len())
+            .filter(|&i| self.products[i].card.in_stock)
+            .collect();
         newest.sort_by(|&a, &b| {
             let (pa, pb) = (&self.products[a], &self.products[b]);
-            pb.first_sold.cmp(&pa.first_sold).then_with(|| pa.card.id.cmp(&pb.card.id))
+            pb.first_sold
+                .cmp(&pa.first_sold)
+                .then_with(|| pa.card.id.cmp(&pb.card.id))
         });
         crate::catalog::HomeData {
             categories,
@@ -338,7 +391,9 @@ impl Catalog {
 
     /// Products from the same primary category, most ordered first.
     pub fn related(&self, id: &str, n: usize) -> Vec<ProductCard> {
-        let Some(&me) = self.product_index.get(id) else { return Vec::new() };
+        let Some(&me) = self.product_index.get(id) else {
+            return Vec::new();
+        };
         let category = self.products[me].primary_category;
         let others = self.products_in(category).filter(|&i| i != me).collect();
         self.cards(self.most_ordered(others).into_iter().take(n))
@@ -349,12 +404,20 @@ impl Catalog {
     }
 
     pub fn facet_names(&self, defs: &[usize], kind: &[FacetDef], locale: Locale) -> Vec<String> {
-        defs.iter().map(|&i| kind[i].names.get(locale).to_string()).collect()
+        defs.iter()
+            .map(|&i| kind[i].names.get(locale).to_string())
+            .collect()
     }
 
     /// One page of a listing with its facets. `facet_root` is the category whose
     /// children the category facet offers (the top level when `None`).
-    pub fn listing(&self, scope: Scope, facet_root: Option<usize>, filter: &Filter, locale: Locale) -> AppResult<Listing> {
+    pub fn listing(
+        &self,
+        scope: Scope,
+        facet_root: Option<usize>,
+        filter: &Filter,
+        locale: Locale,
+    ) -> AppResult<Listing> {
         let category = match filter.category.as_deref() {
             None => None,
             Some(slug) => {
@@ -362,7 +425,10 @@ impl Catalog {
                 match self.category_index(slug).filter(|c| offered.contains(c)) {
                     Some(c) => Some(c),
                     None => {
-                        return Err(AppError::invalid("cat", fill(Msg::ErrUnknownValue.text(locale), &[("value", slug)])))
+                        return Err(AppError::invalid(
+                            "cat",
+                            fill(Msg::ErrUnknownValue.text(locale), &[("value", slug)]),
+                        ))
                     }
                 }
             }
@@ -372,7 +438,10 @@ impl Catalog {
             Some(value) => match self.colour_index.get(value) {
                 Some(&c) => Some(c),
                 None => {
-                    return Err(AppError::invalid("colour", fill(Msg::ErrUnknownValue.text(locale), &[("value", value)])))
+                    return Err(AppError::invalid(
+                        "colour",
+                        fill(Msg::ErrUnknownValue.text(locale), &[("value", value)]),
+                    ))
                 }
             },
         };
@@ -382,11 +451,13 @@ impl Catalog {
             Scope::Category(c) => self.most_ordered(self.products_in(c).collect()),
             Scope::Hits(hits) => hits.into_iter().map(|(i, _)| i).collect(),
         };
-        let in_category = |i: usize| category.is_none_or(|c| self.products[i].categories.contains(&c));
+        let in_category =
+            |i: usize| category.is_none_or(|c| self.products[i].categories.contains(&c));
         let in_colour = |i: usize| colour.is_none_or(|c| self.products[i].colours.contains(&c));
         let in_price = |i: usize| {
             let price = self.products[i].card.price_min;
-            filter.min_pence.is_none_or(|lo| price >= lo) && filter.max_pence.is_none_or(|hi| price <= hi)
+            filter.min_pence.is_none_or(|lo| price >= lo)
+                && filter.max_pence.is_none_or(|hi| price <= hi)
         };
 
         // Facet counts are disjunctive: each facet counts with every filter but its own.
@@ -398,14 +469,19 @@ impl Catalog {
                 label: self.categories[c].names.get(locale).to_string(),
                 count: candidates
                     .iter()
-                    .filter(|&&i| in_colour(i) && in_price(i) && self.products[i].categories.contains(&c))
+                    .filter(|&&i| {
+                        in_colour(i) && in_price(i) && self.products[i].categories.contains(&c)
+                    })
                     .count() as u32,
                 selected: category == Some(c),
             })
             .filter(|f| f.count > 0 || f.selected)
             .collect();
         let mut colour_counts = vec![0u32; self.colours.len()];
-        for &i in candidates.iter().filter(|&&i| in_category(i) && in_price(i)) {
+        for &i in candidates
+            .iter()
+            .filter(|&&i| in_category(i) && in_price(i))
+        {
             for &c in &self.products[i].colours {
                 colour_counts[c] += 1;
             }
@@ -421,28 +497,49 @@ impl Catalog {
                 selected: colour == Some(c),
             })
             .collect();
-        let priced: Vec<i64> =
-            candidates.iter().filter(|&&i| in_category(i) && in_colour(i)).map(|&i| self.products[i].card.price_min).collect();
+        let priced: Vec<i64> = candidates
+            .iter()
+            .filter(|&&i| in_category(i) && in_colour(i))
+            .map(|&i| self.products[i].card.price_min)
+            .collect();
         let prices = PRICE_BANDS
             .iter()
             .map(|&(lo, hi)| PriceBand {
                 min: lo,
                 max: hi,
-                count: priced.iter().filter(|&&p| lo.is_none_or(|lo| p >= lo) && hi.is_none_or(|hi| p <= hi)).count()
-                    as u32,
+                count: priced
+                    .iter()
+                    .filter(|&&p| lo.is_none_or(|lo| p >= lo) && hi.is_none_or(|hi| p <= hi))
+                    .count() as u32,
                 selected: filter.min_pence == lo && filter.max_pence == hi,
             })
             .collect();
 
-        let mut matches: Vec<usize> =
-            candidates.into_iter().filter(|&i| in_category(i) && in_colour(i) && in_price(i)).collect();
+        let mut matches: Vec<usize> = candidates
+            .into_iter()
+            .filter(|&i| in_category(i) && in_colour(i) && in_price(i))
+            .collect();
         let p = &self.products;
         match filter.sort {
             Sort::Relevance => {} // the scope's order
-            Sort::PriceAsc => matches.sort_by(|&a, &b| p[a].card.price_min.cmp(&p[b].card.price_min).then(p[a].card.id.cmp(&p[b].card.id))),
-            Sort::PriceDesc => matches.sort_by(|&a, &b| p[b].card.price_min.cmp(&p[a].card.price_min).then(p[a].card.id.cmp(&p[b].card.id))),
+            Sort::PriceAsc => matches.sort_by(|&a, &b| {
+                p[a].card
+                    .price_min
+                    .cmp(&p[b].card.price_min)
+                    .then(p[a].card.id.cmp(&p[b].card.id))
+            }),
+            Sort::PriceDesc => matches.sort_by(|&a, &b| {
+                p[b].card
+                    .price_min
+                    .cmp(&p[a].card.price_min)
+                    .then(p[a].card.id.cmp(&p[b].card.id))
+            }),
             Sort::Bestselling => matches = self.most_ordered(matches),
-            Sort::Newest => matches.sort_by(|&a, &b| p[b].first_sold.cmp(&p[a].first_sold).then(p[a].card.id.cmp(&p[b].card.id))),
+            Sort::Newest => matches.sort_by(|&a, &b| {
+                p[b].first_sold
+                    .cmp(&p[a].first_sold)
+                    .then(p[a].card.id.cmp(&p[b].card.id))
+            }),
         }
 
         let total = matches.len() as u32;
@@ -450,7 +547,10 @@ impl Catalog {
         if filter.page > pages {
             return Err(AppError::invalid(
                 "page",
-                fill(Msg::ErrPageOutOfRange.text(locale), &[("pages", &format_count(pages as i64, locale))]),
+                fill(
+                    Msg::ErrPageOutOfRange.text(locale),
+                    &[("pages", &format_count(pages as i64, locale))],
+                ),
             ));
         }
         let start = ((filter.page - 1) * PAGE_SIZE) as usize;
@@ -460,9 +560,15 @@ impl Catalog {
             total,
             page: filter.page,
             pages,
-            facets: Facets { categories, colours, prices },
+            facets: Facets {
+                categories,
+                colours,
+                prices,
+            },
             sort: filter.sort,
-            notice: filter.query_shortened.then(|| Msg::SearchShortened.text(locale).to_string()),
+            notice: filter
+                .query_shortened
+                .then(|| Msg::SearchShortened.text(locale).to_string()),
         })
     }
 
@@ -502,14 +608,19 @@ impl CatalogHandle {
 
     /// Reloads the snapshot if the database's catalogue version moved. Returns whether it did.
     pub async fn refresh_if_changed(&self, db: &AnyPool) -> AppResult<bool> {
-        let version: Option<i64> = sqlx::query_scalar("SELECT value FROM counters WHERE name = 'catalog_version'")
-            .fetch_optional(db)
-            .await?;
+        let version: Option<i64> =
+            sqlx::query_scalar("SELECT value FROM counters WHERE name = 'catalog_version'")
+                .fetch_optional(db)
+                .await?;
         if version.unwrap_or(0) == self.current().version {
             return Ok(false);
         }
         let catalog = Catalog::load(db).await?;
-        tracing::info!(catalog.version = catalog.version, catalog.products = catalog.products.len(), "catalogue reloaded");
+        tracing::info!(
+            catalog.version = catalog.version,
+            catalog.products = catalog.products.len(),
+            "catalogue reloaded"
+        );
         self.replace(catalog);
         Ok(true)
     }

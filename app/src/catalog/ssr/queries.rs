@@ -12,17 +12,26 @@ const RELATED: usize = 8;
 
 /// A product page's data: the product, its variants with live stock, its place in the
 /// category tree and related products.
-pub async fn product_detail(db: &AnyPool, catalog: &Catalog, id: &str, locale: Locale) -> AppResult<ProductDetail> {
-    let Some(entry) = catalog.product(id) else { return Err(AppError::NotFound) };
+pub async fn product_detail(
+    db: &AnyPool,
+    catalog: &Catalog,
+    id: &str,
+    locale: Locale,
+) -> AppResult<ProductDetail> {
+    let Some(entry) = catalog.product(id) else {
+        return Err(AppError::NotFound);
+    };
     let description_column = match locale {
         Locale::En => "description_en",
         Locale::ZhHant => "description_zh",
     };
-    let row = sqlx::query(&format!("SELECT title, slug, {description_column} AS description FROM products WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = sqlx::query(&format!(
+        "SELECT title, slug, {description_column} AS description FROM products WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::NotFound)?;
     let variants = sqlx::query("SELECT sku, label, price_pence, stock_on_hand FROM skus WHERE product_id = $1 ORDER BY position")
         .bind(id)
         .fetch_all(db)

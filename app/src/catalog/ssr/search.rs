@@ -12,7 +12,9 @@ use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, Ter
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED,
 };
-use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer};
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
+};
 use tantivy::{doc, Index, IndexReader, TantivyDocument, Term};
 
 use super::model::Catalog;
@@ -33,9 +35,14 @@ struct Inner {
 pub struct SearchIndex(Option<Inner>);
 
 fn analyzer() -> TextAnalyzer {
-    let builder = TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(40)).filter(LowerCaser);
+    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser);
     match StopWordFilter::new(Language::English) {
-        Some(stop) => builder.filter(stop).filter(Stemmer::new(Language::English)).build(),
+        Some(stop) => builder
+            .filter(stop)
+            .filter(Stemmer::new(Language::English))
+            .build(),
         None => builder.filter(Stemmer::new(Language::English)).build(),
     }
 }
@@ -47,7 +54,9 @@ impl SearchIndex {
 
     pub fn build(catalog: &Catalog) -> tantivy::Result<Self> {
         let text = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
         let mut builder = Schema::builder();
         let title = builder.add_text_field("title", text.clone());
@@ -65,7 +74,11 @@ impl SearchIndex {
                 extra_text.push_str(&names.en);
                 extra_text.push(' ');
             }
-            for (defs, set) in [(&catalog.colours, &p.colours), (&catalog.materials, &p.materials), (&catalog.themes, &p.themes)] {
+            for (defs, set) in [
+                (&catalog.colours, &p.colours),
+                (&catalog.materials, &p.materials),
+                (&catalog.themes, &p.themes),
+            ] {
                 for &d in set {
                     extra_text.push_str(&defs[d].names.en);
                     extra_text.push(' ');
@@ -85,7 +98,13 @@ impl SearchIndex {
         }
         writer.commit()?;
         let reader = index.reader()?;
-        Ok(SearchIndex(Some(Inner { reader, title, body, extra, idx })))
+        Ok(SearchIndex(Some(Inner {
+            reader,
+            title,
+            body,
+            extra,
+            idx,
+        })))
     }
 
     /// The words of a query as the index stores them (lower case, stemmed, no stop words).
@@ -108,7 +127,9 @@ impl SearchIndex {
     /// Products matching every word of `query` (exactly, by prefix for the last word, or
     /// within the typo distance), best first: (product index, score).
     pub fn search(&self, query: &str, limit: usize) -> Vec<(usize, f32)> {
-        let Some(inner) = &self.0 else { return Vec::new() };
+        let Some(inner) = &self.0 else {
+            return Vec::new();
+        };
         let terms = self.terms(query);
         if terms.is_empty() || limit == 0 {
             return Vec::new();
@@ -130,18 +151,27 @@ impl SearchIndex {
                 let term = Term::from_field_text(field, word);
                 any.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)), boost)),
+                    Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+                        boost,
+                    )),
                 ));
                 if distance > 0 {
                     any.push((
                         Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(FuzzyTermQuery::new(term.clone(), distance, true)), boost * 0.5)),
+                        Box::new(BoostQuery::new(
+                            Box::new(FuzzyTermQuery::new(term.clone(), distance, true)),
+                            boost * 0.5,
+                        )),
                     ));
                 }
                 if is_last && typing_last && chars >= 2 {
                     any.push((
                         Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(FuzzyTermQuery::new_prefix(term, 0, true)), boost * 0.7)),
+                        Box::new(BoostQuery::new(
+                            Box::new(FuzzyTermQuery::new_prefix(term, 0, true)),
+                            boost * 0.7,
+                        )),
                     ));
                 }
             }
