@@ -35,7 +35,7 @@ pub async fn get_home() -> Result<HomeData, AppError> {
 #[server(prefix = "/api", endpoint = "catalog/category", input = GetUrl)]
 pub async fn category_page(
     slug: String,
-    params: ListingParams,
+    #[server(default)] params: ListingParams,
 ) -> Result<CategoryPageData, AppError> {
     use crate::catalog::ssr::Scope;
     let state = crate::state::app_state()?;

@@ -26,7 +26,9 @@ fn ranked(catalog: &crate::catalog::ssr::Catalog, query: &str, limit: usize) -> 
 
 /// Full-text search with facets, sorting and paging.
 #[server(prefix = "/api", endpoint = "search", input = GetUrl)]
-pub async fn search_products(params: ListingParams) -> Result<SearchPageData, AppError> {
+pub async fn search_products(
+    #[server(default)] params: ListingParams,
+) -> Result<SearchPageData, AppError> {
     use crate::catalog::ssr::Scope;
     let state = crate::state::app_state()?;
     let locale = crate::state::request_locale();
