@@ -21,6 +21,9 @@ pub struct Config {
     pub db_max_connections: u32,
     /// `SHOP_REQUEST_TIMEOUT_SECS`: a request not answered by then gets a 503 (default 30).
     pub request_timeout_secs: u64,
+    /// `SHOP_PAGE_CACHE_SECS`: how long a rendered page is reused for shoppers without a
+    /// session, default 2 (0 turns the cache off). See `page_cache`.
+    pub page_cache_secs: u64,
     /// `SHOP_CATALOG_REFRESH_SECS`: how often to look for catalogue changes made by other
     /// processes, default 5 (0 turns it off).
     pub catalog_refresh_secs: u64,
@@ -94,6 +97,7 @@ impl Config {
             db_max_connections: number("SHOP_DB_MAX_CONNECTIONS", 8)?.clamp(1, 1000) as u32,
             catalog_refresh_secs: number("SHOP_CATALOG_REFRESH_SECS", 5)?,
             request_timeout_secs: number("SHOP_REQUEST_TIMEOUT_SECS", 30)?.max(1),
+            page_cache_secs: number("SHOP_PAGE_CACHE_SECS", 2)?,
         })
     }
 }

@@ -5,5 +5,6 @@ pub mod config;
 pub mod db;
 pub mod import;
 pub mod middleware;
+pub mod page_cache;
 pub mod routes;
 pub mod startup;

@@ -21,6 +21,7 @@ use app::state::{AppState, SiteSettings};
 
 use crate::config::Config;
 use crate::db::{self, Backend};
+use crate::page_cache::{self, PageCache};
 use crate::{middleware, routes};
 
 /// The file names cargo-leptos gives the JS, WASM and CSS (`name` in Cargo.toml's
@@ -133,6 +134,10 @@ pub fn router(state: ServerState, config: &Config) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
         .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            PageCache::new(Duration::from_secs(config.page_cache_secs), state.app.catalog.clone()),
+            page_cache::page_cache,
+        ))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(config.body_limit))
         // No request may hold a connection forever (a stalled render answers 503).

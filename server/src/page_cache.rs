@@ -1,0 +1,174 @@
+//! A cache of rendered pages for shoppers who carry no session: the same URL in the same
+//! language renders the same HTML, so it is rendered once per catalogue version and kept
+//! for a few seconds (`SHOP_PAGE_CACHE_SECS`, default 2; 0 turns it off).
+//!
+//! What is cached: answers to `GET` with status 200 and an HTML body, no `Set-Cookie`, for
+//! requests whose only cookie (if any) is the language cookie. The key is the path with
+//! its query and the negotiated language. An entry is used only while the catalogue
+//! snapshot it was rendered from is current and it is younger than the TTL, so a price or
+//! catalogue change shows at once and live stock is at most the TTL old. Memory is bounded
+//! by entry count and total bytes; when full, expired entries go first, then everything.
+//! Every cacheable answer says `x-cache: hit` or `miss`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::{to_bytes, Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use app::catalog::ssr::CatalogHandle;
+use app::i18n::Locale;
+use app::state::locale_of;
+
+/// The largest page kept (bigger ones are served, not kept).
+const MAX_PAGE_BYTES: usize = 1024 * 1024;
+const MAX_ENTRIES: usize = 4096;
+const MAX_TOTAL_BYTES: usize = 128 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct PageCache {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    ttl: Duration,
+    catalog: CatalogHandle,
+    entries: Mutex<Entries>,
+}
+
+#[derive(Default)]
+struct Entries {
+    map: HashMap<(Locale, String), Entry>,
+    bytes: usize,
+}
+
+struct Entry {
+    version: i64,
+    stored: Instant,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl PageCache {
+    pub fn new(ttl: Duration, catalog: CatalogHandle) -> Self {
+        PageCache {
+            inner: Arc::new(Inner {
+                ttl,
+                catalog,
+                entries: Mutex::new(Entries::default()),
+            }),
+        }
+    }
+
+    fn lookup(&self, key: &(Locale, String), version: i64) -> Option<(HeaderMap, Bytes)> {
+        let entries = self.inner.entries.lock().ok()?;
+        let e = entries.map.get(key)?;
+        (e.version == version && e.stored.elapsed() < self.inner.ttl)
+            .then(|| (e.headers.clone(), e.body.clone()))
+    }
+
+    fn store(&self, key: (Locale, String), entry: Entry) {
+        let Ok(mut entries) = self.inner.entries.lock() else {
+            return;
+        };
+        let size = entry.body.len() + key.1.len();
+        if entries.map.len() >= MAX_ENTRIES || entries.bytes + size > MAX_TOTAL_BYTES {
+            let ttl = self.inner.ttl;
+            entries.map.retain(|_, e| e.stored.elapsed() < ttl);
+            entries.bytes = entries
+                .map
+                .iter()
+                .map(|(k, e)| e.body.len() + k.1.len())
+                .sum();
+            if entries.map.len() >= MAX_ENTRIES || entries.bytes + size > MAX_TOTAL_BYTES {
+                entries.map.clear();
+                entries.bytes = 0;
+            }
+        }
+        if let Some(old) = entries.map.insert(key.clone(), entry) {
+            entries.bytes -= old.body.len() + key.1.len();
+        }
+        entries.bytes += size;
+    }
+}
+
+/// Whether a request may be answered from the cache: a GET whose cookies, if any, are
+/// only the language choice (anything else may make the page personal).
+fn cacheable_request(req: &Request) -> bool {
+    if req.method() != Method::GET {
+        return false;
+    }
+    req.headers().get_all(header::COOKIE).iter().all(|v| {
+        v.to_str().is_ok_and(|s| {
+            s.split(';')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .all(|c| c.starts_with("lang="))
+        })
+    })
+}
+
+fn is_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
+pub async fn page_cache(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
+    if cache.inner.ttl.is_zero() || !cacheable_request(&req) {
+        return next.run(req).await;
+    }
+    let locale = locale_of(req.headers());
+    let key = (
+        locale,
+        req.uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default(),
+    );
+    let version = cache.inner.catalog.current().version;
+    if let Some((mut headers, body)) = cache.lookup(&key, version) {
+        headers.insert("x-cache", HeaderValue::from_static("hit"));
+        let mut res = Response::new(Body::from(body));
+        *res.headers_mut() = headers;
+        return res;
+    }
+    let res = next.run(req).await;
+    if res.status() != StatusCode::OK
+        || !is_html(res.headers())
+        || res.headers().contains_key(header::SET_COOKIE)
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    // Our own renderer's output, already bounded by what a page holds.
+    let body = match to_bytes(body, usize::MAX).await {
+        Ok(body) => body,
+        Err(e) => {
+            tracing::error!(error = %e, "rendering failed mid-page");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    if body.len() > MAX_PAGE_BYTES {
+        return Response::from_parts(parts, Body::from(body));
+    }
+    cache.store(
+        key,
+        Entry {
+            version,
+            stored: Instant::now(),
+            headers: parts.headers.clone(),
+            body: body.clone(),
+        },
+    );
+    parts
+        .headers
+        .insert("x-cache", HeaderValue::from_static("miss"));
+    Response::from_parts(parts, Body::from(body))
+}
