@@ -12,7 +12,9 @@ use server::startup;
 const USAGE: &str = "\
 usage: server [serve]                              run the shop (see README for the environment)
        server import online-retail <file.csv[.gz]>  import the Online Retail dataset
-       server migrate                              apply database migrations and exit";
+       server migrate                              apply database migrations and exit
+       server bench-baseline <addr> <dir>          serve <dir>/<name>.html at /<name> from memory
+                                                   (the baseline `cargo xtask bench` compares with)";
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
             [] | ["serve"] => serve(config).await,
             ["import", "online-retail", file] => import(config, file).await,
             ["migrate"] => migrate(config).await,
+            ["bench-baseline", addr, dir] => bench_baseline(addr, dir).await,
             ["-h"] | ["--help"] | ["help"] => {
                 println!("{USAGE}");
                 Ok(())
@@ -136,4 +139,32 @@ async fn import(config: Config, file: &str) -> Result<(), String> {
     read_bar.finish_and_clear();
     println!("{report}");
     Ok(())
+}
+
+/// The benchmark's baseline: a bare axum router answering each captured page from memory,
+/// so `cargo xtask bench` can report how close the real server comes to "just send bytes".
+async fn bench_baseline(addr: &str, dir: &str) -> Result<(), String> {
+    use axum::response::Html;
+    use axum::routing::get;
+    let mut router = axum::Router::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{dir}: {e}"))?;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let (Some(stem), Some("html")) = (
+            path.file_stem().and_then(|s| s.to_str()),
+            path.extension().and_then(|s| s.to_str()),
+        ) else {
+            continue;
+        };
+        let body = std::fs::read_to_string(&path).map_err(|e| format!("{path:?}: {e}"))?;
+        let body: &'static str = Box::leak(body.into_boxed_str());
+        router = router.route(&format!("/{stem}"), get(move || async move { Html(body) }));
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
 }

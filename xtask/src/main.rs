@@ -504,8 +504,8 @@ fn test() -> Result<()> {
 fn bench() -> Result<()> {
     let tc = setup(false)?;
     build(&tc)?;
-    if output(Command::new("sh").args(["-c", "command -v wrk"])).is_none() {
-        apt_install(&["wrk"])?;
+    if output(Command::new("sh").args(["-c", "command -v wrk && command -v brotli"])).is_none() {
+        apt_install(&["wrk", "brotli"])?;
     }
     let script = root().join("xtask").join("bench.sh");
     let mut cmd = tc.command("bash");

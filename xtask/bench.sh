@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# `cargo xtask bench`: figures, never assertions. Run by xtask after a release build, with
+# the LEPTOS_* environment set. Prints, for `/`, a category page, a product page and a
+# search: requests/s and p50/p99 latency at 64 connections, next to a bare axum route that
+# serves the same page's HTML from memory (`server bench-baseline`), measured in the same
+# run; then the hydrate WASM's size raw/gzip/brotli and the import time on SQLite.
+#
+# The server is pinned to core 0 and wrk to core 1 (taskset), both on 127.0.0.1.
+# Environment: BENCH_SECONDS (default 10 per measurement), BENCH_CONNECTIONS (default 64).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
+CONNECTIONS="${BENCH_CONNECTIONS:-64}"
+SERVER=target/release/server
+DATASET=server/data/online-retail-2010-12_2011-10.csv.gz
+WORK="$(mktemp -d)"
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_ready() {
+    for _ in $(seq 1 600); do
+        curl -fs -o /dev/null "http://$1$2" && return 0
+        sleep 0.2
+    done
+    echo "bench: $1 did not answer $2" >&2
+    return 1
+}
+
+echo "== import (SQLite, full bundled dataset)"
+start=$(date +%s.%N)
+DATABASE_URL="sqlite://$WORK/shop.db" RUST_LOG=warn "$SERVER" import online-retail "$DATASET" \
+    | tail -n 20
+end=$(date +%s.%N)
+IMPORT_SECONDS=$(python3 -c "print(f'{$end - $start:.1f}')")
+echo "import: ${IMPORT_SECONDS} s"
+
+PORT=$(free_port)
+ADDR="127.0.0.1:$PORT"
+SHOP_ADDR="$ADDR" DATABASE_URL="sqlite://$WORK/shop.db" RUST_LOG=warn \
+    taskset -c 0 "$SERVER" >"$WORK/server.log" 2>&1 &
+PIDS+=($!)
+wait_ready "$ADDR" /readyz
+
+# Pages: the biggest category, a bestselling product with variants, a typo'd search.
+CATEGORY=$(curl -fs "http://$ADDR/" | grep -o 'href="/c/[a-z0-9-]*"' | head -n1 | sed 's/href="//; s/"$//')
+PRODUCT=$(curl -fs "http://$ADDR$CATEGORY?sort=bestselling" | grep -o 'href="/p/[^"]*"' | head -n1 | sed 's/href="//; s/"$//')
+SEARCH="/search?q=lantren"
+declare -A PAGES=([home]="/" [category]="$CATEGORY" [product]="$PRODUCT" [search]="$SEARCH")
+ORDER=(home category product search)
+
+mkdir -p "$WORK/pages"
+for name in "${ORDER[@]}"; do
+    curl -fs "http://$ADDR${PAGES[$name]}" -o "$WORK/pages/$name.html"
+done
+BPORT=$(free_port)
+BADDR="127.0.0.1:$BPORT"
+taskset -c 0 "$SERVER" bench-baseline "$BADDR" "$WORK/pages" >"$WORK/baseline.log" 2>&1 &
+PIDS+=($!)
+wait_ready "$BADDR" /home
+
+# wrk's --latency report: "Requests/sec:" and the 50%/99% lines of its distribution.
+measure() {
+    local url=$1
+    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$url" >"$WORK/wrk.txt"
+    local rps p50 p99 errors
+    rps=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk.txt")
+    p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.txt")
+    p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.txt")
+    errors=$(awk '/Non-2xx|Socket errors/ {printf "%s ", $0}' "$WORK/wrk.txt")
+    echo "$rps $p50 $p99 ${errors:-}"
+}
+
+echo
+echo "== HTTP at $CONNECTIONS connections, ${SECONDS_PER_RUN}s each (server: core 0, wrk: core 1)"
+printf '%-9s %-46s %10s %9s %9s | %10s %9s %9s | %6s\n' page path "req/s" p50 p99 "base req/s" "base p50" "base p99" ratio
+for name in "${ORDER[@]}"; do
+    curl -fs -o /dev/null "http://$ADDR${PAGES[$name]}" # warm
+    read -r rps p50 p99 err < <(measure "http://$ADDR${PAGES[$name]}")
+    read -r brps bp50 bp99 berr < <(measure "http://$BADDR/$name")
+    ratio=$(python3 -c "print(f'{$rps / $brps:.2f}')")
+    printf '%-9s %-46s %10s %9s %9s | %10s %9s %9s | %6s\n' "$name" "${PAGES[$name]:0:46}" "$rps" "$p50" "$p99" "$brps" "$bp50" "$bp99" "$ratio"
+    [ -n "$err" ] && echo "   ours: $err"
+    [ -n "$berr" ] && echo "   baseline: $berr"
+done
+
+echo
+echo "== hydrate bundle"
+WASM=$(ls target/site/pkg/*.wasm | head -n1)
+raw=$(stat -c %s "$WASM")
+gz=$(gzip -9 -c "$WASM" | wc -c)
+br=$(python3 - "$WASM" <<'EOF'
+import sys
+try:
+    import brotli
+except ImportError:
+    print("n/a (pip install brotli)")
+    sys.exit()
+print(len(brotli.compress(open(sys.argv[1], "rb").read(), quality=11)))
+EOF
+)
+if command -v brotli >/dev/null; then br=$(brotli -c -q 11 "$WASM" | wc -c); fi
+echo "$WASM: raw $raw B, gzip -9 $gz B, brotli -q11 $br B"
+echo "import: ${IMPORT_SECONDS} s"
