@@ -28,7 +28,8 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   reporter: [['list']],
-  use: { baseURL, launchOptions, trace: 'off', screenshot: 'off' },
+  // Components mark what tests look for with data-test="...".
+  use: { baseURL, launchOptions, testIdAttribute: 'data-test', trace: 'off', screenshot: 'off' },
   // Every flow runs four times: phone and desktop, hydrated and without JavaScript.
   projects: [
     { name: 'desktop-js', use: { ...desktop, javaScriptEnabled: true } },
