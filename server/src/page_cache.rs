@@ -4,7 +4,9 @@
 //!
 //! What is cached: answers to `GET` with status 200 and an HTML body, no `Set-Cookie`, for
 //! requests whose only cookie (if any) is the language cookie. The key is the path with
-//! its query and the negotiated language. An entry is used only while the catalogue
+//! its query, the negotiated language and the request's `Accept-Encoding`: the cache sits
+//! outside the compression layer, so it keeps the compressed page and a hit costs no
+//! compression (browsers send one fixed `Accept-Encoding`, so few variants exist). An entry is used only while the catalogue
 //! snapshot it was rendered from is current and it is younger than the TTL, so a price or
 //! catalogue change shows at once and live stock is at most the TTL old. Memory is bounded
 //! by entry count and total bytes; when full, expired entries go first, then everything.
@@ -40,9 +42,12 @@ struct Inner {
     entries: Mutex<Entries>,
 }
 
+/// Language, `Accept-Encoding`, path and query.
+type Key = (Locale, String, String);
+
 #[derive(Default)]
 struct Entries {
-    map: HashMap<(Locale, String), Entry>,
+    map: HashMap<Key, Entry>,
     bytes: usize,
 }
 
@@ -64,25 +69,25 @@ impl PageCache {
         }
     }
 
-    fn lookup(&self, key: &(Locale, String), version: i64) -> Option<(HeaderMap, Bytes)> {
+    fn lookup(&self, key: &Key, version: i64) -> Option<(HeaderMap, Bytes)> {
         let entries = self.inner.entries.lock().ok()?;
         let e = entries.map.get(key)?;
         (e.version == version && e.stored.elapsed() < self.inner.ttl)
             .then(|| (e.headers.clone(), e.body.clone()))
     }
 
-    fn store(&self, key: (Locale, String), entry: Entry) {
+    fn store(&self, key: Key, entry: Entry) {
         let Ok(mut entries) = self.inner.entries.lock() else {
             return;
         };
-        let size = entry.body.len() + key.1.len();
+        let size = entry.body.len() + key.1.len() + key.2.len();
         if entries.map.len() >= MAX_ENTRIES || entries.bytes + size > MAX_TOTAL_BYTES {
             let ttl = self.inner.ttl;
             entries.map.retain(|_, e| e.stored.elapsed() < ttl);
             entries.bytes = entries
                 .map
                 .iter()
-                .map(|(k, e)| e.body.len() + k.1.len())
+                .map(|(k, e)| e.body.len() + k.1.len() + k.2.len())
                 .sum();
             if entries.map.len() >= MAX_ENTRIES || entries.bytes + size > MAX_TOTAL_BYTES {
                 entries.map.clear();
@@ -90,7 +95,7 @@ impl PageCache {
             }
         }
         if let Some(old) = entries.map.insert(key.clone(), entry) {
-            entries.bytes -= old.body.len() + key.1.len();
+            entries.bytes -= old.body.len() + key.1.len() + key.2.len();
         }
         entries.bytes += size;
     }
@@ -124,8 +129,15 @@ pub async fn page_cache(State(cache): State<PageCache>, req: Request, next: Next
         return next.run(req).await;
     }
     let locale = locale_of(req.headers());
+    let encoding = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
     let key = (
         locale,
+        encoding,
         req.uri()
             .path_and_query()
             .map(|p| p.as_str().to_owned())

@@ -134,16 +134,18 @@ pub fn router(state: ServerState, config: &Config) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
         .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(axum::middleware::from_fn_with_state(
-            PageCache::new(Duration::from_secs(config.page_cache_secs), state.app.catalog.clone()),
-            page_cache::page_cache,
-        ))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(config.body_limit))
         // No request may hold a connection forever (a stalled render answers 503).
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(config.request_timeout_secs),
+        ))
+        // Outside compression, limit and timeout: a hit is a lookup of the finished
+        // (compressed, security-headed) response.
+        .layer(axum::middleware::from_fn_with_state(
+            PageCache::new(Duration::from_secs(config.page_cache_secs), state.app.catalog.clone()),
+            page_cache::page_cache,
         ))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             let path = req.extensions().get::<MatchedPath>().map(MatchedPath::as_str).unwrap_or("(unmatched)");

@@ -31,6 +31,20 @@ on_both_engines! {
         assert_eq!(personal.status, 200);
         assert_eq!(personal.header("x-cache"), "", "a session's pages are never shared");
 
+        // Kept compressed, per Accept-Encoding: a hit costs no compression, and a client
+        // that did not ask for gzip never gets it.
+        let gzip = app.get_with(PRODUCT, &[("accept-encoding", "gzip")]).await;
+        assert_eq!(gzip.header("x-cache"), "miss", "another encoding is another entry");
+        assert_eq!(gzip.header("content-encoding"), "gzip");
+        let gzip_again = app.get_with(PRODUCT, &[("accept-encoding", "gzip")]).await;
+        assert_eq!(gzip_again.header("x-cache"), "hit");
+        assert_eq!(gzip_again.header("content-encoding"), "gzip");
+        assert_eq!(gzip_again.header("x-content-type-options"), "nosniff");
+        let plain = app.get(PRODUCT).await;
+        assert_eq!(plain.header("x-cache"), "hit");
+        assert_eq!(plain.header("content-encoding"), "");
+        assert_eq!(plain.body, first.body);
+
         let missing = app.get("/p/nope/nothing").await;
         assert_eq!(missing.status, 404);
         assert_eq!(app.get("/p/nope/nothing").await.header("x-cache"), "", "errors are not kept");
