@@ -95,16 +95,6 @@ echo "== hydrate bundle"
 WASM=$(ls target/site/pkg/*.wasm | head -n1)
 raw=$(stat -c %s "$WASM")
 gz=$(gzip -9 -c "$WASM" | wc -c)
-br=$(python3 - "$WASM" <<'EOF'
-import sys
-try:
-    import brotli
-except ImportError:
-    print("n/a (pip install brotli)")
-    sys.exit()
-print(len(brotli.compress(open(sys.argv[1], "rb").read(), quality=11)))
-EOF
-)
-if command -v brotli >/dev/null; then br=$(brotli -c -q 11 "$WASM" | wc -c); fi
+br=$(brotli -c -q 11 "$WASM" | wc -c) # xtask installs Debian's brotli with wrk
 echo "$WASM: raw $raw B, gzip -9 $gz B, brotli -q11 $br B"
 echo "import: ${IMPORT_SECONDS} s"

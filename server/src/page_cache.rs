@@ -67,12 +67,16 @@ struct Entry {
     body: Bytes,
 }
 
-#[derive(Debug, PartialEq)]
 enum Lookup {
     Fresh(HeaderMap, Bytes),
     Stale(HeaderMap, Bytes),
     /// Not usable: the caller renders (and, if the entry expired, is now its refresher).
     Miss,
+}
+
+/// What an entry counts against `MAX_TOTAL_BYTES`: its body and the strings of its key.
+fn footprint(key: &Key, entry: &Entry) -> usize {
+    entry.body.len() + key.1.len() + key.2.len()
 }
 
 impl Entries {
@@ -117,27 +121,28 @@ impl PageCache {
     }
 
     fn store(&self, key: Key, entry: Entry) {
-        let Ok(mut entries) = self.inner.entries.lock() else {
-            return;
-        };
-        let size = entry.body.len() + key.1.len() + key.2.len();
-        if entries.map.len() >= MAX_ENTRIES || entries.bytes + size > MAX_TOTAL_BYTES {
-            let ttl = self.inner.ttl;
-            entries.map.retain(|_, e| e.stored.elapsed() < ttl);
-            entries.bytes = entries
-                .map
-                .iter()
-                .map(|(k, e)| e.body.len() + k.1.len() + k.2.len())
-                .sum();
-            if entries.map.len() >= MAX_ENTRIES || entries.bytes + size > MAX_TOTAL_BYTES {
-                entries.map.clear();
-                entries.bytes = 0;
+        if let Ok(mut entries) = self.inner.entries.lock() {
+            entries.store(key, entry, self.inner.ttl);
+        }
+    }
+}
+
+impl Entries {
+    /// Keeps a page; when full, expired entries go first, then everything.
+    fn store(&mut self, key: Key, entry: Entry, ttl: Duration) {
+        let size = footprint(&key, &entry);
+        if self.map.len() >= MAX_ENTRIES || self.bytes + size > MAX_TOTAL_BYTES {
+            self.map.retain(|_, e| e.stored.elapsed() < ttl);
+            self.bytes = self.map.iter().map(|(k, e)| footprint(k, e)).sum();
+            if self.map.len() >= MAX_ENTRIES || self.bytes + size > MAX_TOTAL_BYTES {
+                self.map.clear();
+                self.bytes = 0;
             }
         }
-        if let Some(old) = entries.map.insert(key.clone(), entry) {
-            entries.bytes -= old.body.len() + key.1.len() + key.2.len();
+        if let Some(old) = self.map.insert(key.clone(), entry) {
+            self.bytes -= footprint(&key, &old);
         }
-        entries.bytes += size;
+        self.bytes += size;
     }
 }
 
@@ -253,6 +258,16 @@ mod tests {
         }
     }
 
+    const TTL: Duration = Duration::from_secs(2);
+
+    /// A cache holding one page of catalogue version 7, stored at the returned instant.
+    fn one_page() -> (Entries, Instant) {
+        let t0 = Instant::now();
+        let mut entries = Entries::default();
+        entries.map.insert(key(), entry(7, t0));
+        (entries, t0)
+    }
+
     fn key() -> Key {
         (Locale::En, String::new(), "/p/1/x".to_owned())
     }
@@ -267,48 +282,42 @@ mod tests {
 
     #[test]
     fn an_expired_page_is_rendered_by_one_request_while_others_get_the_old_copy() {
-        let ttl = Duration::from_secs(2);
-        let t0 = Instant::now();
-        let mut entries = Entries::default();
-        entries.map.insert(key(), entry(7, t0));
+        let (mut entries, t0) = one_page();
 
         assert_eq!(
-            kind(&entries.lookup(&key(), 7, ttl, t0 + Duration::from_secs(1))),
+            kind(&entries.lookup(&key(), 7, TTL, t0 + Duration::from_secs(1))),
             "fresh"
         );
         let later = t0 + Duration::from_secs(3);
         assert_eq!(
-            kind(&entries.lookup(&key(), 7, ttl, later)),
+            kind(&entries.lookup(&key(), 7, TTL, later)),
             "miss",
             "the first renders"
         );
         for _ in 0..10 {
             assert_eq!(
-                kind(&entries.lookup(&key(), 7, ttl, later)),
+                kind(&entries.lookup(&key(), 7, TTL, later)),
                 "stale",
                 "the others get the old copy"
             );
         }
         // A refresher that never came back is replaced after the window.
         let much_later = later + REFRESH_WINDOW + Duration::from_millis(1);
-        assert_eq!(kind(&entries.lookup(&key(), 7, ttl, much_later)), "miss");
-        assert_eq!(kind(&entries.lookup(&key(), 7, ttl, much_later)), "stale");
+        assert_eq!(kind(&entries.lookup(&key(), 7, TTL, much_later)), "miss");
+        assert_eq!(kind(&entries.lookup(&key(), 7, TTL, much_later)), "stale");
     }
 
     #[test]
     fn a_page_of_an_older_catalogue_is_never_served() {
-        let ttl = Duration::from_secs(2);
-        let t0 = Instant::now();
-        let mut entries = Entries::default();
-        entries.map.insert(key(), entry(7, t0));
-        assert_eq!(kind(&entries.lookup(&key(), 8, ttl, t0)), "miss");
+        let (mut entries, t0) = one_page();
+        assert_eq!(kind(&entries.lookup(&key(), 8, TTL, t0)), "miss");
         assert_eq!(
-            kind(&entries.lookup(&key(), 8, ttl, t0)),
+            kind(&entries.lookup(&key(), 8, TTL, t0)),
             "miss",
             "not stale either"
         );
         let expired = t0 + Duration::from_secs(3);
-        assert_eq!(kind(&entries.lookup(&key(), 8, ttl, expired)), "miss");
-        assert_eq!(kind(&entries.lookup(&key(), 8, ttl, expired)), "miss");
+        assert_eq!(kind(&entries.lookup(&key(), 8, TTL, expired)), "miss");
+        assert_eq!(kind(&entries.lookup(&key(), 8, TTL, expired)), "miss");
     }
 }
