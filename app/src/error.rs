@@ -27,6 +27,9 @@ pub enum AppError {
     Unauthorized,
     #[error("forbidden")]
     Forbidden,
+    /// Too many attempts; `message` says when to try again, in the user's language.
+    #[error("throttled: {message}")]
+    Throttled { message: String },
     /// Something failed on our side; the cause is in the server log, not here.
     #[error("internal error")]
     Internal,
@@ -47,6 +50,7 @@ impl AppError {
             AppError::Invalid { .. } | AppError::BadRequest { .. } => 400,
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
+            AppError::Throttled { .. } => 429,
             AppError::Internal => 500,
         }
     }
@@ -59,6 +63,7 @@ impl AppError {
                 Msg::BadRequestTitle.text(locale)
             }
             AppError::Unauthorized | AppError::Forbidden => Msg::ForbiddenTitle.text(locale),
+            AppError::Throttled { .. } => Msg::ThrottledTitle.text(locale),
             AppError::Internal => Msg::ErrorTitle.text(locale),
         }
     }
@@ -68,7 +73,7 @@ impl AppError {
         match self {
             AppError::NotFound => Msg::NotFoundBody.text(locale).to_string(),
             AppError::Invalid { field, message } => format!("{field}: {message}"),
-            AppError::BadRequest { message } => message.clone(),
+            AppError::BadRequest { message } | AppError::Throttled { message } => message.clone(),
             AppError::Unauthorized | AppError::Forbidden => {
                 Msg::ForbiddenTitle.text(locale).to_string()
             }

@@ -77,7 +77,7 @@ impl Locale {
                 .find_map(|p| p.trim().strip_prefix("q="))
                 .and_then(|q| q.trim().parse::<f32>().ok())
                 .unwrap_or(1.0);
-            if !(q > 0.0) {
+            if q.is_nan() || q <= 0.0 {
                 continue;
             }
             let Some(locale) = Locale::from_tag(tag) else {
@@ -268,6 +268,70 @@ messages! {
     DescSet { en: "Comes as a set.", zh: "以套組出售。" }
     DescPopular { en: "A favourite: ordered {n} times.", zh: "人氣商品：已被訂購 {n} 次。" }
     DescLead { en: "{title}: a gift from our {category} collection.", zh: "{title}：來自{category}系列的禮品。" }
+
+    // Accounts (issue #3).
+    SignInTitle { en: "Sign in", zh: "登入" }
+    SignInButton { en: "Sign in", zh: "登入" }
+    RegisterTitle { en: "Create an account", zh: "建立帳戶" }
+    RegisterButton { en: "Create account", zh: "建立帳戶" }
+    NoAccountYet { en: "New here?", zh: "第一次來？" }
+    HaveAccount { en: "Already have an account?", zh: "已經有帳戶了？" }
+    Email { en: "Email", zh: "電子郵件" }
+    Password { en: "Password", zh: "密碼" }
+    Name { en: "Name", zh: "姓名" }
+    BirthdayOptional { en: "Birthday (optional)", zh: "生日（選填）" }
+    MarketingConsent { en: "Send me offers and news by email", zh: "以電子郵件寄送優惠與最新消息給我" }
+    PasswordHint { en: "At least {n} characters; a few unrelated words work well.", zh: "至少 {n} 個字元；用幾個不相關的詞組合效果很好。" }
+    PasswordTooShort { en: "must be at least 10 characters long", zh: "至少需要 10 個字元" }
+    PasswordTooLong { en: "must be at most 128 characters long", zh: "最多 128 個字元" }
+    PasswordTooCommon { en: "is too easy to guess (a common password, a pattern, or your own name or email); try a few unrelated words", zh: "太容易被猜到（常見密碼、規律組合，或包含您的姓名或電子郵件）；請試著組合幾個不相關的詞" }
+    EmailInvalid { en: "is not a valid email address", zh: "不是有效的電子郵件地址" }
+    EmailTaken { en: "already has an account; sign in instead", zh: "已經註冊過帳戶，請直接登入" }
+    NameInvalid { en: "is required (at most 100 characters)", zh: "為必填（最多 100 個字元）" }
+    BirthdayInvalid { en: "must be a real date (YYYY-MM-DD)", zh: "必須是有效日期（YYYY-MM-DD）" }
+    SignInWrong { en: "email or password is wrong", zh: "電子郵件或密碼錯誤" }
+    SignInThrottled { en: "Too many failed sign-ins. Try again in {minutes} minutes.", zh: "登入失敗次數過多，請於 {minutes} 分鐘後再試。" }
+    ThrottledTitle { en: "Too many attempts", zh: "嘗試次數過多" }
+    AccountTitle { en: "My account", zh: "我的帳戶" }
+    Greeting { en: "Hello, {name}", zh: "{name}，您好" }
+    RecentOrders { en: "Recent orders", zh: "最近訂單" }
+    OrdersComingLater { en: "Your orders will appear here once online checkout opens.", zh: "線上結帳開放後，您的訂單會顯示在這裡。" }
+    PointsAndTier { en: "Points and member tier", zh: "點數與會員等級" }
+    Wishlist { en: "Wishlist", zh: "願望清單" }
+    ComingLater { en: "coming later", zh: "即將推出" }
+    SignOut { en: "Sign out", zh: "登出" }
+    // Admin (issue #3).
+    AdminTitle { en: "Shop admin", zh: "商店管理" }
+    AdminNavigation { en: "Admin navigation", zh: "管理選單" }
+    AdminDashboard { en: "Dashboard", zh: "總覽" }
+    AdminStaff { en: "Staff", zh: "員工" }
+    AdminAudit { en: "Audit log", zh: "稽核紀錄" }
+    AdminCatalog { en: "Catalogue", zh: "商品目錄" }
+    AdminOrders { en: "Orders", zh: "訂單" }
+    AdminPromotions { en: "Promotions", zh: "促銷活動" }
+    AdminContent { en: "Content", zh: "內容" }
+    AdminCustomers { en: "Customers", zh: "顧客" }
+    AdminAnalytics { en: "Analytics", zh: "數據分析" }
+    AdminSupport { en: "Support", zh: "客服" }
+    StatProducts { en: "Products", zh: "商品" }
+    StatCustomers { en: "Customers (history)", zh: "顧客（歷史資料）" }
+    StatOrders { en: "Orders (history)", zh: "訂單（歷史資料）" }
+    StatMembers { en: "Accounts", zh: "帳戶" }
+    StatStaff { en: "Staff accounts", zh: "員工帳戶" }
+    Role { en: "Role", zh: "角色" }
+    RoleShopper { en: "Shopper", zh: "顧客" }
+    RoleSupport { en: "Support", zh: "客服" }
+    RoleEditor { en: "Editor", zh: "編輯" }
+    RoleAdmin { en: "Admin", zh: "管理員" }
+    GrantRole { en: "Set a role", zh: "設定角色" }
+    RoleInvalid { en: "must be shopper, support, editor or admin", zh: "必須是顧客、客服、編輯或管理員" }
+    NoSuchAccount { en: "has no account", zh: "沒有對應的帳戶" }
+    OwnRole { en: "is your own account; another Admin must change your role", zh: "是您自己的帳戶；須由其他管理員變更您的角色" }
+    When { en: "When (UTC)", zh: "時間（UTC）" }
+    Who { en: "Who", zh: "操作者" }
+    What { en: "Action", zh: "動作" }
+    Subject { en: "Subject", zh: "對象" }
+    Client { en: "Client address", zh: "來源位址" }
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 
 #![recursion_limit = "256"]
 
+pub mod account;
+pub mod admin;
 pub mod catalog;
 pub mod error;
 pub mod i18n;
@@ -49,7 +51,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href=css/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -59,47 +61,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Makes the page's language and the shop's public origin known to every component: on
-/// the server the shell has provided them; in the browser they are read back from the
-/// `<html lang data-origin>` the server wrote.
+/// The shell provides the page's language and the shop's public origin on the server;
+/// where `App` renders without it (a bare route list, for example) defaults stand in.
+/// The browser never renders `App`: in islands mode only the islands hydrate, and they
+/// get what they need as props.
 fn provide_page_context() {
-    if use_context::<Locale>().is_some() {
-        return;
+    if use_context::<Locale>().is_none() {
+        provide_context(Locale::default());
+        provide_context(ui::layout::SiteOrigin(String::new()));
     }
-    #[cfg(feature = "hydrate")]
-    let html_attr = |name: &str| {
-        web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-            .and_then(|e| e.get_attribute(name))
-    };
-    #[cfg(not(feature = "hydrate"))]
-    let html_attr = |_: &str| None::<String>;
-    provide_context(
-        html_attr("lang")
-            .and_then(|tag| Locale::from_tag(&tag))
-            .unwrap_or_default(),
-    );
-    provide_context(ui::layout::SiteOrigin(
-        html_attr("data-origin").unwrap_or_default(),
-    ));
 }
 
+/// The whole page. Rendered on the server only: this is islands mode, so the browser
+/// hydrates just the `#[island]` components (`ui::layout::SearchBox`, `ui::nav::ClientNav`).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_page_context();
-    // Tells end-to-end tests (and curious people) that the WASM has taken over the page.
-    #[cfg(feature = "hydrate")]
-    Effect::new(|_| {
-        if let Some(body) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.body())
-        {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
-
     view! {
         <Router>
             <ui::layout::SiteHeader/>
@@ -109,9 +87,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/c/:slug") view=catalog::pages::CategoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/p/:id/:slug") view=catalog::pages::ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=search::pages::SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/sign-in") view=account::pages::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/register") view=account::pages::RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=account::pages::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=admin::pages::AdminDashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/staff") view=admin::pages::AdminStaffPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=admin::pages::AdminAuditPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <ui::layout::SiteFooter/>
+            <ui::nav::ClientNav/>
         </Router>
     }
 }

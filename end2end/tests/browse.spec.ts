@@ -72,6 +72,34 @@ test('product page: variants, stock, SEO tags', async ({ page }, info) => {
   await expectAccessible(page);
 });
 
+test('back and forward across in-place filters; the language switch keeps the page', async ({ page }, info) => {
+  await open(page, info, '/c/home-decor');
+  const all = (await page.getByTestId('result-count').textContent()) ?? '';
+  if (jsEnabled(info)) await markDocument(page);
+  const red = page.locator('a[data-facet="colour"][data-value="red"]');
+  await red.click();
+  await expect(page).toHaveURL(/colour=red/);
+  await expect(page.getByTestId('result-count')).not.toHaveText(all);
+  if (jsEnabled(info)) {
+    // The control keeps focus (now "remove filter") and the new count is announced.
+    await expect(red).toBeFocused();
+    await expect(page.locator('#nav-status')).toHaveText(await page.getByTestId('result-count').textContent() ?? '');
+  }
+  await page.goBack();
+  await expect(page).not.toHaveURL(/colour=red/);
+  await expect(page.getByTestId('result-count')).toHaveText(all);
+  await page.goForward();
+  await expect(page).toHaveURL(/colour=red/);
+  await expect(red).toHaveAttribute('aria-current', 'true');
+  if (jsEnabled(info)) expect(await isSameDocument(page)).toBe(true);
+
+  await page.locator('#lang-select').selectOption('zh-Hant');
+  await page.locator('.lang-switch button[type="submit"]').click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-Hant');
+  await expect(page).toHaveURL(/\/c\/home-decor\?colour=red$/);
+  await expect(red).toHaveAttribute('aria-current', 'true');
+});
+
 test('pagination', async ({ page }, info) => {
   await open(page, info, '/c/home-decor');
   const pager = page.getByTestId('pager');

@@ -1,6 +1,7 @@
 //! The storefront server: configuration, start-up, middleware, the importer and the CLI's
 //! commands. The pages and server functions live in the `app` crate.
 
+pub mod accounts;
 pub mod config;
 pub mod db;
 pub mod import;

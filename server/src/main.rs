@@ -13,6 +13,9 @@ const USAGE: &str = "\
 usage: server [serve]                              run the shop (see README for the environment)
        server import online-retail <file.csv[.gz]>  import the Online Retail dataset
        server migrate                              apply database migrations and exit
+       server admin create --email <email> [--name <name>]
+                                                   create (or promote) an Admin; the password
+                                                   is prompted, or read from stdin when piped
        server bench-baseline <addr> <dir>          serve <dir>/<name>.html at /<name> from memory
                                                    (the baseline `cargo xtask bench` compares with)";
 
@@ -48,6 +51,10 @@ fn main() -> ExitCode {
             [] | ["serve"] => serve(config).await,
             ["import", "online-retail", file] => import(config, file).await,
             ["migrate"] => migrate(config).await,
+            ["admin", "create", "--email", email] => admin_create(config, email, "").await,
+            ["admin", "create", "--email", email, "--name", name] => {
+                admin_create(config, email, name).await
+            }
             ["bench-baseline", addr, dir] => bench_baseline(addr, dir).await,
             ["-h"] | ["--help"] | ["help"] => {
                 println!("{USAGE}");
@@ -75,10 +82,13 @@ async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     tracing::info!("listening on http://{}", config.addr);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| e.to_string())
 }
 
 async fn shutdown_signal() {
@@ -107,6 +117,30 @@ async fn migrate(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     println!("migrations applied");
+    Ok(())
+}
+
+async fn admin_create(config: Config, email: &str, name: &str) -> Result<(), String> {
+    use std::io::IsTerminal;
+    let password = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Password for the new Admin: ")
+            .map_err(|e| format!("reading the password: {e}"))?
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| format!("reading the password from stdin: {e}"))?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
+    let backend = Backend::of_url(&config.database_url);
+    let pool = db::connect(&config.database_url, 2)
+        .await
+        .map_err(|e| e.to_string())?;
+    db::migrate(&pool, backend)
+        .await
+        .map_err(|e| e.to_string())?;
+    let id = server::accounts::create_admin(&pool, email, &password, name).await?;
+    println!("admin account {id} ready; sign in at /account/sign-in");
     Ok(())
 }
 

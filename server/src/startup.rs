@@ -134,6 +134,10 @@ pub fn router(state: ServerState, config: &Config) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
         .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::<str>::from(config.public_url.as_str()),
+            middleware::cross_site_guard,
+        ))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(config.body_limit))
         // No request may hold a connection forever (a stalled render answers 503).

@@ -13,6 +13,10 @@ on_both_engines! {
         assert!(res.count_test("featured-categories") == 1);
         assert!(res.body.contains("href=\"/c/home-decor\""));
         assert!(res.body.contains("/pkg/storefront.js"), "hydration scripts are linked");
+        // Islands mode: only the search box and the in-place navigation are hydrated.
+        assert_eq!(res.body.matches("<leptos-island").count(), 2, "two islands");
+        assert!(res.body.contains("data-component=\"SearchBox_"), "search box island");
+        assert!(res.body.contains("data-component=\"ClientNav_"), "navigation island");
         assert_eq!(res.header("x-content-type-options"), "nosniff");
     }
 
@@ -43,6 +47,10 @@ on_both_engines! {
         let red_total: u32 = red.test_text("result-count").split_whitespace().next().unwrap_or("0").parse().unwrap_or(0);
         assert!(red_total > 0 && red_total < total, "{red_total} of {total}");
         assert!(red.body.contains("aria-current=\"true\""), "the chosen colour is marked");
+        assert!(
+            red.body.contains("name=\"back\" value=\"/c/home-decor?colour=red\""),
+            "the language form comes back to the filtered page"
+        );
 
         let page2 = app.get("/c/home-decor?page=2").await;
         assert_eq!(page2.status, 200);

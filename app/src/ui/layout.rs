@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
+use crate::account::api::who_am_i;
 use crate::catalog::api::nav_categories;
 use crate::catalog::Suggestion;
 use crate::i18n::{self, t, Locale, Msg};
@@ -18,6 +19,19 @@ pub fn absolute_url(path: &str) -> String {
     format!("{origin}{path}")
 }
 
+/// What the search field shows: the query on the search page, nothing elsewhere.
+fn current_search() -> String {
+    let location = use_location();
+    if location.pathname.get_untracked() == "/search" {
+        use_query_map()
+            .read_untracked()
+            .get("q")
+            .unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
+
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let nav = Resource::new(|| (), |_| nav_categories());
@@ -26,7 +40,16 @@ pub fn SiteHeader() -> impl IntoView {
         <header class="site-header">
             <div class="header-row">
                 <a class="brand" href="/">{t(Msg::ShopName)}</a>
-                <SearchBox/>
+                <SearchBox
+                    current=current_search()
+                    text=SearchText {
+                        label: t(Msg::SearchLabel).into(),
+                        placeholder: t(Msg::SearchPlaceholder).into(),
+                        button: t(Msg::SearchButton).into(),
+                        suggestions: t(Msg::Suggestions).into(),
+                    }
+                />
+                <AccountLink/>
                 <LanguageSwitcher/>
             </div>
             <nav class="category-nav" aria-label=t(Msg::MainNavigation)>
@@ -48,6 +71,22 @@ pub fn SiteHeader() -> impl IntoView {
     }
 }
 
+/// "Sign in" for a guest, "My account" for a member.
+#[component]
+fn AccountLink() -> impl IntoView {
+    let me = Resource::new(|| (), |_| who_am_i());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match me.await.ok().flatten() {
+                    Some(_) => view! { <a class="account-link" href="/account" data-test="account-link">{t(Msg::AccountTitle)}</a> }.into_any(),
+                    None => view! { <a class="account-link" href="/account/sign-in" data-test="account-link">{t(Msg::SignInTitle)}</a> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn SiteFooter() -> impl IntoView {
     view! {
@@ -59,11 +98,17 @@ pub fn SiteFooter() -> impl IntoView {
 }
 
 /// Switches language with a plain form POST to `/lang`, which sets the cookie and sends
-/// the shopper back to the page they were on; works the same with or without JavaScript.
+/// the shopper back to the page they were on; works the same with or without JavaScript
+/// (`ui::nav` keeps the `data-current-url` field up to date after in-place updates).
 #[component]
 fn LanguageSwitcher() -> impl IntoView {
     let location = use_location();
-    let back = move || format!("{}{}", location.pathname.get(), location.search.get());
+    // The router's `search` has no leading `?` on the server.
+    let search = location.search.get_untracked();
+    let back = match search.trim_start_matches('?') {
+        "" => location.pathname.get_untracked(),
+        query => format!("{}?{query}", location.pathname.get_untracked()),
+    };
     let current = i18n::current();
     view! {
         <form class="lang-switch" method="post" action="/lang">
@@ -74,26 +119,33 @@ fn LanguageSwitcher() -> impl IntoView {
                     .map(|l| view! { <option value=l.tag() selected=l == current lang=l.tag()>{l.native_name()}</option> })
                     .collect_view()}
             </select>
-            <input type="hidden" name="back" prop:value=back value=back/>
+            <input type="hidden" name="back" value=back data-current-url=""/>
             <button type="submit">{t(Msg::ChangeLanguage)}</button>
         </form>
     }
 }
 
-/// The search field. Without JavaScript it is a GET form to `/search`; hydrated it also
-/// shows suggestions while the shopper types (debounced, newest answer wins).
-#[component]
-fn SearchBox() -> impl IntoView {
-    let query = use_query_map();
-    let location = use_location();
-    // Keep the field showing the current search on the search page.
-    let current = move || {
-        if location.pathname.get() == "/search" {
-            query.read().get("q").unwrap_or_default()
-        } else {
-            String::new()
-        }
-    };
+/// The search box's words, translated on the server and handed to the island as props,
+/// so the translation table stays out of the WASM.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct SearchText {
+    label: String,
+    placeholder: String,
+    button: String,
+    suggestions: String,
+}
+
+/// The search field, an island. Without JavaScript it is a GET form to `/search`;
+/// hydrated it also shows suggestions while the shopper types (debounced, newest answer
+/// wins). `current` is the query of the search page being shown.
+#[island]
+fn SearchBox(current: String, text: SearchText) -> impl IntoView {
+    let SearchText {
+        label,
+        placeholder,
+        button,
+        suggestions: list_label,
+    } = text;
     let suggestions = RwSignal::new(Vec::<Suggestion>::new());
     let typed = RwSignal::new(0u64);
 
@@ -117,31 +169,29 @@ fn SearchBox() -> impl IntoView {
             }
         });
     };
-    // Close the list when navigating.
-    Effect::new(move |_| {
-        location.pathname.track();
-        location.search.track();
+    // A submitted search (shown in place on the search page) closes the list.
+    let on_submit = move |_| {
+        typed.update(|t| *t += 1);
         suggestions.set(Vec::new());
-    });
+    };
 
     view! {
-        <form class="search-form" role="search" method="get" action="/search">
-            <label for="search-input" class="visually-hidden">{t(Msg::SearchLabel)}</label>
+        <form class="search-form" role="search" method="get" action="/search" on:submit=on_submit>
+            <label for="search-input" class="visually-hidden">{label}</label>
             <input
                 id="search-input"
                 type="search"
                 name="q"
                 autocomplete="off"
                 maxlength="200"
-                placeholder=t(Msg::SearchPlaceholder)
-                prop:value=current
+                placeholder=placeholder
                 value=current
                 on:input=on_input
             />
-            <button type="submit">{t(Msg::SearchButton)}</button>
+            <button type="submit">{button}</button>
             <div class="suggestions" aria-live="polite">
                 <Show when=move || !suggestions.read().is_empty()>
-                    <ul aria-label=t(Msg::Suggestions) data-test="suggestions">
+                    <ul aria-label=list_label.clone() data-test="suggestions">
                         <For each=move || suggestions.get() key=|s| s.url.clone() let:s>
                             <li><a href=s.url>{s.title}</a></li>
                         </For>

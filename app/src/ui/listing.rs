@@ -1,9 +1,8 @@
 //! A listing page's body: facets, sort, the product grid and the pager. Every control
 //! is a link or a GET form carrying the whole state in the URL, so it works without
-//! JavaScript; hydrated, the router turns them into in-place updates.
+//! JavaScript; hydrated, `ui::nav` turns them into in-place updates.
 
 use leptos::prelude::*;
-use leptos_router::components::Form;
 
 use super::product_grid;
 use crate::catalog::{pence_param, FacetValue, Listing, ListingParams, PriceBand, Sort};
@@ -173,7 +172,7 @@ fn price_group(bands: Vec<PriceBand>, params: &ListingParams, base: &str) -> Any
         <section class="facet">
             <h3>{t(Msg::FilterPrice)}</h3>
             <ul>{items}</ul>
-            <Form method="GET" action=base.to_string() attr:class="price-form">
+            <form method="get" action=base.to_string() class="price-form">
                 {hidden}
                 <label>
                     <span>{t(Msg::PriceMin)}</span>
@@ -184,7 +183,7 @@ fn price_group(bands: Vec<PriceBand>, params: &ListingParams, base: &str) -> Any
                     <input type="text" inputmode="decimal" name="max" size="5" value=max/>
                 </label>
                 <button type="submit">{t(Msg::ApplyFilters)}</button>
-            </Form>
+            </form>
         </section>
     }
     .into_any()
@@ -215,12 +214,12 @@ fn sort_form(current: Sort, params: &ListingParams, base: &str) -> AnyView {
         .map(|s| view! { <option value=s.as_str() selected=s == current>{t(s.label())}</option> })
         .collect_view();
     view! {
-        <Form method="GET" action=base.to_string() attr:class="sort-form">
+        <form method="get" action=base.to_string() class="sort-form">
             {hidden}
             <label for="sort-select">{t(Msg::SortBy)}</label>
             <select id="sort-select" name="sort" data-test="sort">{options}</select>
             <button type="submit">{t(Msg::ApplyFilters)}</button>
-        </Form>
+        </form>
     }
     .into_any()
 }

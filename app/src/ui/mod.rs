@@ -2,6 +2,7 @@
 
 pub mod layout;
 pub mod listing;
+pub mod nav;
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -30,8 +31,22 @@ pub fn page_title(page: &str) -> String {
 /// nothing of the cause.
 #[component]
 pub fn ErrorView(error: AppError) -> impl IntoView {
+    // A guest on a members' or staff page is sent to sign in, and brought back after.
     #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+    if error == AppError::Unauthorized {
+        let here = use_context::<http::request::Parts>()
+            .and_then(|p| p.uri.path_and_query().map(|pq| pq.as_str().to_string()))
+            .unwrap_or_else(|| "/account".into());
+        crate::account::ssr::see_other(&format!(
+            "/account/sign-in?next={}",
+            crate::catalog::encode_query_value(&here)
+        ));
+    }
+    #[cfg(feature = "ssr")]
+    if let (Some(response), false) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        error == AppError::Unauthorized,
+    ) {
         response.set_status(
             http::StatusCode::from_u16(error.status())
                 .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),

@@ -34,14 +34,7 @@ pub async fn set_language(Form(form): Form<LangForm>) -> Response {
     ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
 }
 
-/// A path on this site: starts with one `/`, no scheme or host, no control characters.
-pub fn is_local_path(p: &str) -> bool {
-    p.starts_with('/')
-        && !p.starts_with("//")
-        && !p.contains('\\')
-        && !p.chars().any(char::is_control)
-        && p.len() <= 2048
-}
+pub use app::account::is_local_path;
 
 #[cfg(test)]
 mod tests {

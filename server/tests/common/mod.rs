@@ -175,6 +175,23 @@ impl TestApp {
         .await
     }
 
+    /// A form post with extra headers (a browser's would carry `accept: text/html`).
+    pub async fn post_form_with(
+        &self,
+        uri: &str,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let mut req = Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::CONTENT_LENGTH, body.len());
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::from(body.to_string())).expect("request"))
+            .await
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
             .fetch_one(&self.state.app.db)
@@ -199,6 +216,29 @@ impl Response {
             .get(name)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
+    }
+
+    /// The value a `Set-Cookie` of this response gives cookie `name` (`""` when it clears it).
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| {
+                c.strip_prefix(&format!("{name}="))
+                    .map(|rest| rest.split(';').next().unwrap_or_default().to_string())
+            })
+    }
+
+    /// The whole `Set-Cookie` line for cookie `name`.
+    pub fn set_cookie_line(&self, name: &str) -> String {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// The text of the first element with `data-test="<id>"` (tags stripped).

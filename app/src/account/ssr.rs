@@ -1,0 +1,515 @@
+//! The rules behind accounts (server only): password hashing and policy, database
+//! sessions, the one guard every server function and admin page uses, sign-in
+//! throttling, the audit log, and finishing a form post (redirect or flash).
+
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use http::request::Parts;
+use http::{header, HeaderValue, StatusCode};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyPool, Row};
+
+use super::{Access, CurrentUser, Email, Flash, Role, FLASH_COOKIE, PASSWORD_MIN, SESSION_COOKIE};
+use crate::error::{AppError, AppResult};
+use crate::i18n::{cookie_value, t, Msg};
+use crate::state::app_state;
+
+const MINUTE_MS: i64 = 60_000;
+/// A session unused this long ends (sliding).
+pub const IDLE_TIMEOUT_MS: i64 = 7 * 24 * 60 * MINUTE_MS;
+/// A session ends this long after sign-in, used or not.
+pub const ABSOLUTE_TIMEOUT_MS: i64 = 30 * 24 * 60 * MINUTE_MS;
+/// Failed sign-ins are counted over this window.
+pub const THROTTLE_WINDOW_MS: i64 = 15 * MINUTE_MS;
+/// Failed sign-ins per account within the window before it is locked for the rest of it.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+/// Failed sign-ins per client address within the window: higher than per account,
+/// because an office or a mobile carrier puts many shoppers behind one address.
+pub const MAX_FAILURES_PER_CLIENT: i64 = 50;
+/// Longest password accepted, in characters (shortest: `PASSWORD_MIN`).
+pub const PASSWORD_MAX: usize = 128;
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------- passwords
+
+/// argon2id at OWASP's minimum: 19 MiB, 2 iterations, 1 lane (argon2's defaults, named
+/// here so a crate upgrade cannot lower them silently).
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password off the async runtime (it takes tens of milliseconds by design).
+pub async fn hash_password(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || {
+        let mut salt = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut salt);
+        let salt = SaltString::encode_b64(&salt).map_err(|_| AppError::Internal)?;
+        argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| {
+                tracing::error!(error = %e, "hashing a password failed");
+                AppError::Internal
+            })
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+}
+
+/// Checks a password against a stored hash; with no hash (unknown account) it checks a
+/// dummy one, so both cases take as long and timing does not tell which emails exist.
+pub async fn verify_password(password: String, stored: Option<String>) -> bool {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    let known = stored.is_some();
+    tokio::task::spawn_blocking(move || {
+        let stored = stored.unwrap_or_else(|| {
+            DUMMY
+                .get_or_init(|| {
+                    let salt = SaltString::encode_b64(b"not-a-real-salt!").ok();
+                    salt.and_then(|s| argon2().hash_password(b"x", &s).ok().map(|h| h.to_string()))
+                        .unwrap_or_default()
+                })
+                .clone()
+        });
+        let ok = PasswordHash::new(&stored)
+            .map(|h| argon2().verify_password(password.as_bytes(), &h).is_ok())
+            .unwrap_or(false);
+        ok && known
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Why a new password is not acceptable, in the shopper's language; `None` if it is.
+/// Length 10 to 128 characters, and not guessable: zxcvbn (dictionaries of common
+/// passwords, names, keyboard patterns, plus the person's own email and name) must rate
+/// it at least 3 of 4.
+pub fn password_problem(password: &str, email: &str, name: &str) -> Option<&'static str> {
+    let n = password.chars().count();
+    if n < PASSWORD_MIN {
+        return Some(t(Msg::PasswordTooShort));
+    }
+    if n > PASSWORD_MAX {
+        return Some(t(Msg::PasswordTooLong));
+    }
+    let entropy = zxcvbn::zxcvbn(password, &[email, name]);
+    (u8::from(entropy.score()) < 3).then(|| t(Msg::PasswordTooCommon))
+}
+
+// ---------------------------------------------------------------- accounts
+
+/// A new account's details, validated.
+pub struct NewUser<'a> {
+    pub email: &'a Email,
+    pub password_hash: String,
+    pub name: &'a str,
+    pub birthday: Option<String>,
+    pub marketing: bool,
+    pub locale: &'a str,
+    pub role: Role,
+}
+
+/// Creates an account; `None` when the email already has one.
+pub async fn create_user(db: &AnyPool, user: NewUser<'_>) -> AppResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO users (email, password_hash, name, birthday, marketing_consent, locale, role, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (email) DO NOTHING RETURNING id",
+    )
+    .bind(user.email.as_str())
+    .bind(user.password_hash)
+    .bind(user.name)
+    .bind(user.birthday)
+    .bind(i64::from(user.marketing))
+    .bind(user.locale)
+    .bind(user.role.as_str())
+    .bind(now_ms())
+    .fetch_optional(db)
+    .await?)
+}
+
+// ---------------------------------------------------------------- request helpers
+
+fn parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+fn request_cookie(name: &str) -> Option<String> {
+    let parts = parts()?;
+    let header = parts.headers.get(header::COOKIE)?.to_str().ok()?;
+    cookie_value(header, name).map(str::to_string)
+}
+
+/// The client's address (the TCP peer; no proxy headers are trusted).
+pub fn client_address() -> String {
+    parts()
+        .and_then(|p| {
+            p.extensions
+                .get::<axum::extract::ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn user_agent() -> String {
+    parts()
+        .and_then(|p| {
+            p.headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|s| s.chars().take(200).collect())
+        })
+        .unwrap_or_default()
+}
+
+/// A plain HTML form post (not `fetch` from script): answered with redirects.
+pub fn wants_html() -> bool {
+    parts()
+        .and_then(|p| {
+            p.headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
+fn add_cookie(cookie: String) {
+    if let (Some(res), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&cookie),
+    ) {
+        res.append_header(header::SET_COOKIE, value);
+    }
+}
+
+/// Answers with "303 See Other" to `path` (after a form post, the browser GETs it).
+pub fn see_other(path: &str) {
+    if let (Some(res), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(path),
+    ) {
+        res.set_status(StatusCode::SEE_OTHER);
+        res.insert_header(header::LOCATION, value);
+    }
+}
+
+fn secure_attr() -> &'static str {
+    let https = app_state()
+        .map(|s| s.site.public_url.starts_with("https://"))
+        .unwrap_or(false);
+    if https {
+        "; Secure"
+    } else {
+        ""
+    }
+}
+
+// ---------------------------------------------------------------- sessions
+
+fn token_hash(token: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Starts a session for `user_id` with a new random token (256 bits) and sets its cookie.
+/// Any session the request carried ends: a sign-in always gets a fresh id.
+pub async fn start_session(db: &AnyPool, user_id: i64) -> AppResult<()> {
+    if let Some(old) = request_cookie(SESSION_COOKIE) {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash(&old))
+            .execute(db)
+            .await?;
+    }
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, user_agent) \
+         VALUES ($1, $2, $3, $3, $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(user_agent())
+    .execute(db)
+    .await?;
+    add_cookie(format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        ABSOLUTE_TIMEOUT_MS / 1000,
+        secure_attr()
+    ));
+    Ok(())
+}
+
+/// Ends the request's session (if any) and clears its cookie.
+pub async fn end_session(db: &AnyPool) -> AppResult<()> {
+    if let Some(token) = request_cookie(SESSION_COOKIE) {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash(&token))
+            .execute(db)
+            .await?;
+    }
+    add_cookie(format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        secure_attr()
+    ));
+    Ok(())
+}
+
+/// Who is asking: the person whose live session the request's cookie names.
+///
+/// An idle or too old session is deleted here. `last_seen_at` is refreshed at most once
+/// a minute (the only write a read makes: it is what the idle timeout slides on).
+pub async fn current_user() -> AppResult<Option<CurrentUser>> {
+    let Some(token) = request_cookie(SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let db = app_state()?.db;
+    let hash = token_hash(&token);
+    let row = sqlx::query(
+        "SELECT s.user_id, s.created_at, s.last_seen_at, u.name, u.role \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+    )
+    .bind(&hash)
+    .fetch_optional(&db)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let now = now_ms();
+    let (created, seen): (i64, i64) = (row.try_get(1)?, row.try_get(2)?);
+    if now - seen > IDLE_TIMEOUT_MS || now - created > ABSOLUTE_TIMEOUT_MS {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(&hash)
+            .execute(&db)
+            .await?;
+        return Ok(None);
+    }
+    if now - seen > MINUTE_MS {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(&hash)
+            .execute(&db)
+            .await?;
+    }
+    let role: String = row.try_get(4)?;
+    Ok(Some(CurrentUser {
+        id: row.try_get(0)?,
+        name: row.try_get(3)?,
+        role: Role::parse(&role).unwrap_or(Role::Shopper),
+    }))
+}
+
+/// The one guard: signed in (else `Unauthorized`) and allowed (else `Forbidden`).
+pub async fn require(access: Access) -> AppResult<CurrentUser> {
+    match current_user().await? {
+        None => Err(AppError::Unauthorized),
+        Some(user) if access.allows(user.role) => Ok(user),
+        Some(user) => {
+            tracing::info!(user.id = user.id, ?access, "forbidden");
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+// ---------------------------------------------------------------- throttling
+
+/// The throttle scope of an account (the email's hash, so the table holds no addresses).
+pub fn account_scope(email: &str) -> String {
+    format!("email:{}", token_hash(email))
+}
+
+pub fn client_scope(client: &str) -> String {
+    format!("ip:{client}")
+}
+
+/// `Some(minutes)` when one of the scopes has used up its failed sign-ins: the minutes
+/// until the oldest counted failure leaves the window.
+pub async fn locked_for(db: &AnyPool, scopes: &[(&str, i64)]) -> AppResult<Option<i64>> {
+    let now = now_ms();
+    let mut wait = None;
+    for (scope, limit) in scopes {
+        let row = sqlx::query(
+            "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE scope = $1 AND at > $2",
+        )
+        .bind(*scope)
+        .bind(now - THROTTLE_WINDOW_MS)
+        .fetch_one(db)
+        .await?;
+        let count: i64 = row.try_get(0)?;
+        if count >= *limit {
+            let oldest: i64 = row.try_get::<Option<i64>, _>(1)?.unwrap_or(now);
+            let ms = (oldest + THROTTLE_WINDOW_MS - now).max(0);
+            let minutes = (ms + MINUTE_MS - 1) / MINUTE_MS;
+            wait = Some(wait.map_or(minutes, |w: i64| w.max(minutes)).max(1));
+        }
+    }
+    Ok(wait)
+}
+
+pub async fn record_failure(db: &AnyPool, scopes: &[&str]) -> AppResult<()> {
+    let now = now_ms();
+    sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1")
+        .bind(now - THROTTLE_WINDOW_MS)
+        .execute(db)
+        .await?;
+    for scope in scopes {
+        sqlx::query("INSERT INTO sign_in_failures (scope, at) VALUES ($1, $2)")
+            .bind(*scope)
+            .bind(now)
+            .execute(db)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn clear_failures(db: &AnyPool, scope: &str) -> AppResult<()> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE scope = $1")
+        .bind(scope)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- audit log
+
+/// Records a security or staff action. `subject` names what it was done to (a user id,
+/// a masked email), never a secret.
+pub async fn audit(
+    db: &AnyPool,
+    actor: Option<i64>,
+    action: &str,
+    subject: Option<&str>,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_id, action, subject, client) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(now_ms())
+    .bind(actor)
+    .bind(action)
+    .bind(subject)
+    .bind(client_address())
+    .execute(db)
+    .await?;
+    tracing::info!(actor.id = actor, action, "audit");
+    Ok(())
+}
+
+// ---------------------------------------------------------------- forms
+
+/// Ends a form post: success goes to `next` (a script's request just gets 200); a field error (or a throttle) from a
+/// browser's form post goes back to `page` with the error and the typed values in a
+/// one-minute flash cookie; anything else, or a script's request, is the error itself.
+pub fn finish_form(
+    form: &str,
+    page: &str,
+    values: &[(&str, &str)],
+    result: AppResult<String>,
+) -> AppResult<()> {
+    match result {
+        Ok(next) => {
+            if wants_html() {
+                see_other(&next);
+            }
+            Ok(())
+        }
+        Err(e @ (AppError::Invalid { .. } | AppError::Throttled { .. })) if wants_html() => {
+            let (field, message) = match e {
+                AppError::Invalid { field, message } => (field, message),
+                other => ("email".to_string(), other.message(crate::i18n::current())),
+            };
+            let flash = Flash {
+                form: form.into(),
+                field,
+                message,
+                values: values
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.chars().take(300).collect()))
+                    .collect(),
+            };
+            let encoded = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&flash).unwrap_or_default());
+            add_cookie(format!(
+                "{FLASH_COOKIE}={encoded}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60{}",
+                secure_attr()
+            ));
+            see_other(page);
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The flash a form page should show (and clears it), if it is for `form`.
+pub fn take_flash(form: &str) -> Option<Flash> {
+    let raw = request_cookie(FLASH_COOKIE)?;
+    add_cookie(format!(
+        "{FLASH_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+    ));
+    let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
+    serde_json::from_slice::<Flash>(&bytes)
+        .ok()
+        .filter(|f| f.form == form)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_argon2id_at_owasp_minimum() {
+        let salt = SaltString::encode_b64(b"0123456789abcdef").map_err(|_| ());
+        let hash = salt.and_then(|s| {
+            argon2()
+                .hash_password(b"pw", &s)
+                .map(|h| h.to_string())
+                .map_err(|_| ())
+        });
+        let hash = hash.unwrap_or_default();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+    }
+
+    #[test]
+    fn password_policy_names_the_problem() {
+        assert_eq!(
+            password_problem("short", "a@b.co", "Ann"),
+            Some(t(Msg::PasswordTooShort))
+        );
+        assert_eq!(
+            password_problem(&"x".repeat(129), "a@b.co", "Ann"),
+            Some(t(Msg::PasswordTooLong))
+        );
+        assert_eq!(
+            password_problem("password123", "a@b.co", "Ann"),
+            Some(t(Msg::PasswordTooCommon))
+        );
+        assert_eq!(
+            password_problem("qwertyuiop", "a@b.co", "Ann"),
+            Some(t(Msg::PasswordTooCommon))
+        );
+        assert_eq!(
+            password_problem("annsmith@b.co", "annsmith@b.co", "Ann Smith"),
+            Some(t(Msg::PasswordTooCommon))
+        );
+        assert_eq!(
+            password_problem("lantern moss kettle 42", "a@b.co", "Ann"),
+            None
+        );
+    }
+}

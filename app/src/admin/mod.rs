@@ -1,0 +1,39 @@
+//! The admin shell: a dashboard, staff roles and the audit log. Every server function
+//! here lives under `/api/admin/` and starts with the guard (`require`); a test walks all
+//! of them and every `/admin` page as a guest and as a shopper.
+
+pub mod api;
+pub mod pages;
+
+use serde::{Deserialize, Serialize};
+
+use crate::account::Role;
+
+/// The dashboard's counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overview {
+    pub products: i64,
+    pub customers: i64,
+    pub orders: i64,
+    pub members: i64,
+    pub staff: i64,
+}
+
+/// A person with a staff role.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+/// One line of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: i64,
+    pub actor: Option<String>,
+    pub action: String,
+    pub subject: Option<String>,
+    pub client: Option<String>,
+}

@@ -1,0 +1,312 @@
+//! In-place navigation within one page: the island behind "filters update without a full
+//! reload".
+//!
+//! The pages are server-rendered HTML and every control on them is a plain link or GET
+//! form, so they all work without JavaScript. Hydrated, this island takes over the links
+//! and GET forms that stay on the same path and only change the query (facets, sort,
+//! price range, pager, product variants, a new search from the search page): it fetches
+//! the server's page for the new URL (a page-cache hit, usually), swaps the contents of
+//! `<main>` and the `<title>`, and pushes the URL to history. Back and forward do the
+//! same. Links to other paths stay ordinary navigations, which keeps the WASM small (no
+//! client-side router or page components in it: that is what islands buy) and every page
+//! exactly what the server renders.
+//!
+//! Accessibility: the new result count (or page title) is announced in a polite live
+//! region; focus moves to `<main>` when the focused control was replaced; the pager also
+//! scrolls back to the top of the results.
+//!
+//! Inputs marked `data-current-url` (the language form's "back" field) are kept pointing
+//! at the URL shown.
+
+use leptos::prelude::*;
+
+/// The id of the live region that announces in-place updates.
+pub const STATUS_ID: &str = "nav-status";
+
+#[island]
+pub fn ClientNav() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| client::install());
+    view! { <p id=STATUS_ID class="visually-hidden" role="status" aria-live="polite"></p> }
+}
+
+#[cfg(feature = "hydrate")]
+mod client {
+    use std::cell::{Cell, RefCell};
+
+    use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+    use web_sys::{
+        Document, DomParser, Element, Event, FocusOptions, FormData, HtmlAnchorElement,
+        HtmlElement, HtmlFormElement, HtmlInputElement, MouseEvent, Response, SupportedType, Url,
+        UrlSearchParams, Window,
+    };
+
+    thread_local! {
+        /// Bumped by every navigation; an answer that arrives after a newer click is dropped.
+        static TICKET: Cell<u64> = const { Cell::new(0) };
+        /// Path and query of what `<main>` shows, to tell a hash change from a real one.
+        static SHOWN: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+
+    /// Listens for clicks, submits and history moves on the whole document, once.
+    pub fn install() {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let Some(document) = window.document() else {
+            return;
+        };
+        SHOWN.with(|s| *s.borrow_mut() = path_and_query(&window));
+
+        let on_click = Closure::<dyn Fn(MouseEvent)>::new(on_click);
+        let on_submit = Closure::<dyn Fn(Event)>::new(on_submit);
+        let on_popstate = Closure::<dyn Fn(Event)>::new(on_popstate);
+        let _ =
+            document.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+        let _ =
+            document.add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
+        let _ = window
+            .add_event_listener_with_callback("popstate", on_popstate.as_ref().unchecked_ref());
+        // The listeners live as long as the page.
+        on_click.forget();
+        on_submit.forget();
+        on_popstate.forget();
+
+        // Tells end-to-end tests (and curious people) that the WASM is in charge now.
+        if let Some(body) = document.body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    }
+
+    fn on_click(ev: MouseEvent) {
+        if ev.default_prevented()
+            || ev.button() != 0
+            || ev.meta_key()
+            || ev.ctrl_key()
+            || ev.shift_key()
+            || ev.alt_key()
+        {
+            return;
+        }
+        let Some(anchor) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|e| e.closest("a[href]").ok().flatten())
+            .and_then(|e| e.dyn_into::<HtmlAnchorElement>().ok())
+        else {
+            return;
+        };
+        if anchor.has_attribute("target") || anchor.has_attribute("download") {
+            return;
+        }
+        let href = anchor.href();
+        if !stays_on_page(&href) {
+            return;
+        }
+        ev.prevent_default();
+        let to_top = anchor.closest(".pager").ok().flatten().is_some();
+        leptos::task::spawn_local(go(href, true, to_top));
+    }
+
+    fn on_submit(ev: Event) {
+        if ev.default_prevented() {
+            return;
+        }
+        let Some(form) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        if !form.method().eq_ignore_ascii_case("get") || form.has_attribute("target") {
+            return;
+        }
+        let action = form.action();
+        if !stays_on_page(&action) {
+            return;
+        }
+        let (Ok(data), Ok(url)) = (FormData::new_with_form(&form), Url::new(&action)) else {
+            return;
+        };
+        let Ok(query) = UrlSearchParams::new_with_str_sequence_sequence(&data) else {
+            return;
+        };
+        url.set_search(&String::from(query.to_string()));
+        url.set_hash("");
+        ev.prevent_default();
+        leptos::task::spawn_local(go(url.href(), true, false));
+    }
+
+    fn on_popstate(_: Event) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let now = path_and_query(&window);
+        if SHOWN.with(|s| *s.borrow() == now) {
+            return; // only the #fragment changed
+        }
+        let href = window.location().href().unwrap_or_default();
+        if stays_on_page(&href) {
+            leptos::task::spawn_local(go(href, false, false));
+        } else {
+            let _ = window.location().reload();
+        }
+    }
+
+    /// Same origin, same path as the page shown, and not a jump to a `#fragment` of it.
+    fn stays_on_page(href: &str) -> bool {
+        let (Some(window), Ok(url)) = (web_sys::window(), Url::new(href)) else {
+            return false;
+        };
+        let location = window.location();
+        let shown_path =
+            SHOWN.with(|s| s.borrow().split('?').next().unwrap_or_default().to_string());
+        location.origin().is_ok_and(|o| o == url.origin())
+            && url.pathname() == shown_path
+            && url.hash().is_empty()
+    }
+
+    fn path_and_query(window: &Window) -> String {
+        let location = window.location();
+        format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        )
+    }
+
+    /// Fetches the page at `href` and shows its `<main>`; falls back to a normal navigation
+    /// when that is not possible (network error, a redirect elsewhere, no `<main>`).
+    async fn go(href: String, push: bool, to_top: bool) {
+        let ticket = TICKET.with(|t| {
+            t.set(t.get() + 1);
+            t.get()
+        });
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let Some(document) = window.document() else {
+            return;
+        };
+        let main = document.get_element_by_id("main");
+        if let Some(main) = &main {
+            let _ = main.set_attribute("aria-busy", "true");
+        }
+        let fetched = fetch_html(&window, &href).await;
+        if TICKET.with(|t| t.get()) != ticket {
+            return; // a newer navigation has started
+        }
+        let shown = match (main, fetched) {
+            (Some(main), Some((final_url, html))) if stays_on_page(&final_url) => {
+                show(&window, &document, &main, &final_url, &html, push, to_top)
+            }
+            _ => false,
+        };
+        if !shown {
+            let _ = window.location().assign(&href);
+        }
+    }
+
+    /// A selector that finds the same control in the new page: by id, or a facet link by
+    /// its facet and value, or a variant by its SKU.
+    fn selector_for(el: &Element) -> Option<String> {
+        let attr = |name: &str| el.get_attribute(name).map(|v| v.replace(['"', '\\'], ""));
+        if !el.id().is_empty() {
+            return Some(format!("[id=\"{}\"]", el.id().replace(['"', '\\'], "")));
+        }
+        if let (Some(facet), Some(value)) = (attr("data-facet"), attr("data-value")) {
+            return Some(format!("a[data-facet=\"{facet}\"][data-value=\"{value}\"]"));
+        }
+        attr("data-sku").map(|sku| format!("a[data-sku=\"{sku}\"]"))
+    }
+
+    async fn fetch_html(window: &Window, href: &str) -> Option<(String, String)> {
+        let response: Response = JsFuture::from(window.fetch_with_str(href))
+            .await
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let url = response.url();
+        let text = JsFuture::from(response.text().ok()?)
+            .await
+            .ok()?
+            .as_string()?;
+        Some((url, text))
+    }
+
+    fn show(
+        window: &Window,
+        document: &Document,
+        main: &Element,
+        url: &str,
+        html: &str,
+        push: bool,
+        to_top: bool,
+    ) -> bool {
+        let Some(page) = DomParser::new()
+            .ok()
+            .and_then(|p| p.parse_from_string(html, SupportedType::TextHtml).ok())
+        else {
+            return false;
+        };
+        let Some(new_main) = page.get_element_by_id("main") else {
+            return false;
+        };
+        let refocus = document.active_element().as_ref().and_then(selector_for);
+        main.set_inner_html(&new_main.inner_html());
+        let _ = main.remove_attribute("aria-busy");
+        document.set_title(&page.title());
+        if push {
+            if let Ok(history) = window.history() {
+                let _ = history.push_state_with_url(&JsValue::NULL, "", Some(url));
+            }
+        }
+        let now = path_and_query(window);
+        SHOWN.with(|s| *s.borrow_mut() = now.clone());
+
+        // Keep "come back here" fields (the language form) pointing at this URL.
+        if let Ok(fields) = document.query_selector_all("input[data-current-url]") {
+            for i in 0..fields.length() {
+                if let Some(input) = fields
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<HtmlInputElement>().ok())
+                {
+                    input.set_value(&now);
+                }
+            }
+        }
+        // Say what changed, and put focus somewhere sensible if its control was replaced.
+        let count = main
+            .query_selector("[data-test=result-count]")
+            .ok()
+            .flatten()
+            .and_then(|e| e.text_content());
+        if let Some(status) = document.get_element_by_id(super::STATUS_ID) {
+            status.set_text_content(Some(&count.unwrap_or_else(|| page.title())));
+        }
+        let again = refocus
+            .and_then(|selector| main.query_selector(&selector).ok().flatten())
+            .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+        let focus_lost = document
+            .active_element()
+            .is_none_or(|e| !e.is_connected() || e.tag_name().eq_ignore_ascii_case("body"));
+        if let Some(main) = main.dyn_ref::<HtmlElement>() {
+            match again {
+                Some(control) if !to_top => {
+                    let _ = control.focus();
+                }
+                _ if focus_lost || to_top => {
+                    let options = FocusOptions::new();
+                    options.set_prevent_scroll(true);
+                    let _ = main.focus_with_options(&options);
+                }
+                _ => {}
+            }
+            if to_top {
+                main.scroll_into_view();
+            }
+        }
+        true
+    }
+}

@@ -1,0 +1,93 @@
+import { expect, Page, test, TestInfo } from '@playwright/test';
+import { expectAccessible, open, settled } from './helpers';
+
+const PASSWORD = 'lantern moss kettle 42';
+
+/** An email no other test (or earlier run against the same database) has used. */
+const freshEmail = (info: TestInfo, what: string) =>
+  `${what}-${info.project.name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+
+async function registerAs(page: Page, info: TestInfo, email: string) {
+  await open(page, info, '/account/register');
+  await page.getByLabel('Name', { exact: true }).fill('Ann Example');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await settled(page, info);
+}
+
+test('register -> sign out -> sign in', async ({ page }, info) => {
+  const email = freshEmail(info, 'flow');
+  await open(page, info, '/account/register');
+  await expect(page.getByTestId('page-heading')).toHaveText('Create an account');
+  await expectAccessible(page);
+  await registerAs(page, info, email);
+  await expect(page.getByTestId('page-heading')).toHaveText('Hello, Ann Example');
+  await expect(page.getByTestId('account-link')).toHaveText('My account');
+  await expectAccessible(page);
+
+  await page.getByTestId('sign-out').click();
+  await expect(page).toHaveURL(/\/$/);
+  await settled(page, info);
+  await expect(page.getByTestId('account-link')).toHaveText('Sign in');
+
+  await page.getByTestId('account-link').click();
+  await expect(page).toHaveURL(/\/account\/sign-in$/);
+  await settled(page, info);
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId('page-heading')).toHaveText('Hello, Ann Example');
+});
+
+test('a weak password is refused with the field and the reason', async ({ page }, info) => {
+  await open(page, info, '/account/register');
+  await page.getByLabel('Name', { exact: true }).fill('Bo');
+  await page.getByLabel('Email', { exact: true }).fill(freshEmail(info, 'weak'));
+  await page.getByLabel('Password', { exact: true }).fill('password123');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/account\/register$/);
+  await settled(page, info);
+  await expect(page.getByTestId('form-error')).toContainText('too easy to guess');
+  await expect(page.locator('#f-password')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Bo');
+  await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
+  await expectAccessible(page);
+});
+
+test('a shopper cannot use the admin, by page or by server function', async ({ page }, info) => {
+  await open(page, info, '/admin');
+  await expect(page).toHaveURL(/\/account\/sign-in\?next=%2Fadmin$/);
+
+  await registerAs(page, info, freshEmail(info, 'shopper'));
+  const res = await page.goto('/admin');
+  expect(res?.status()).toBe(403);
+  await expect(page.getByTestId('error')).toBeVisible();
+  await expectAccessible(page);
+
+  // Straight at the server function, with the shopper's cookie and this site's origin.
+  const direct = await page.request.post('/api/admin/staff/role', {
+    form: { email: 'someone@example.com', role: 'admin' },
+    headers: { origin: new URL(page.url()).origin },
+  });
+  expect(direct.status()).toBe(403);
+});
+
+test('sign-in is throttled after repeated failures', async ({ page }, info) => {
+  const email = freshEmail(info, 'throttle');
+  await registerAs(page, info, email);
+  await page.getByTestId('sign-out').click();
+  await expect(page).toHaveURL(/\/$/);
+  for (let i = 0; i < 6; i++) {
+    await open(page, info, '/account/sign-in');
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(i < 5 ? 'not my password' : PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/account\/sign-in/);
+    await settled(page, info);
+  }
+  await expect(page.getByTestId('form-error')).toHaveText('Too many failed sign-ins. Try again in 15 minutes.');
+  await expect(page.getByLabel('Email', { exact: true })).toHaveValue(email);
+});
