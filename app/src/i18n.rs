@@ -18,8 +18,12 @@ pub enum Locale {
 }
 
 /// The language of the page being rendered, from the reactive context (the shell
-/// provides it on the server, `App` on the client). English outside a page.
+/// provides it); inside a server function, from the request's cookie or
+/// Accept-Language. English outside a request.
 pub fn current() -> Locale {
+    #[cfg(feature = "ssr")]
+    return crate::state::request_locale();
+    #[cfg(not(feature = "ssr"))]
     leptos::prelude::use_context::<Locale>().unwrap_or_default()
 }
 
@@ -300,6 +304,65 @@ messages! {
     Wishlist { en: "Wishlist", zh: "願望清單" }
     ComingLater { en: "coming later", zh: "即將推出" }
     SignOut { en: "Sign out", zh: "登出" }
+    AccountNavigation { en: "My account sections", zh: "帳戶選單" }
+    AccountOverview { en: "Overview", zh: "總覽" }
+    ProfileTitle { en: "Profile", zh: "個人資料" }
+    SecurityTitle { en: "Password and sessions", zh: "密碼與登入裝置" }
+    PrivacyTitle { en: "Privacy", zh: "隱私" }
+    Save { en: "Save", zh: "儲存" }
+    Saved { en: "Saved.", zh: "已儲存。" }
+    ChangePassword { en: "Change password", zh: "變更密碼" }
+    CurrentPassword { en: "Current password", zh: "目前的密碼" }
+    NewPassword { en: "New password", zh: "新密碼" }
+    CurrentPasswordWrong { en: "is not your current password", zh: "不是您目前的密碼" }
+    PasswordChanged { en: "Password changed. Your other sessions have been signed out.", zh: "密碼已變更，其他裝置已登出。" }
+    Sessions { en: "Where you are signed in", zh: "已登入的裝置" }
+    Device { en: "Device", zh: "裝置" }
+    SignedInAt { en: "Signed in (UTC)", zh: "登入時間（UTC）" }
+    LastSeen { en: "Last active (UTC)", zh: "最後使用（UTC）" }
+    ThisDevice { en: "this device", zh: "此裝置" }
+    UnknownDevice { en: "Unknown device", zh: "未知裝置" }
+    SignOutOthers { en: "Sign out everywhere else", zh: "登出其他所有裝置" }
+    DownloadData { en: "Download my data", zh: "下載我的資料" }
+    DownloadDataText { en: "Everything we hold about you, as a JSON file.", zh: "我們保存的所有關於您的資料，JSON 檔案格式。" }
+    DeleteAccount { en: "Delete my account", zh: "刪除我的帳戶" }
+    DeleteAccountText { en: "This deletes your account and signs you out everywhere. It cannot be undone.", zh: "這會刪除您的帳戶並登出所有裝置，且無法復原。" }
+    ConfirmWithPassword { en: "Your password, to confirm", zh: "請輸入密碼以確認" }
+    ForgotLink { en: "Forgot your password?", zh: "忘記密碼？" }
+    AddressesTitle { en: "Address book", zh: "通訊錄" }
+    SaveToWishlist { en: "Save to wishlist", zh: "加入願望清單" }
+    RemoveFromWishlist { en: "Remove from wishlist", zh: "從願望清單移除" }
+    WishlistEmpty { en: "Nothing saved yet: use “Save to wishlist” on any product.", zh: "尚未收藏任何商品：在商品上點選「加入願望清單」即可。" }
+    WishlistFull { en: "the wishlist holds at most 100 products", zh: "願望清單最多可收藏 100 件商品" }
+    WishlistCount { en: "{n} saved", zh: "已收藏 {n} 件" }
+    AddAddress { en: "Add an address", zh: "新增地址" }
+    AddressLine1 { en: "Address", zh: "地址" }
+    AddressLine2 { en: "Address line 2 (optional)", zh: "地址第二行（選填）" }
+    City { en: "Town or city", zh: "城市" }
+    Postcode { en: "Postcode", zh: "郵遞區號" }
+    Country { en: "Country", zh: "國家／地區" }
+    PhoneOptional { en: "Phone (optional)", zh: "電話（選填）" }
+    DefaultAddress { en: "Default", zh: "預設" }
+    MakeDefault { en: "Make default", zh: "設為預設" }
+    Delete { en: "Delete", zh: "刪除" }
+    NoAddresses { en: "No saved addresses yet.", zh: "尚未儲存任何地址。" }
+    AddressLineInvalid { en: "is required (at most 200 characters)", zh: "為必填（最多 200 個字元）" }
+    CityInvalid { en: "is required (at most 100 characters)", zh: "為必填（最多 100 個字元）" }
+    CountryInvalid { en: "is not a country we deliver to", zh: "不在我們的配送範圍內" }
+    PostcodeInvalid { en: "is not a valid postcode for that country", zh: "不是該國家／地區的有效郵遞區號" }
+    PhoneInvalid { en: "must be 6 to 15 digits (spaces, +, - and brackets allowed)", zh: "須為 6 至 15 位數字（可含空格、+、- 與括號）" }
+    AddressSaved { en: "Address saved.", zh: "地址已儲存。" }
+    TooManyAddresses { en: "you can keep at most 20 addresses; delete one first", zh: "最多可儲存 20 個地址，請先刪除一個" }
+    ForgotTitle { en: "Reset your password", zh: "重設密碼" }
+    ForgotText { en: "Enter your account's email and we will send you a link to choose a new password.", zh: "請輸入帳戶的電子郵件，我們會寄送設定新密碼的連結給您。" }
+    ForgotButton { en: "Send the link", zh: "寄送連結" }
+    ForgotSent { en: "If an account exists for that email, we have sent it a link. It works once, for one hour.", zh: "若該電子郵件有對應的帳戶，我們已寄出連結。連結僅能使用一次，一小時內有效。" }
+    ResetTitle { en: "Choose a new password", zh: "設定新密碼" }
+    ResetButton { en: "Set the new password", zh: "設定新密碼" }
+    ResetLinkExpired { en: "This link has expired or was already used; ask for a new one.", zh: "此連結已過期或已使用過，請重新申請。" }
+    PasswordWasReset { en: "Your password has been reset and other sessions signed out.", zh: "您的密碼已重設，其他裝置已登出。" }
+    ResetEmailSubject { en: "Reset your Hearth & Heart Gifts password", zh: "重設您的暖心禮品密碼" }
+    ResetEmailBody { en: "Hello {name},\n\nSomeone (we hope you) asked to reset the password of your {shop} account. Choose a new one here; the link works once, for one hour:\n\n{link}\n\nIf it was not you, ignore this email: your password stays as it is.\n\n{shop}", zh: "{name}，您好：\n\n有人（希望是您）申請重設您在{shop}的帳戶密碼。請透過以下連結設定新密碼；連結僅能使用一次，一小時內有效：\n\n{link}\n\n若不是您本人申請，請忽略此郵件，您的密碼不會變更。\n\n{shop}" }
     // Admin (issue #3).
     AdminTitle { en: "Shop admin", zh: "商店管理" }
     AdminNavigation { en: "Admin navigation", zh: "管理選單" }
@@ -328,6 +391,11 @@ messages! {
     NoSuchAccount { en: "has no account", zh: "沒有對應的帳戶" }
     OwnRole { en: "is your own account; another Admin must change your role", zh: "是您自己的帳戶；須由其他管理員變更您的角色" }
     When { en: "When (UTC)", zh: "時間（UTC）" }
+    Variants { en: "Variants", zh: "款式" }
+    Price { en: "Price", zh: "價格" }
+    Stock { en: "Stock", zh: "庫存" }
+    CustomerNumber { en: "Customer number", zh: "顧客編號" }
+    LastOrder { en: "Last order (UTC)", zh: "最近訂單（UTC）" }
     Who { en: "Who", zh: "操作者" }
     What { en: "Action", zh: "動作" }
     Subject { en: "Subject", zh: "對象" }

@@ -15,6 +15,7 @@ pub mod search;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod ui;
+pub mod wishlist;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
@@ -90,7 +91,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/sign-in") view=account::pages::SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/register") view=account::pages::RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=account::pages::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/profile") view=account::pages::ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/addresses") view=account::pages::AddressesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/security") view=account::pages::SecurityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/privacy") view=account::pages::PrivacyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/wishlist") view=wishlist::pages::WishlistPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/forgot") view=account::pages::ForgotPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/reset") view=account::pages::ResetPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=admin::pages::AdminDashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/products") view=admin::pages::AdminProductsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/customers") view=admin::pages::AdminCustomersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/staff") view=admin::pages::AdminStaffPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=admin::pages::AdminAuditPage ssr=SsrMode::Async/>
                 </Routes>

@@ -1,5 +1,5 @@
 import { expect, Page, test, TestInfo } from '@playwright/test';
-import { expectAccessible, open, settled } from './helpers';
+import { emailTo, expectAccessible, open, settled } from './helpers';
 
 const PASSWORD = 'lantern moss kettle 42';
 
@@ -40,6 +40,47 @@ test('register -> sign out -> sign in', async ({ page }, info) => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByTestId('page-heading')).toHaveText('Hello, Ann Example');
+
+  // Edit the profile.
+  await page.getByRole('link', { name: 'Profile' }).click();
+  await expect(page).toHaveURL(/\/account\/profile$/);
+  await settled(page, info);
+  await page.getByLabel('Name', { exact: true }).fill('Ann Edited');
+  await page.getByLabel('Birthday (optional)').fill('1990-05-17');
+  await page.getByLabel('Send me offers and news by email').check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page).toHaveURL(/\/account\/profile\?saved=1$/);
+  await expect(page.getByTestId('done')).toHaveText('Saved.');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Ann Edited');
+  await expect(page.getByLabel('Send me offers and news by email')).toBeChecked();
+  await expectAccessible(page);
+  // Add an address.
+  await open(page, info, '/account/addresses');
+  await expect(page.getByTestId('no-addresses')).toBeVisible();
+  await page.getByLabel('Name', { exact: true }).fill('Ann Edited');
+  await page.getByLabel('Address', { exact: true }).fill('1 High Street');
+  await page.getByLabel('Town or city').fill('London');
+  await page.getByLabel('Postcode').fill('sw1a1aa');
+  await page.getByLabel('Country').selectOption('GB');
+  await page.getByRole('button', { name: 'Add an address' }).click();
+  await expect(page).toHaveURL(/\/account\/addresses\?saved=1$/);
+  await expect(page.getByTestId('address')).toHaveCount(1);
+  await expect(page.getByTestId('address')).toContainText('SW1A 1AA');
+  await expectAccessible(page);
+  // Save a product from a listing, then find it on the wishlist.
+  await open(page, info, '/c/home-decor');
+  const card = page.getByTestId('results').getByTestId('product-card').first();
+  const title = ((await card.locator('.card-title').textContent()) ?? '').trim();
+  await card.getByTestId('save').click();
+  await expect(page).toHaveURL(/\/c\/home-decor#p-/);
+  await settled(page, info);
+  await expect(page.getByTestId('results').getByTestId('product-card').first().getByTestId('save')).toHaveAttribute('aria-pressed', 'true');
+  await open(page, info, '/wishlist');
+  await expect(page.getByTestId('wishlist').locator('.card-title')).toHaveText([title]);
+  await expectAccessible(page);
+  await open(page, info, '/account/security');
+  await expect(page.getByTestId('sessions')).toContainText('this device');
+  await expectAccessible(page);
 });
 
 test('a weak password is refused with the field and the reason', async ({ page }, info) => {
@@ -90,4 +131,35 @@ test('sign-in is throttled after repeated failures', async ({ page }, info) => {
   }
   await expect(page.getByTestId('form-error')).toHaveText('Too many failed sign-ins. Try again in 15 minutes.');
   await expect(page.getByLabel('Email', { exact: true })).toHaveValue(email);
+});
+
+test('forgotten password: a link by email, used once', async ({ page }, info) => {
+  const email = freshEmail(info, 'forgot');
+  await registerAs(page, info, email);
+  await page.getByTestId('sign-out').click();
+  await expect(page).toHaveURL(/\/$/);
+  await open(page, info, '/account/sign-in');
+  await page.getByTestId('forgot-link').click();
+  await expect(page).toHaveURL(/\/account\/forgot$/);
+  await settled(page, info);
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByRole('button', { name: 'Send the link' }).click();
+  await expect(page).toHaveURL(/\/account\/forgot\?sent=1$/);
+  await expect(page.getByTestId('done')).toContainText('If an account exists');
+  await expectAccessible(page);
+
+  const body = await emailTo(email);
+  expect(body).toContain('Hello Ann Example');
+  const link = body.match(/https?:\/\/\S+\/account\/reset\?token=[A-Za-z0-9_-]+/)?.[0];
+  expect(link).toBeTruthy();
+  await open(page, info, link ?? '/');
+  await expectAccessible(page);
+  await page.getByLabel('New password', { exact: true }).fill('fresh lantern tide 9');
+  await page.getByRole('button', { name: 'Set the new password' }).click();
+  await expect(page).toHaveURL(/\/account\?reset=1$/);
+  await expect(page.getByTestId('done')).toContainText('Your password has been reset');
+
+  // The link works once.
+  await open(page, info, link ?? '/');
+  await expect(page.getByTestId('form-error')).toContainText('expired or was already used');
 });

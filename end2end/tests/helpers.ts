@@ -64,3 +64,50 @@ export async function markDocument(page: Page) {
 export async function isSameDocument(page: Page) {
   return page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument === true);
 }
+
+/**
+ * The body of the newest email the SMTP sink (started by `cargo xtask test`, Maildir in
+ * MAIL_DIR) received for `to`, decoded as a mail program would; waits up to 15 s.
+ */
+export async function emailTo(to: string): Promise<string> {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const dir = process.env.MAIL_DIR;
+  if (!dir) throw new Error('MAIL_DIR is not set: run through `cargo xtask test`');
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const folder = path.join(dir, 'new');
+    const files = fs.existsSync(folder) ? fs.readdirSync(folder) : [];
+    for (const file of files) {
+      const raw = fs.readFileSync(path.join(folder, file), 'utf8');
+      if (raw.includes(to)) return decodeBody(raw);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no email to ${to} within 15 s`);
+}
+
+function decodeBody(raw: string): string {
+  const text = raw.replace(/\r\n/g, '\n');
+  const split = text.indexOf('\n\n');
+  const headers = text.slice(0, split).toLowerCase();
+  const body = text.slice(split + 2);
+  if (headers.includes('content-transfer-encoding: base64')) {
+    return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  }
+  if (headers.includes('content-transfer-encoding: quoted-printable')) {
+    const joined = body.replace(/=\n/g, '');
+    const bytes: number[] = [];
+    for (let i = 0; i < joined.length; i++) {
+      const hex = joined.slice(i + 1, i + 3);
+      if (joined[i] === '=' && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+        bytes.push(parseInt(hex, 16));
+        i += 2;
+      } else {
+        bytes.push(...Buffer.from(joined[i], 'utf8'));
+      }
+    }
+    return Buffer.from(bytes).toString('utf8');
+  }
+  return body;
+}

@@ -27,6 +27,15 @@ pub struct Config {
     /// `SHOP_CATALOG_REFRESH_SECS`: how often to look for catalogue changes made by other
     /// processes, default 5 (0 turns it off).
     pub catalog_refresh_secs: u64,
+    /// `SHOP_SMTP_URL`: where email goes, `smtp://host:port` (plain SMTP to a relay; no
+    /// TLS yet). Unset: emails are written as `.eml` files to `mail_dir` (development).
+    pub smtp_url: Option<String>,
+    /// `SHOP_MAIL_FROM`, default `Hearth & Heart Gifts <shop@localhost>`.
+    pub mail_from: String,
+    /// `SHOP_MAIL_DIR`: the file transport's folder, default `data/mail`.
+    pub mail_dir: String,
+    /// `SHOP_MAIL_POLL_SECS`: how often the sender looks at the outbox, default 2 (0: never).
+    pub mail_poll_secs: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,7 +96,28 @@ impl Config {
                 }),
             }
         };
+        let smtp_url = get("SHOP_SMTP_URL").map(|u| u.trim().to_string());
+        if let Some(url) = &smtp_url {
+            if !url.starts_with("smtp://") {
+                return Err(ConfigError {
+                    name: "SHOP_SMTP_URL",
+                    reason: "must look like smtp://host:port (plain SMTP to a relay)".into(),
+                });
+            }
+        }
+        let mail_from =
+            get("SHOP_MAIL_FROM").unwrap_or_else(|| "Hearth & Heart Gifts <shop@localhost>".into());
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError {
+                name: "SHOP_MAIL_FROM",
+                reason: format!("`{mail_from}` is not an address like Shop <shop@example.com>"),
+            });
+        }
         Ok(Config {
+            smtp_url,
+            mail_from,
+            mail_dir: get("SHOP_MAIL_DIR").unwrap_or_else(|| "data/mail".into()),
+            mail_poll_secs: number("SHOP_MAIL_POLL_SECS", 2)?,
             addr,
             database_url,
             public_url,

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod config;
 pub mod db;
 pub mod import;
+pub mod mailer;
 pub mod middleware;
 pub mod page_cache;
 pub mod routes;

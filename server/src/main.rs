@@ -77,6 +77,7 @@ async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     startup::spawn_catalog_refresh(&state, Duration::from_secs(config.catalog_refresh_secs));
+    server::mailer::spawn(state.app.db.clone(), &config)?;
     let app = startup::router(state, &config);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

@@ -30,10 +30,22 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// Headers every response carries.
+/// Headers every response carries; pages and functions about a person (`/account`,
+/// `/admin` and their server functions) also say `Cache-Control: no-store`, so neither
+/// the page cache nor a browser or proxy keeps them.
 pub async fn security_headers(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let personal = ["/account", "/admin", "/api/account", "/api/admin"]
+        .iter()
+        .any(|p| {
+            path.strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        });
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if personal {
+        h.insert("cache-control", HeaderValue::from_static("no-store"));
+    }
     h.entry("x-content-type-options")
         .or_insert(HeaderValue::from_static("nosniff"));
     h.entry("referrer-policy")

@@ -2,7 +2,8 @@
 //! language renders the same HTML, so it is rendered once per catalogue version and kept
 //! for a few seconds (`SHOP_PAGE_CACHE_SECS`, default 2; 0 turns it off).
 //!
-//! What is cached: answers to `GET` with status 200 and an HTML body, no `Set-Cookie`, for
+//! What is cached: answers to `GET` with status 200 and an HTML body, no `Set-Cookie` and
+//! no `Cache-Control: no-store`/`private` (the account and admin pages), for
 //! requests whose only cookie (if any) is the language cookie. The key is the path with
 //! its query, the negotiated language and the request's `Accept-Encoding`: the cache sits
 //! outside the compression layer, so it keeps the compressed page and a hit costs no
@@ -162,6 +163,15 @@ fn cacheable_request(req: &Request) -> bool {
     })
 }
 
+/// `Cache-Control: no-store` or `private`: a page about someone (sign-in forms, the
+/// member center, the admin, a reset link), never to be reused.
+fn personal(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("no-store") || v.contains("private"))
+}
+
 fn is_html(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
@@ -212,6 +222,7 @@ async fn render_and_keep(
     if res.status() != StatusCode::OK
         || !is_html(res.headers())
         || res.headers().contains_key(header::SET_COOKIE)
+        || personal(res.headers())
     {
         return res;
     }

@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 const CARGO_LEPTOS_VERSION: &str = "0.3.5";
 const BINARYEN_VERSION: &str = "132.0.0";
 const OUTPUT_NAME: &str = "storefront";
+/// The SMTP sink the tests send email to (PyPI).
+const AIOSMTPD_VERSION: &str = "1.4.6";
 
 type Result<T> = std::result::Result<T, String>;
 
@@ -411,7 +413,77 @@ fn find_postgres() -> Result<PathBuf> {
 
 /// Starts the release server on a free port with a fresh SQLite database and waits until
 /// it is ready (the first start imports the bundled data).
-fn start_server(tc: &Toolchain, db_dir: &Path) -> Result<(Guard, String)> {
+/// A real SMTP server on 127.0.0.1 that stores every message it receives in a Maildir
+/// (`<dir>/new/`): aiosmtpd from PyPI, in a virtualenv under the tools folder.
+struct SmtpSink {
+    _process: Guard,
+    port: u16,
+    maildir: PathBuf,
+}
+
+impl SmtpSink {
+    fn start() -> Result<SmtpSink> {
+        let venv = tools_dir().join(format!("aiosmtpd-{AIOSMTPD_VERSION}"));
+        let python = venv.join("bin").join("python");
+        let ready = output(
+            Command::new(&python).args(["-c", "import aiosmtpd; print(aiosmtpd.__version__)"]),
+        )
+        .is_some_and(|v| v.trim() == AIOSMTPD_VERSION);
+        if !ready {
+            if run(Command::new("python3").args(["-m", "venv"]).arg(&venv)).is_err() {
+                apt_install(&["python3-venv"])?;
+                run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+            }
+            run(Command::new(venv.join("bin").join("pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check"])
+                .arg(format!("aiosmtpd=={AIOSMTPD_VERSION}")))?;
+        }
+        let maildir = env::temp_dir().join(format!("storefront-mail-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&maildir);
+        let port = free_port()?;
+        let mut cmd = Command::new(&python);
+        cmd.args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+        ])
+        .arg(&maildir)
+        .stdout(Stdio::null());
+        println!("$ {}", show(&cmd));
+        let process = Guard(
+            cmd.spawn()
+                .map_err(|e| format!("cannot start aiosmtpd: {e}"))?,
+        );
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return Err("the SMTP sink did not start within 30 s".into());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(SmtpSink {
+            _process: process,
+            port,
+            maildir,
+        })
+    }
+
+    fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.maildir);
+    }
+}
+
+fn start_server(tc: &Toolchain, db_dir: &Path, smtp: &SmtpSink) -> Result<(Guard, String)> {
     let port = free_port()?;
     let addr = format!("127.0.0.1:{port}");
     fs::create_dir_all(db_dir).map_err(|e| e.to_string())?;
@@ -422,6 +494,8 @@ fn start_server(tc: &Toolchain, db_dir: &Path) -> Result<(Guard, String)> {
             "DATABASE_URL",
             format!("sqlite://{}/shop.db", db_dir.display()),
         )
+        .env("SHOP_SMTP_URL", smtp.url())
+        .env("SHOP_MAIL_POLL_SECS", "1")
         .env(
             "RUST_LOG",
             env::var("RUST_LOG").unwrap_or_else(|_| "warn,server=info".into()),
@@ -465,6 +539,8 @@ fn test() -> Result<()> {
 
     step("PostgreSQL: a throw-away cluster");
     let pg = Postgres::start()?;
+    step("SMTP sink: aiosmtpd on 127.0.0.1, messages kept in a temporary Maildir");
+    let smtp = SmtpSink::start()?;
 
     step("unit and integration tests on SQLite and PostgreSQL (cargo test --release)");
     let mut cmd = tc.command("cargo");
@@ -479,7 +555,9 @@ fn test() -> Result<()> {
             "--",
             "--test-threads=1",
         ])
-        .env("TEST_POSTGRES_URL", pg.url());
+        .env("TEST_POSTGRES_URL", pg.url())
+        .env("TEST_SMTP_URL", smtp.url())
+        .env("TEST_MAIL_DIR", &smtp.maildir);
     let cargo_result = run(&mut cmd);
     drop(pg);
     cargo_result?;
@@ -487,12 +565,13 @@ fn test() -> Result<()> {
     step("end-to-end tests in Chromium (Playwright)");
     let tmp = env::temp_dir().join(format!("storefront-e2e-{}", std::process::id()));
     let _ = fs::remove_dir_all(&tmp);
-    let (server, base_url) = start_server(&tc, &tmp)?;
+    let (server, base_url) = start_server(&tc, &tmp, &smtp)?;
     let result = run(tc
         .command("npx")
         .args(["playwright", "test"])
         .current_dir(root().join("end2end"))
         .env("BASE_URL", &base_url)
+        .env("MAIL_DIR", &smtp.maildir)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
         .env("CI", "1"));
     drop(server);

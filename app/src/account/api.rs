@@ -99,11 +99,6 @@ mod ssr {
     use crate::i18n::{self, t, tf, Msg};
     use crate::state::app_state;
 
-    fn this_year() -> i32 {
-        // Unix time to a Gregorian year is close enough for a birthday's upper bound.
-        1970 + (rules::now_ms() / 31_556_952_000) as i32
-    }
-
     pub async fn register(
         email: &str,
         password: String,
@@ -120,7 +115,7 @@ mod ssr {
         }
         let birthday = match birthday {
             Some(b) => Some(
-                parse_birthday(b, this_year())
+                parse_birthday(b, rules::this_year())
                     .ok_or_else(|| AppError::invalid("birthday", t(Msg::BirthdayInvalid)))?,
             ),
             None => None,
@@ -195,4 +190,329 @@ mod ssr {
         rules::audit(&db, Some(id), "sign_in", Some(&format!("user:{id}"))).await?;
         Ok(safe_next(next))
     }
+}
+
+/// The signed-in member's profile.
+#[server(prefix = "/api", endpoint = "account/profile", input = GetUrl)]
+pub async fn my_profile() -> Result<super::Profile, AppError> {
+    use super::{ssr::require, Access};
+    let user = require(Access::Member).await?;
+    let db = crate::state::app_state()?.db;
+    let (name, email, birthday, marketing): (String, String, Option<String>, i64) =
+        sqlx::query_as("SELECT name, email, birthday, marketing_consent FROM users WHERE id = $1")
+            .bind(user.id)
+            .fetch_one(&db)
+            .await?;
+    Ok(super::Profile {
+        name,
+        email,
+        birthday,
+        marketing: marketing != 0,
+    })
+}
+
+/// Saves name, birthday and marketing consent.
+#[server(prefix = "/api", endpoint = "account/profile/save")]
+pub async fn save_profile(
+    name: String,
+    #[server(default)] birthday: Option<String>,
+    #[server(default)] marketing: Option<String>,
+) -> Result<(), AppError> {
+    use super::{parse_birthday, ssr, Access};
+    use crate::i18n::{t, Msg};
+    let user = ssr::require(Access::Member).await?;
+    let birthday = birthday.filter(|b| !b.trim().is_empty());
+    let result = async {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(AppError::invalid("name", t(Msg::NameInvalid)));
+        }
+        let birthday = match birthday.as_deref() {
+            Some(b) => Some(
+                parse_birthday(b, ssr::this_year())
+                    .ok_or_else(|| AppError::invalid("birthday", t(Msg::BirthdayInvalid)))?,
+            ),
+            None => None,
+        };
+        let db = crate::state::app_state()?.db;
+        sqlx::query(
+            "UPDATE users SET name = $1, birthday = $2, marketing_consent = $3 WHERE id = $4",
+        )
+        .bind(name)
+        .bind(birthday)
+        .bind(i64::from(marketing.is_some()))
+        .bind(user.id)
+        .execute(&db)
+        .await?;
+        Ok("/account/profile?saved=1".to_string())
+    }
+    .await;
+    ssr::finish_form(
+        "profile",
+        "/account/profile",
+        &[
+            ("name", &name),
+            ("birthday", birthday.as_deref().unwrap_or_default()),
+            ("marketing", if marketing.is_some() { "on" } else { "" }),
+        ],
+        result,
+    )
+}
+
+/// The member's signed-in sessions, this one first.
+#[server(prefix = "/api", endpoint = "account/sessions", input = GetUrl)]
+pub async fn my_sessions() -> Result<Vec<super::SessionInfo>, AppError> {
+    use super::{ssr, Access};
+    let user = ssr::require(Access::Member).await?;
+    ssr::sessions_of(user.id).await
+}
+
+/// Ends every session of the member except this one.
+#[server(prefix = "/api", endpoint = "account/sessions/sign-out-others")]
+pub async fn sign_out_others() -> Result<(), AppError> {
+    use super::{ssr, Access};
+    let user = ssr::require(Access::Member).await?;
+    let db = crate::state::app_state()?.db;
+    let ended = ssr::end_other_sessions(&db, user.id).await?;
+    ssr::audit(
+        &db,
+        Some(user.id),
+        "sign_out_others",
+        Some(&format!("sessions:{ended}")),
+    )
+    .await?;
+    ssr::finish_form(
+        "security",
+        "/account/security",
+        &[],
+        Ok("/account/security".into()),
+    )
+}
+
+/// Changes the password (the current one is asked again); other sessions end.
+#[server(prefix = "/api", endpoint = "account/password")]
+pub async fn change_password(current: String, password: String) -> Result<(), AppError> {
+    use super::{ssr, Access};
+    use crate::i18n::{t, Msg};
+    let user = ssr::require(Access::Member).await?;
+    let result = async {
+        let db = crate::state::app_state()?.db;
+        let (email, hash): (String, String) =
+            sqlx::query_as("SELECT email, password_hash FROM users WHERE id = $1")
+                .bind(user.id)
+                .fetch_one(&db)
+                .await?;
+        if !ssr::verify_password(current, Some(hash)).await {
+            return Err(AppError::invalid("current", t(Msg::CurrentPasswordWrong)));
+        }
+        if let Some(problem) = ssr::password_problem(&password, &email, &user.name) {
+            return Err(AppError::invalid("password", problem));
+        }
+        let hash = ssr::hash_password(password).await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user.id)
+            .execute(&db)
+            .await?;
+        ssr::end_other_sessions(&db, user.id).await?;
+        ssr::audit(
+            &db,
+            Some(user.id),
+            "password_change",
+            Some(&format!("user:{}", user.id)),
+        )
+        .await?;
+        Ok("/account/security?changed=1".to_string())
+    }
+    .await;
+    ssr::finish_form("password", "/account/security", &[], result)
+}
+
+/// Everything the shop holds about the member, as a JSON download.
+#[server(prefix = "/api", endpoint = "account/export", input = GetUrl)]
+pub async fn export_my_data() -> Result<serde_json::Value, AppError> {
+    use super::{ssr, Access};
+    let user = ssr::require(Access::Member).await?;
+    let data = ssr::export(user.id).await?;
+    ssr::attachment("my-data.json");
+    Ok(data)
+}
+
+/// Deletes the account after the password is given again. Sessions and the account go;
+/// the audit log keeps only the number the account had.
+#[server(prefix = "/api", endpoint = "account/delete")]
+pub async fn delete_account(password: String) -> Result<(), AppError> {
+    use super::{ssr, Access};
+    use crate::i18n::{t, Msg};
+    let user = ssr::require(Access::Member).await?;
+    let result = async {
+        let db = crate::state::app_state()?.db;
+        let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user.id)
+            .fetch_one(&db)
+            .await?;
+        if !ssr::verify_password(password, Some(hash)).await {
+            return Err(AppError::invalid("password", t(Msg::CurrentPasswordWrong)));
+        }
+        ssr::delete_user(&db, user.id).await?;
+        ssr::audit(
+            &db,
+            None,
+            "account_delete",
+            Some(&format!("user:{}", user.id)),
+        )
+        .await?;
+        ssr::end_session(&db).await?;
+        Ok("/?deleted=1".to_string())
+    }
+    .await;
+    ssr::finish_form("delete", "/account/privacy", &[], result)
+}
+
+/// Asks for a password reset link. The answer never says whether the email has an account.
+#[server(prefix = "/api", endpoint = "account/forgot")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    use super::{ssr, Email};
+    use crate::i18n::{t, Msg};
+    let result = async {
+        let address =
+            Email::parse(&email).ok_or_else(|| AppError::invalid("email", t(Msg::EmailInvalid)))?;
+        let state = crate::state::app_state()?;
+        ssr::request_reset(&state.db, &address, &state.site.public_url).await?;
+        Ok("/account/forgot?sent=1".to_string())
+    }
+    .await;
+    ssr::finish_form("forgot", "/account/forgot", &[("email", &email)], result)
+}
+
+/// Whether a reset link's token can still be used.
+#[server(prefix = "/api", endpoint = "account/reset/check", input = GetUrl)]
+pub async fn reset_link_valid(token: String) -> Result<bool, AppError> {
+    let db = crate::state::app_state()?.db;
+    super::ssr::reset_token_valid(&db, &token).await
+}
+
+/// Sets a new password with a reset link's token (once), ends every session, signs in.
+#[server(prefix = "/api", endpoint = "account/reset")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    use super::ssr;
+    use crate::i18n::{t, Msg};
+    let result = async {
+        let db = crate::state::app_state()?.db;
+        if !ssr::reset_token_valid(&db, &token).await? {
+            return Err(AppError::invalid("token", t(Msg::ResetLinkExpired)));
+        }
+        let (email, name): (String, String) = sqlx::query_as(
+            "SELECT u.email, u.name FROM users u JOIN password_resets r ON r.user_id = u.id \
+             WHERE r.token_hash = $1",
+        )
+        .bind(ssr::hash_token(&token))
+        .fetch_one(&db)
+        .await?;
+        if let Some(problem) = ssr::password_problem(&password, &email, &name) {
+            return Err(AppError::invalid("password", problem));
+        }
+        let hash = ssr::hash_password(password).await?;
+        // Spending the token is one conditional statement: two tabs cannot both use it.
+        let user_id = ssr::spend_reset_token(&db, &token)
+            .await?
+            .ok_or_else(|| AppError::invalid("token", t(Msg::ResetLinkExpired)))?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user_id)
+            .execute(&db)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&db)
+            .await?;
+        ssr::audit(
+            &db,
+            Some(user_id),
+            "password_reset",
+            Some(&format!("user:{user_id}")),
+        )
+        .await?;
+        ssr::start_session(&db, user_id).await?;
+        Ok("/account?reset=1".to_string())
+    }
+    .await;
+    let page = format!(
+        "/account/reset?token={}",
+        crate::catalog::encode_query_value(&token)
+    );
+    ssr::finish_form("reset", &page, &[], result)
+}
+
+/// The member's addresses, the default first.
+#[server(prefix = "/api", endpoint = "account/addresses", input = GetUrl)]
+pub async fn my_addresses() -> Result<Vec<super::Address>, AppError> {
+    use super::{ssr, Access};
+    let user = ssr::require(Access::Member).await?;
+    ssr::addresses_of(user.id).await
+}
+
+/// Adds an address; the first one becomes the default.
+#[server(prefix = "/api", endpoint = "account/addresses/add")]
+#[allow(clippy::too_many_arguments)]
+pub async fn add_address(
+    name: String,
+    line1: String,
+    #[server(default)] line2: String,
+    city: String,
+    postcode: String,
+    country: String,
+    #[server(default)] phone: String,
+) -> Result<(), AppError> {
+    use super::{parse_address, ssr, Access};
+    let user = ssr::require(Access::Member).await?;
+    let result = async {
+        let address = parse_address(&name, &line1, &line2, &city, &postcode, &country, &phone)
+            .map_err(|(field, msg)| AppError::invalid(field, crate::i18n::t(msg)))?;
+        ssr::add_address(user.id, &address).await?;
+        Ok("/account/addresses?saved=1".to_string())
+    }
+    .await;
+    ssr::finish_form(
+        "address",
+        "/account/addresses",
+        &[
+            ("name", &name),
+            ("line1", &line1),
+            ("line2", &line2),
+            ("city", &city),
+            ("postcode", &postcode),
+            ("country", &country),
+            ("phone", &phone),
+        ],
+        result,
+    )
+}
+
+/// Deletes one of the member's addresses (another becomes the default if needed).
+#[server(prefix = "/api", endpoint = "account/addresses/delete")]
+pub async fn delete_address(id: i64) -> Result<(), AppError> {
+    use super::{ssr, Access};
+    let user = ssr::require(Access::Member).await?;
+    ssr::delete_address(user.id, id).await?;
+    ssr::finish_form(
+        "address",
+        "/account/addresses",
+        &[],
+        Ok("/account/addresses".into()),
+    )
+}
+
+/// Makes one of the member's addresses the default.
+#[server(prefix = "/api", endpoint = "account/addresses/default")]
+pub async fn make_default_address(id: i64) -> Result<(), AppError> {
+    use super::{ssr, Access};
+    let user = ssr::require(Access::Member).await?;
+    ssr::make_default_address(user.id, id).await?;
+    ssr::finish_form(
+        "address",
+        "/account/addresses",
+        &[],
+        Ok("/account/addresses".into()),
+    )
 }

@@ -6,11 +6,11 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
-use super::api::who_am_i;
+use super::api::{my_addresses, my_profile, my_sessions, reset_link_valid, who_am_i};
 use super::{Flash, PASSWORD_MIN};
 use crate::error::AppError;
 use crate::i18n::{t, tf, Msg};
-use crate::ui::{page_title, ErrorView};
+use crate::ui::{format_time, page_title, ErrorView};
 
 /// The flash for `form`, taken (and cleared) on the server.
 fn flash_for(form: &str) -> Option<Flash> {
@@ -121,6 +121,7 @@ pub fn SignInPage() -> impl IntoView {
                 <input type="hidden" name="next" value=next/>
                 <button type="submit" class="primary">{t(Msg::SignInButton)}</button>
             </form>
+            <p><a href="/account/forgot" data-test="forgot-link">{t(Msg::ForgotLink)}</a></p>
             <p>{t(Msg::NoAccountYet)} " " <a href=register>{t(Msg::RegisterTitle)}</a></p>
         </section>
     }
@@ -166,11 +167,13 @@ pub fn RegisterPage() -> impl IntoView {
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let me = Resource::new(|| (), |_| who_am_i());
+    let saved = Resource::new(|| (), |_| crate::wishlist::api::saved_products());
     view! {
         <Title text=page_title(t(Msg::AccountTitle))/>
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
+                let saved = saved.await.unwrap_or_default().0.len();
                 match me.await {
                     Ok(Some(user)) => {
                         let admin = user.role.is_staff().then(|| view! {
@@ -179,6 +182,8 @@ pub fn AccountPage() -> impl IntoView {
                         view! {
                             <section class="account" data-test="account">
                                 <h1 data-test="page-heading">{tf(Msg::Greeting, &[("name", &user.name)])}</h1>
+                                {account_nav("/account")}
+                                {note_view(done_note("reset", Msg::PasswordWasReset))}
                                 {admin}
                                 <div class="account-tiles">
                                     <section>
@@ -191,7 +196,7 @@ pub fn AccountPage() -> impl IntoView {
                                     </section>
                                     <section>
                                         <h2>{t(Msg::Wishlist)}</h2>
-                                        <p class="coming">{t(Msg::ComingLater)}</p>
+                                        <p><a href="/wishlist" data-test="wishlist-count">{tf(Msg::WishlistCount, &[("n", &saved.to_string())])}</a></p>
                                     </section>
                                 </div>
                                 <form method="post" action="/api/account/sign-out">
@@ -205,6 +210,362 @@ pub fn AccountPage() -> impl IntoView {
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}
+        </Suspense>
+    }
+}
+
+/// The member center's sections.
+fn account_nav(current: &'static str) -> impl IntoView {
+    let link = move |href: &'static str, label: Msg| {
+        let here = (href == current).then_some("page");
+        view! { <li><a href=href aria-current=here>{t(label)}</a></li> }
+    };
+    view! {
+        <nav class="admin-nav" aria-label=t(Msg::AccountNavigation)>
+            <ul>
+                {link("/account", Msg::AccountOverview)}
+                {link("/account/profile", Msg::ProfileTitle)}
+                {link("/account/addresses", Msg::AddressesTitle)}
+                {link("/account/security", Msg::SecurityTitle)}
+                {link("/account/privacy", Msg::PrivacyTitle)}
+            </ul>
+        </nav>
+    }
+}
+
+/// "Saved" and similar notes after a successful form post (`?saved=1`).
+fn done_note(param: &str, msg: Msg) -> Option<&'static str> {
+    use_query_map().read_untracked().get(param).map(|_| t(msg))
+}
+
+fn note_view(note: Option<&'static str>) -> impl IntoView {
+    note.map(|text| view! { <p class="notice" role="status" data-test="done">{text}</p> })
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| my_profile());
+    let flash = flash_for("profile");
+    let saved = done_note("saved", Msg::Saved);
+    view! {
+        <Title text=page_title(t(Msg::ProfileTitle))/>
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || {
+                let (flash, saved) = (flash.clone(), saved);
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(p) => {
+                            // After an error, show what was typed; else what is stored.
+                            let flash = flash.or_else(|| Some(Flash {
+                                values: vec![
+                                    ("name".into(), p.name.clone()),
+                                    ("birthday".into(), p.birthday.clone().unwrap_or_default()),
+                                ],
+                                ..Flash::default()
+                            }));
+                            let marketing = flash.as_ref().map_or(p.marketing, |f| {
+                                if f.form.is_empty() { p.marketing } else { f.value("marketing") == "on" }
+                            });
+                            let error = flash.as_ref().filter(|f| !f.form.is_empty()).cloned();
+                            view! {
+                                <section class="account-form">
+                                    <h1 data-test="page-heading">{t(Msg::ProfileTitle)}</h1>
+                                    {account_nav("/account/profile")}
+                                    {note_view(saved)}
+                                    {form_error(&error)}
+                                    <p>{t(Msg::Email)} ": " <span data-test="email">{p.email}</span></p>
+                                    <form method="post" action="/api/account/profile/save" data-test="profile-form">
+                                        {field(Field { label: t(Msg::Name), name: "name", kind: "text", autocomplete: "name", required: true, hint: None }, &flash)}
+                                        {field(Field { label: t(Msg::BirthdayOptional), name: "birthday", kind: "date", autocomplete: "bday", required: false, hint: None }, &flash)}
+                                        <div class="field checkbox">
+                                            <input id="f-marketing" type="checkbox" name="marketing" checked=marketing/>
+                                            <label for="f-marketing">{t(Msg::MarketingConsent)}</label>
+                                        </div>
+                                        <button type="submit" class="primary">{t(Msg::Save)}</button>
+                                    </form>
+                                </section>
+                            }
+                            .into_any()
+                        }
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn SecurityPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| my_sessions());
+    let flash = flash_for("password");
+    let changed = done_note("changed", Msg::PasswordChanged);
+    let hint = tf(Msg::PasswordHint, &[("n", &PASSWORD_MIN.to_string())]);
+    view! {
+        <Title text=page_title(t(Msg::SecurityTitle))/>
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || {
+                let (flash, changed, hint) = (flash.clone(), changed, hint.clone());
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(sessions) => {
+                            let others = sessions.iter().filter(|s| !s.current).count();
+                            let rows = sessions.into_iter().map(|s| {
+                                let device = if s.user_agent.is_empty() { t(Msg::UnknownDevice).to_string() } else { s.user_agent.clone() };
+                                let this = s.current.then(|| view! { <strong>" (" {t(Msg::ThisDevice)} ")"</strong> });
+                                view! {
+                                    <tr data-test="session">
+                                        <td>{device}{this}</td>
+                                        <td>{format_time(s.created_at)}</td>
+                                        <td>{format_time(s.last_seen_at)}</td>
+                                    </tr>
+                                }
+                            }).collect_view();
+                            let sign_out_others = (others > 0).then(|| view! {
+                                <form method="post" action="/api/account/sessions/sign-out-others">
+                                    <button type="submit" data-test="sign-out-others">{t(Msg::SignOutOthers)}</button>
+                                </form>
+                            });
+                            view! {
+                                <h1 data-test="page-heading">{t(Msg::SecurityTitle)}</h1>
+                                {account_nav("/account/security")}
+                                {note_view(changed)}
+                                <section class="account-form">
+                                    <h2>{t(Msg::ChangePassword)}</h2>
+                                    {form_error(&flash)}
+                                    <form method="post" action="/api/account/password" data-test="password-form">
+                                        {field(Field { label: t(Msg::CurrentPassword), name: "current", kind: "password", autocomplete: "current-password", required: true, hint: None }, &flash)}
+                                        {field(Field { label: t(Msg::NewPassword), name: "password", kind: "password", autocomplete: "new-password", required: true, hint: Some(hint) }, &flash)}
+                                        <button type="submit" class="primary">{t(Msg::ChangePassword)}</button>
+                                    </form>
+                                </section>
+                                <section>
+                                    <h2>{t(Msg::Sessions)}</h2>
+                                    <table class="admin-table" data-test="sessions">
+                                        <thead><tr>
+                                            <th scope="col">{t(Msg::Device)}</th>
+                                            <th scope="col">{t(Msg::SignedInAt)}</th>
+                                            <th scope="col">{t(Msg::LastSeen)}</th>
+                                        </tr></thead>
+                                        <tbody>{rows}</tbody>
+                                    </table>
+                                    {sign_out_others}
+                                </section>
+                            }
+                            .into_any()
+                        }
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn PrivacyPage() -> impl IntoView {
+    let me = Resource::new(|| (), |_| who_am_i());
+    let flash = flash_for("delete");
+    view! {
+        <Title text=page_title(t(Msg::PrivacyTitle))/>
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || {
+                let flash = flash.clone();
+                Suspend::new(async move {
+                    match me.await {
+                        Ok(Some(_)) => view! {
+                            <h1 data-test="page-heading">{t(Msg::PrivacyTitle)}</h1>
+                            {account_nav("/account/privacy")}
+                            <section>
+                                <h2>{t(Msg::DownloadData)}</h2>
+                                <p>{t(Msg::DownloadDataText)}</p>
+                                <p><a href="/api/account/export" download="my-data.json" data-test="export">{t(Msg::DownloadData)}</a></p>
+                            </section>
+                            <section class="account-form">
+                                <h2>{t(Msg::DeleteAccount)}</h2>
+                                <p>{t(Msg::DeleteAccountText)}</p>
+                                {form_error(&flash)}
+                                <form method="post" action="/api/account/delete" data-test="delete-form">
+                                    {field(Field { label: t(Msg::ConfirmWithPassword), name: "password", kind: "password", autocomplete: "current-password", required: true, hint: None }, &flash)}
+                                    <button type="submit" class="danger">{t(Msg::DeleteAccount)}</button>
+                                </form>
+                            </section>
+                        }
+                        .into_any(),
+                        Ok(None) => view! { <ErrorView error=AppError::Unauthorized/> }.into_any(),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ForgotPage() -> impl IntoView {
+    let flash = flash_for("forgot");
+    let sent = done_note("sent", Msg::ForgotSent);
+    view! {
+        <Title text=page_title(t(Msg::ForgotTitle))/>
+        <Meta name="robots" content="noindex"/>
+        <section class="account-form">
+            <h1 data-test="page-heading">{t(Msg::ForgotTitle)}</h1>
+            {note_view(sent)}
+            <p>{t(Msg::ForgotText)}</p>
+            {form_error(&flash)}
+            <form method="post" action="/api/account/forgot" data-test="forgot-form">
+                {field(Field { label: t(Msg::Email), name: "email", kind: "email", autocomplete: "username", required: true, hint: None }, &flash)}
+                <button type="submit" class="primary">{t(Msg::ForgotButton)}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    let token = use_query_map()
+        .read_untracked()
+        .get("token")
+        .unwrap_or_default();
+    let flash = flash_for("reset");
+    let hint = tf(Msg::PasswordHint, &[("n", &PASSWORD_MIN.to_string())]);
+    let check = {
+        let token = token.clone();
+        Resource::new(move || token.clone(), reset_link_valid)
+    };
+    view! {
+        <Title text=page_title(t(Msg::ResetTitle))/>
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || {
+                let (flash, hint, token) = (flash.clone(), hint.clone(), token.clone());
+                Suspend::new(async move {
+                    let form = match check.await {
+                        Ok(true) => view! {
+                            {form_error(&flash)}
+                            <form method="post" action="/api/account/reset" data-test="reset-form">
+                                <input type="hidden" name="token" value=token/>
+                                {field(Field { label: t(Msg::NewPassword), name: "password", kind: "password", autocomplete: "new-password", required: true, hint: Some(hint) }, &flash)}
+                                <button type="submit" class="primary">{t(Msg::ResetButton)}</button>
+                            </form>
+                        }
+                        .into_any(),
+                        Ok(false) => view! {
+                            <p class="form-error" role="alert" data-test="form-error">{t(Msg::ResetLinkExpired)}</p>
+                            <p><a href="/account/forgot">{t(Msg::ForgotTitle)}</a></p>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    };
+                    view! {
+                        <section class="account-form">
+                            <h1 data-test="page-heading">{t(Msg::ResetTitle)}</h1>
+                            {form}
+                        </section>
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AddressesPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| my_addresses());
+    let flash = flash_for("address");
+    let saved = done_note("saved", Msg::AddressSaved);
+    let locale = crate::i18n::current();
+    view! {
+        <Title text=page_title(t(Msg::AddressesTitle))/>
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || {
+                let flash = flash.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(addresses) => {
+                            let country_name = move |code: &str| {
+                                super::COUNTRIES
+                                    .iter()
+                                    .find(|(c, _, _)| *c == code)
+                                    .map(|(_, en, zh)| if locale == crate::i18n::Locale::ZhHant { *zh } else { *en })
+                                    .unwrap_or_default()
+                                    .to_string()
+                            };
+                            let list = if addresses.is_empty() {
+                                view! { <p data-test="no-addresses">{t(Msg::NoAddresses)}</p> }.into_any()
+                            } else {
+                                let items = addresses.into_iter().map(|a| {
+                                    let badge = a.is_default.then(|| view! { <strong class="badge">{t(Msg::DefaultAddress)}</strong> });
+                                    let make_default = (!a.is_default).then(|| view! {
+                                        <form method="post" action="/api/account/addresses/default">
+                                            <input type="hidden" name="id" value=a.id/>
+                                            <button type="submit" data-test="make-default">{t(Msg::MakeDefault)}</button>
+                                        </form>
+                                    });
+                                    let line2 = (!a.line2.is_empty()).then(|| view! { <br/>{a.line2.clone()} });
+                                    let phone = (!a.phone.is_empty()).then(|| view! { <br/>{a.phone.clone()} });
+                                    view! {
+                                        <li class="address" data-test="address" data-default=a.is_default.to_string()>
+                                            <address>
+                                                {a.name.clone()} " " {badge}<br/>
+                                                {a.line1.clone()}{line2}<br/>
+                                                {a.city.clone()} " " {a.postcode.clone()}<br/>
+                                                {country_name(&a.country)}{phone}
+                                            </address>
+                                            <div class="address-actions">
+                                                {make_default}
+                                                <form method="post" action="/api/account/addresses/delete">
+                                                    <input type="hidden" name="id" value=a.id/>
+                                                    <button type="submit" data-test="delete-address">{t(Msg::Delete)}</button>
+                                                </form>
+                                            </div>
+                                        </li>
+                                    }
+                                }).collect_view();
+                                view! { <ul class="addresses" data-test="addresses">{items}</ul> }.into_any()
+                            };
+                            let chosen = flash.as_ref().map(|f| f.value("country")).filter(|c| !c.is_empty()).unwrap_or_else(|| "GB".into());
+                            let options = super::COUNTRIES.iter().map(|(code, en, zh)| {
+                                let label = if locale == crate::i18n::Locale::ZhHant { *zh } else { *en };
+                                view! { <option value=*code selected=chosen.eq_ignore_ascii_case(code)>{label}</option> }
+                            }).collect_view();
+                            let country_error = flash.as_ref().filter(|f| f.field == "country").map(|f| {
+                                view! { <p class="field-error" id="f-country-error" data-test="field-error">{f.message.clone()}</p> }
+                            });
+                            view! {
+                                <h1 data-test="page-heading">{t(Msg::AddressesTitle)}</h1>
+                                {account_nav("/account/addresses")}
+                                {note_view(saved)}
+                                {list}
+                                <section class="account-form">
+                                    <h2>{t(Msg::AddAddress)}</h2>
+                                    {form_error(&flash)}
+                                    <form method="post" action="/api/account/addresses/add" data-test="address-form">
+                                        {field(Field { label: t(Msg::Name), name: "name", kind: "text", autocomplete: "name", required: true, hint: None }, &flash)}
+                                        {field(Field { label: t(Msg::AddressLine1), name: "line1", kind: "text", autocomplete: "address-line1", required: true, hint: None }, &flash)}
+                                        {field(Field { label: t(Msg::AddressLine2), name: "line2", kind: "text", autocomplete: "address-line2", required: false, hint: None }, &flash)}
+                                        {field(Field { label: t(Msg::City), name: "city", kind: "text", autocomplete: "address-level2", required: true, hint: None }, &flash)}
+                                        {field(Field { label: t(Msg::Postcode), name: "postcode", kind: "text", autocomplete: "postal-code", required: true, hint: None }, &flash)}
+                                        <div class="field">
+                                            <label for="f-country">{t(Msg::Country)}</label>
+                                            <select id="f-country" name="country" autocomplete="country">{options}</select>
+                                            {country_error}
+                                        </div>
+                                        {field(Field { label: t(Msg::PhoneOptional), name: "phone", kind: "tel", autocomplete: "tel", required: false, hint: None }, &flash)}
+                                        <button type="submit" class="primary">{t(Msg::AddAddress)}</button>
+                                    </form>
+                                </section>
+                            }
+                            .into_any()
+                        }
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })
+            }}
         </Suspense>
     }
 }

@@ -45,6 +45,11 @@ pub fn now_ms() -> i64 {
         .unwrap_or_default()
 }
 
+/// This year (UTC), close enough for a birthday's upper bound.
+pub fn this_year() -> i32 {
+    1970 + (now_ms() / 31_556_952_000) as i32
+}
+
 // ---------------------------------------------------------------- passwords
 
 /// argon2id at OWASP's minimum: 19 MiB, 2 iterations, 1 lane (argon2's defaults, named
@@ -222,6 +227,11 @@ fn secure_attr() -> &'static str {
 
 // ---------------------------------------------------------------- sessions
 
+/// The stored form of a session or reset token.
+pub fn hash_token(token: &str) -> String {
+    token_hash(token)
+}
+
 fn token_hash(token: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
 }
@@ -254,7 +264,8 @@ pub async fn start_session(db: &AnyPool, user_id: i64) -> AppResult<()> {
         ABSOLUTE_TIMEOUT_MS / 1000,
         secure_attr()
     ));
-    Ok(())
+    // What the shopper saved as a guest moves to the account.
+    crate::wishlist::ssr::merge_guest_list(db, user_id).await
 }
 
 /// Ends the request's session (if any) and clears its cookie.
@@ -270,6 +281,105 @@ pub async fn end_session(db: &AnyPool) -> AppResult<()> {
         secure_attr()
     ));
     Ok(())
+}
+
+/// The member's sessions, the request's own first.
+pub async fn sessions_of(user_id: i64) -> AppResult<Vec<super::SessionInfo>> {
+    let db = app_state()?.db;
+    let own = request_cookie(SESSION_COOKIE)
+        .map(|t| token_hash(&t))
+        .unwrap_or_default();
+    let rows: Vec<(String, i64, i64, String)> = sqlx::query_as(
+        "SELECT token_hash, created_at, last_seen_at, user_agent FROM sessions \
+         WHERE user_id = $1 ORDER BY last_seen_at DESC",
+    )
+    .bind(user_id)
+    .fetch_all(&db)
+    .await?;
+    let mut list: Vec<super::SessionInfo> = rows
+        .into_iter()
+        .map(
+            |(hash, created_at, last_seen_at, user_agent)| super::SessionInfo {
+                created_at,
+                last_seen_at,
+                user_agent,
+                current: hash == own,
+            },
+        )
+        .collect();
+    list.sort_by_key(|s| !s.current);
+    Ok(list)
+}
+
+/// Ends every session of `user_id` but the request's own; returns how many ended.
+pub async fn end_other_sessions(db: &AnyPool, user_id: i64) -> AppResult<u64> {
+    let own = request_cookie(SESSION_COOKIE)
+        .map(|t| token_hash(&t))
+        .unwrap_or_default();
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(own)
+            .execute(db)
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// Deletes an account and its sessions. (Orders, when checkout exists, will keep their
+/// lines with the account reference removed.)
+pub async fn delete_user(db: &AnyPool, user_id: i64) -> AppResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Everything held about a member, for "download my data".
+pub async fn export(user_id: i64) -> AppResult<serde_json::Value> {
+    let db = app_state()?.db;
+    let (email, name, birthday, marketing, locale, role, created_at): (String, String, Option<String>, i64, String, String, i64) =
+        sqlx::query_as(
+            "SELECT email, name, birthday, marketing_consent, locale, role, created_at FROM users WHERE id = $1",
+        )
+        .bind(user_id)
+        .fetch_one(&db)
+        .await?;
+    let sessions = sessions_of(user_id).await?;
+    let audit: Vec<(i64, String, Option<String>)> =
+        sqlx::query_as("SELECT at, action, client FROM audit_log WHERE actor_id = $1 ORDER BY id")
+            .bind(user_id)
+            .fetch_all(&db)
+            .await?;
+    Ok(serde_json::json!({
+        "account": {
+            "id": user_id, "email": email, "name": name, "birthday": birthday,
+            "marketing_consent": marketing != 0, "language": locale, "role": role,
+            "created_at_ms": created_at,
+        },
+        "sessions": sessions,
+        "security_events": audit.into_iter().map(|(at, action, client)| serde_json::json!({
+            "at_ms": at, "action": action, "client": client,
+        })).collect::<Vec<_>>(),
+        "orders": [],
+        "addresses": addresses_of(user_id).await?,
+        "wishlist": crate::wishlist::ssr::ids(&db, Some(&CurrentUser { id: user_id, name: name.clone(), role: Role::Shopper })).await?,
+    }))
+}
+
+/// Makes the response a file download named `name`.
+pub fn attachment(name: &str) {
+    if let (Some(res), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")),
+    ) {
+        res.insert_header(header::CONTENT_DISPOSITION, value);
+    }
 }
 
 /// Who is asking: the person whose live session the request's cookie names.
@@ -407,6 +517,246 @@ pub async fn audit(
     .await?;
     tracing::info!(actor.id = actor, action, "audit");
     Ok(())
+}
+
+// ---------------------------------------------------------------- address book
+
+/// At most this many saved addresses per member.
+pub const MAX_ADDRESSES: i64 = 20;
+
+type AddressRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+);
+
+pub async fn addresses_of(user_id: i64) -> AppResult<Vec<super::Address>> {
+    let db = app_state()?.db;
+    let rows: Vec<AddressRow> = sqlx::query_as(
+        "SELECT id, name, line1, line2, city, postcode, country, phone, is_default FROM addresses \
+         WHERE user_id = $1 ORDER BY is_default DESC, id",
+    )
+    .bind(user_id)
+    .fetch_all(&db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, name, line1, line2, city, postcode, country, phone, is_default)| super::Address {
+                id,
+                name,
+                line1,
+                line2,
+                city,
+                postcode,
+                country,
+                phone,
+                is_default: is_default != 0,
+            },
+        )
+        .collect())
+}
+
+/// Saves a new address; the member's first becomes the default (one statement decides).
+pub async fn add_address(user_id: i64, a: &super::Address) -> AppResult<()> {
+    let db = app_state()?.db;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM addresses WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_one(&db)
+        .await?;
+    if count >= MAX_ADDRESSES {
+        return Err(AppError::invalid("line1", t(Msg::TooManyAddresses)));
+    }
+    sqlx::query(
+        "INSERT INTO addresses (user_id, name, line1, line2, city, postcode, country, phone, is_default, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+                 CASE WHEN EXISTS (SELECT 1 FROM addresses WHERE user_id = $1) THEN 0 ELSE 1 END, $9)",
+    )
+    .bind(user_id)
+    .bind(&a.name)
+    .bind(&a.line1)
+    .bind(&a.line2)
+    .bind(&a.city)
+    .bind(&a.postcode)
+    .bind(&a.country)
+    .bind(&a.phone)
+    .bind(now_ms())
+    .execute(&db)
+    .await?;
+    Ok(())
+}
+
+/// Deletes the member's address `id` (`NotFound` if it is not theirs); if it was the
+/// default, the oldest remaining one becomes the default.
+pub async fn delete_address(user_id: i64, id: i64) -> AppResult<()> {
+    let db = app_state()?.db;
+    let deleted = sqlx::query("DELETE FROM addresses WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .execute(&db)
+        .await?
+        .rows_affected();
+    if deleted == 0 {
+        return Err(AppError::NotFound);
+    }
+    sqlx::query(
+        "UPDATE addresses SET is_default = 1 WHERE user_id = $1 \
+         AND NOT EXISTS (SELECT 1 FROM addresses WHERE user_id = $1 AND is_default = 1) \
+         AND id = (SELECT MIN(id) FROM addresses WHERE user_id = $1)",
+    )
+    .bind(user_id)
+    .execute(&db)
+    .await?;
+    Ok(())
+}
+
+/// Makes the member's address `id` the default, in one statement.
+pub async fn make_default_address(user_id: i64, id: i64) -> AppResult<()> {
+    let db = app_state()?.db;
+    let owned: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM addresses WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .fetch_one(&db)
+            .await?;
+    if owned == 0 {
+        return Err(AppError::NotFound);
+    }
+    sqlx::query(
+        "UPDATE addresses SET is_default = CASE WHEN id = $1 THEN 1 ELSE 0 END WHERE user_id = $2",
+    )
+    .bind(id)
+    .bind(user_id)
+    .execute(&db)
+    .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- email and password resets
+
+/// A reset link works this long.
+pub const RESET_VALID_MS: i64 = 60 * MINUTE_MS;
+/// At most this many reset emails per account per hour (no mail-bombing through the form).
+pub const RESETS_PER_HOUR: i64 = 3;
+
+/// Queues an email; the server's background sender delivers it (see `server/src/mailer.rs`).
+pub async fn enqueue_email(db: &AnyPool, to: &str, subject: &str, body: &str) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO email_outbox (to_address, subject, body, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(to)
+    .bind(subject)
+    .bind(body)
+    .bind(now_ms())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Sends a reset link to `email` if it has an account (in the account's language), and
+/// does nothing otherwise: the answer is the same either way.
+pub async fn request_reset(db: &AnyPool, email: &Email, public_url: &str) -> AppResult<()> {
+    let row: Option<(i64, String, String)> =
+        sqlx::query_as("SELECT id, name, locale FROM users WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(db)
+            .await?;
+    let Some((user_id, name, locale)) = row else {
+        audit(
+            db,
+            None,
+            "password_reset_unknown_email",
+            Some(&email.masked()),
+        )
+        .await?;
+        return Ok(());
+    };
+    let now = now_ms();
+    let recent: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM password_resets WHERE user_id = $1 AND created_at > $2",
+    )
+    .bind(user_id)
+    .bind(now - 60 * MINUTE_MS)
+    .fetch_one(db)
+    .await?;
+    if recent >= RESETS_PER_HOUR {
+        audit(
+            db,
+            Some(user_id),
+            "password_reset_limited",
+            Some(&format!("user:{user_id}")),
+        )
+        .await?;
+        return Ok(());
+    }
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    sqlx::query(
+        "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(now + RESET_VALID_MS)
+    .execute(db)
+    .await?;
+    let locale = crate::i18n::Locale::from_tag(&locale).unwrap_or_default();
+    let link = format!("{public_url}/account/reset?token={token}");
+    let body = crate::i18n::fill(
+        Msg::ResetEmailBody.text(locale),
+        &[
+            ("name", &name),
+            ("link", &link),
+            ("shop", Msg::ShopName.text(locale)),
+        ],
+    );
+    enqueue_email(
+        db,
+        email.as_str(),
+        Msg::ResetEmailSubject.text(locale),
+        &body,
+    )
+    .await?;
+    audit(
+        db,
+        Some(user_id),
+        "password_reset_requested",
+        Some(&format!("user:{user_id}")),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Uses a reset token once: `Some(user id)` if it was valid (and is now spent).
+pub async fn spend_reset_token(db: &AnyPool, token: &str) -> AppResult<Option<i64>> {
+    let now = now_ms();
+    Ok(sqlx::query_scalar(
+        "UPDATE password_resets SET used_at = $1 \
+         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
+    )
+    .bind(now)
+    .bind(token_hash(token))
+    .fetch_optional(db)
+    .await?)
+}
+
+/// Whether a reset token is still usable (for showing the form or the "expired" note).
+pub async fn reset_token_valid(db: &AnyPool, token: &str) -> AppResult<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(token_hash(token))
+    .bind(now_ms())
+    .fetch_one(db)
+    .await?;
+    Ok(n > 0)
 }
 
 // ---------------------------------------------------------------- forms

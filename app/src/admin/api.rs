@@ -116,3 +116,117 @@ pub async fn audit_log() -> Result<Vec<AuditEntry>, AppError> {
         })
         .collect())
 }
+
+/// One page of the product list (any staff role), optionally searched.
+#[server(prefix = "/api", endpoint = "admin/products", input = GetUrl)]
+pub async fn admin_products(
+    #[server(default)] q: String,
+    #[server(default)] page: u32,
+) -> Result<super::Page<super::ProductRow>, AppError> {
+    use crate::account::{ssr::require, Access};
+    require(Access::Staff).await?;
+    let state = crate::state::app_state()?;
+    let catalog = state.catalog.current();
+    let q = q.trim();
+    if q.chars().count() > 200 {
+        return Err(AppError::invalid(
+            "q",
+            crate::i18n::t(crate::i18n::Msg::ErrTooLong),
+        ));
+    }
+    let order: Vec<usize> = if q.is_empty() {
+        (0..catalog.products.len()).collect()
+    } else {
+        catalog
+            .search()
+            .search(q, 10_000)
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let total = order.len() as u32;
+    let page = page.max(1);
+    let rows = order
+        .into_iter()
+        .skip(((page - 1) * super::PAGE_SIZE) as usize)
+        .take(super::PAGE_SIZE as usize)
+        .map(|i| {
+            let p = &catalog.products[i];
+            super::ProductRow {
+                id: p.card.id.clone(),
+                url: p.card.url(),
+                title: p.card.title.clone(),
+                variants: p.card.variants,
+                price_min: p.card.price_min,
+                price_max: p.card.price_max,
+                in_stock: p.card.in_stock,
+                orders: p.orders,
+            }
+        })
+        .collect();
+    Ok(super::Page { rows, total, page })
+}
+
+/// One page of the customer list (Support or Admin), searched by customer number or country.
+#[server(prefix = "/api", endpoint = "admin/customers", input = GetUrl)]
+pub async fn admin_customers(
+    #[server(default)] q: String,
+    #[server(default)] page: u32,
+) -> Result<super::Page<super::CustomerRow>, AppError> {
+    use crate::account::{ssr::require, Access, Role};
+    require(Access::Role(Role::Support)).await?;
+    let db = crate::state::app_state()?.db;
+    let q = q.trim().to_lowercase();
+    if q.chars().count() > 100 {
+        return Err(AppError::invalid(
+            "q",
+            crate::i18n::t(crate::i18n::Msg::ErrTooLong),
+        ));
+    }
+    // LIKE with the user's text taken literally.
+    let pattern = format!(
+        "%{}%",
+        q.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let page = page.max(1);
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM customers WHERE $1 = '' \
+         OR LOWER(COALESCE(external_ref, '')) LIKE $2 ESCAPE '\\' OR LOWER(COALESCE(country, '')) LIKE $2 ESCAPE '\\'",
+    )
+    .bind(&q)
+    .bind(&pattern)
+    .fetch_one(&db)
+    .await?;
+    type Row = (i64, Option<String>, Option<String>, i64, Option<i64>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT c.id, c.external_ref, c.country, COUNT(o.id), MAX(o.placed_at) FROM customers c \
+         LEFT JOIN orders o ON o.customer_id = c.id AND o.kind = 'order' \
+         WHERE $1 = '' OR LOWER(COALESCE(c.external_ref, '')) LIKE $2 ESCAPE '\\' \
+            OR LOWER(COALESCE(c.country, '')) LIKE $2 ESCAPE '\\' \
+         GROUP BY c.id, c.external_ref, c.country ORDER BY c.id LIMIT $3 OFFSET $4",
+    )
+    .bind(&q)
+    .bind(&pattern)
+    .bind(i64::from(super::PAGE_SIZE))
+    .bind(i64::from((page - 1) * super::PAGE_SIZE))
+    .fetch_all(&db)
+    .await?;
+    Ok(super::Page {
+        rows: rows
+            .into_iter()
+            .map(
+                |(id, external_ref, country, orders, last_order)| super::CustomerRow {
+                    id,
+                    external_ref: external_ref.unwrap_or_default(),
+                    country: country.unwrap_or_default(),
+                    orders,
+                    last_order,
+                },
+            )
+            .collect(),
+        total: total as u32,
+        page,
+    })
+}

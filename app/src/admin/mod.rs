@@ -37,3 +37,35 @@ pub struct AuditEntry {
     pub subject: Option<String>,
     pub client: Option<String>,
 }
+
+/// Rows per page of the admin lists.
+pub const PAGE_SIZE: u32 = 50;
+
+/// One page of an admin list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub total: u32,
+    pub page: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductRow {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub variants: u32,
+    pub price_min: i64,
+    pub price_max: i64,
+    pub in_stock: bool,
+    pub orders: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerRow {
+    pub id: i64,
+    pub external_ref: String,
+    pub country: String,
+    pub orders: i64,
+    pub last_order: Option<i64>,
+}

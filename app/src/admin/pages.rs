@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
-use super::api::{admin_overview, audit_log, staff_list};
+use super::api::{admin_customers, admin_overview, admin_products, audit_log, staff_list};
 use crate::account::Role;
 use crate::i18n::{self, format_count, t, Msg};
-use crate::ui::{page_title, ErrorView};
+use crate::ui::{format_time, page_title, ErrorView};
 
 /// The admin's navigation: what exists now, and the sections later issues fill.
 fn admin_nav(current: &'static str) -> impl IntoView {
@@ -22,11 +22,11 @@ fn admin_nav(current: &'static str) -> impl IntoView {
                 {link("/admin", Msg::AdminDashboard)}
                 {link("/admin/staff", Msg::AdminStaff)}
                 {link("/admin/audit", Msg::AdminAudit)}
-                {later(Msg::AdminCatalog)}
+                {link("/admin/products", Msg::AdminCatalog)}
+                {link("/admin/customers", Msg::AdminCustomers)}
                 {later(Msg::AdminOrders)}
                 {later(Msg::AdminPromotions)}
                 {later(Msg::AdminContent)}
-                {later(Msg::AdminCustomers)}
                 {later(Msg::AdminAnalytics)}
                 {later(Msg::AdminSupport)}
             </ul>
@@ -169,32 +169,159 @@ pub fn AdminAuditPage() -> impl IntoView {
     }
 }
 
-/// Unix milliseconds as `YYYY-MM-DD HH:MM` UTC.
-fn format_time(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil from days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
-        rest / 3600,
-        rest % 3600 / 60
+/// `?q=&page=` of an admin list page.
+fn list_query() -> (String, u32) {
+    let query = leptos_router::hooks::use_query_map();
+    let q = query.read_untracked().get("q").unwrap_or_default();
+    let page = query
+        .read_untracked()
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1);
+    (q, page)
+}
+
+/// The search box and the pager of an admin list (GET, so they work without JS).
+fn list_controls(base: &'static str, q: &str, page: u32, total: u32) -> (AnyView, AnyView) {
+    let pages = total.div_ceil(super::PAGE_SIZE).max(1);
+    let link = |p: u32| {
+        let mut url = format!("{base}?page={p}");
+        if !q.is_empty() {
+            url.push_str(&format!("&q={}", crate::catalog::encode_query_value(q)));
+        }
+        url
+    };
+    let prev =
+        (page > 1).then(|| view! { <a rel="prev" href=link(page - 1)>{t(Msg::PreviousPage)}</a> });
+    let next =
+        (page < pages).then(|| view! { <a rel="next" href=link(page + 1)>{t(Msg::NextPage)}</a> });
+    let of = crate::i18n::tf(
+        Msg::PageOf,
+        &[("page", &page.to_string()), ("pages", &pages.to_string())],
+    );
+    (
+        view! {
+            <form method="get" action=base class="sort-form" role="search">
+                <label for="admin-q">{t(Msg::SearchLabel)}</label>
+                <input id="admin-q" type="search" name="q" value=q.to_string() maxlength="200"/>
+                <button type="submit">{t(Msg::SearchButton)}</button>
+            </form>
+        }
+        .into_any(),
+        view! {
+            <nav class="pager" aria-label=t(Msg::Pagination)>
+                <p class="page-of" data-test="list-total">{format_count(i64::from(total), i18n::current())} " · " {of}</p>
+                {prev}
+                {next}
+            </nav>
+        }
+        .into_any(),
     )
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn times_print_as_utc_dates() {
-        assert_eq!(super::format_time(0), "1970-01-01 00:00");
-        assert_eq!(super::format_time(1_795_000_000_000), "2026-11-18 11:06");
+#[component]
+pub fn AdminProductsPage() -> impl IntoView {
+    let (q, page) = list_query();
+    let data = {
+        let q = q.clone();
+        Resource::new(
+            move || (q.clone(), page),
+            |(q, page)| admin_products(q, page),
+        )
+    };
+    let locale = i18n::current();
+    view! {
+        <Title text=page_title(t(Msg::AdminCatalog))/>
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || {
+                let q = q.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(list) => {
+                            let (search, pager) = list_controls("/admin/products", &q, list.page, list.total);
+                            let rows = list.rows.into_iter().map(|p| view! {
+                                <tr data-test="row">
+                                    <td>{p.id}</td>
+                                    <td><a href=p.url>{p.title}</a></td>
+                                    <td>{p.variants}</td>
+                                    <td>{crate::ui::price_text(p.price_min, p.price_max)}</td>
+                                    <td>{if p.in_stock { t(Msg::InStock) } else { t(Msg::OutOfStock) }}</td>
+                                    <td>{format_count(p.orders, locale)}</td>
+                                </tr>
+                            }).collect_view();
+                            view! {
+                                <h1 data-test="page-heading">{t(Msg::AdminCatalog)}</h1>
+                                {admin_nav("/admin/products")}
+                                {search}
+                                <table class="admin-table" data-test="products">
+                                    <thead><tr>
+                                        <th scope="col">{t(Msg::Sku)}</th><th scope="col">{t(Msg::Name)}</th>
+                                        <th scope="col">{t(Msg::Variants)}</th><th scope="col">{t(Msg::Price)}</th>
+                                        <th scope="col">{t(Msg::Stock)}</th><th scope="col">{t(Msg::StatOrders)}</th>
+                                    </tr></thead>
+                                    <tbody>{rows}</tbody>
+                                </table>
+                                {pager}
+                            }
+                            .into_any()
+                        }
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AdminCustomersPage() -> impl IntoView {
+    let (q, page) = list_query();
+    let data = {
+        let q = q.clone();
+        Resource::new(
+            move || (q.clone(), page),
+            |(q, page)| admin_customers(q, page),
+        )
+    };
+    let locale = i18n::current();
+    view! {
+        <Title text=page_title(t(Msg::AdminCustomers))/>
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || {
+                let q = q.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(list) => {
+                            let (search, pager) = list_controls("/admin/customers", &q, list.page, list.total);
+                            let rows = list.rows.into_iter().map(|c| view! {
+                                <tr data-test="row">
+                                    <td>{c.external_ref}</td>
+                                    <td>{c.country}</td>
+                                    <td>{format_count(c.orders, locale)}</td>
+                                    <td>{c.last_order.map(format_time).unwrap_or_default()}</td>
+                                </tr>
+                            }).collect_view();
+                            view! {
+                                <h1 data-test="page-heading">{t(Msg::AdminCustomers)}</h1>
+                                {admin_nav("/admin/customers")}
+                                {search}
+                                <table class="admin-table" data-test="customers">
+                                    <thead><tr>
+                                        <th scope="col">{t(Msg::CustomerNumber)}</th><th scope="col">{t(Msg::Country)}</th>
+                                        <th scope="col">{t(Msg::StatOrders)}</th><th scope="col">{t(Msg::LastOrder)}</th>
+                                    </tr></thead>
+                                    <tbody>{rows}</tbody>
+                                </table>
+                                {pager}
+                            }
+                            .into_any()
+                        }
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
     }
 }

@@ -13,11 +13,13 @@ pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
     let params = move || ListingParams::from_query(&query.read());
     let data = Resource::new(params, search_products);
+    let saved = Resource::new(|| (), |_| crate::wishlist::api::saved_products());
     view! {
         <Meta name="robots" content="noindex, follow"/>
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let params = ListingParams::from_query(&query.read_untracked());
+                let saved = saved.await.unwrap_or_default();
                 match data.await {
                     Ok(result) => match (result.query, result.listing) {
                         (Some(q), Some(listing)) => {
@@ -29,7 +31,7 @@ pub fn SearchPage() -> impl IntoView {
                                 <Title text=page_title(&heading)/>
                                 <h1 data-test="page-heading">{heading}</h1>
                                 {none}
-                                {listing_view(listing, params, "/search".to_string(), true)}
+                                {listing_view(listing, params, "/search".to_string(), true, &saved)}
                             }
                             .into_any()
                         }

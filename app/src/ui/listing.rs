@@ -13,6 +13,7 @@ pub fn listing_view(
     params: ListingParams,
     base: String,
     show_category_facet: bool,
+    saved: &crate::wishlist::Saved,
 ) -> impl IntoView {
     let locale = i18n::current();
     let count = if listing.total == 1 {
@@ -62,7 +63,13 @@ pub fn listing_view(
     let body = if listing.products.is_empty() {
         view! { <p class="empty" data-test="no-results">{t(Msg::NoProducts)}</p> }.into_any()
     } else {
-        product_grid(listing.products.clone(), "results").into_any()
+        product_grid(
+            listing.products.clone(),
+            "results",
+            saved,
+            &params.url(&base),
+        )
+        .into_any()
     };
 
     view! {

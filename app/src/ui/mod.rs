@@ -87,29 +87,44 @@ pub fn stock_text(stock: i64) -> String {
     }
 }
 
-/// A grid of product cards.
-pub fn product_grid(products: Vec<ProductCard>, test_id: &'static str) -> AnyView {
+/// A grid of product cards, each with its wishlist button (`saved`: what the shopper has
+/// saved; `back`: the page to come back to after saving, at the same card).
+pub fn product_grid(
+    products: Vec<ProductCard>,
+    test_id: &'static str,
+    saved: &crate::wishlist::Saved,
+    back: &str,
+) -> AnyView {
     view! {
         <ul class="product-grid" data-test=test_id>
-            {products.into_iter().map(product_card).collect_view()}
+            {products
+                .into_iter()
+                .map(|p| {
+                    let on = saved.has(&p.id);
+                    product_card(p, on, back)
+                })
+                .collect_view()}
         </ul>
     }
     .into_any()
 }
 
-fn product_card(p: ProductCard) -> impl IntoView {
+fn product_card(p: ProductCard, saved: bool, back: &str) -> impl IntoView {
     let url = p.url();
+    let anchor = format!("p-{}", p.id);
+    let save = crate::wishlist::pages::save_button(&p.id, saved, format!("{back}#{anchor}"));
     let price = price_text(p.price_min, p.price_max);
     let stock =
         (!p.in_stock).then(|| view! { <span class="badge out">{t(Msg::OutOfStock)}</span> });
     view! {
-        <li class="card" data-test="product-card">
+        <li class="card" data-test="product-card" id=anchor>
             <a href=url class="card-link">
                 <img src=p.image_url() alt="" width="240" height="240" loading="lazy" decoding="async"/>
                 <span class="card-title">{p.title}</span>
             </a>
             <span class="price">{price}</span>
             {stock}
+            {save}
         </li>
     }
 }
@@ -125,4 +140,34 @@ pub fn breadcrumbs(trail: Vec<(String, String)>, current: String) -> AnyView {
         </nav>
     }
     .into_any()
+}
+
+/// Unix milliseconds as `YYYY-MM-DD HH:MM` UTC.
+pub fn format_time(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+        rest / 3600,
+        rest % 3600 / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn times_print_as_utc_dates() {
+        assert_eq!(super::format_time(0), "1970-01-01 00:00");
+        assert_eq!(super::format_time(1_795_000_000_000), "2026-11-18 11:06");
+    }
 }

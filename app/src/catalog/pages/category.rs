@@ -21,10 +21,12 @@ pub fn CategoryPage() -> impl IntoView {
         },
         |(slug, params)| category_page(slug, params),
     );
+    let saved = Resource::new(|| (), |_| crate::wishlist::api::saved_products());
     view! {
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let params = ListingParams::from_query(&query.read_untracked());
+                let saved = saved.await.unwrap_or_default();
                 match data.await {
                     Ok(page) => {
                         let base = category_url(&page.category.slug);
@@ -38,7 +40,7 @@ pub fn CategoryPage() -> impl IntoView {
                             {crate::ui::breadcrumbs(crumbs, page.category.name.clone())}
                             <h1 data-test="page-heading">{page.category.name.clone()}</h1>
                             <p class="lead">{page.description.clone()}</p>
-                            {listing_view(page.listing, params, base, true)}
+                            {listing_view(page.listing, params, base, true, &saved)}
                         }
                         .into_any()
                     }

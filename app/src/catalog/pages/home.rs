@@ -9,12 +9,14 @@ use crate::ui::{page_title, product_grid, ErrorView};
 #[component]
 pub fn HomePage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_home());
+    let saved = Resource::new(|| (), |_| crate::wishlist::api::saved_products());
     view! {
         <Title text=page_title(t(Msg::HomeTitle))/>
         <Meta name="description" content=t(Msg::HomeDescription)/>
         <Link rel="canonical" href=crate::ui::layout::absolute_url("/")/>
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
+                let saved = saved.await.unwrap_or_default();
                 match data.await {
                     Ok(home) => view! {
                         <section class="hero">
@@ -29,11 +31,11 @@ pub fn HomePage() -> impl IntoView {
                         </section>
                         <section aria-labelledby="bestsellers-heading">
                             <h2 id="bestsellers-heading">{t(Msg::Bestsellers)}</h2>
-                            {product_grid(home.bestsellers, "bestsellers")}
+                            {product_grid(home.bestsellers, "bestsellers", &saved, "/")}
                         </section>
                         <section aria-labelledby="new-heading">
                             <h2 id="new-heading">{t(Msg::NewArrivals)}</h2>
-                            {product_grid(home.new_arrivals, "new-arrivals")}
+                            {product_grid(home.new_arrivals, "new-arrivals", &saved, "/")}
                         </section>
                     }
                     .into_any(),

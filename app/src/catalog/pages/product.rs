@@ -18,11 +18,13 @@ pub fn ProductPage() -> impl IntoView {
     );
     // The chosen variant lives in the URL (`?v=SKU`), so a choice is a link.
     let chosen = move || query.read().get("v");
+    let saved = Resource::new(|| (), |_| crate::wishlist::api::saved_products());
     view! {
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
+                let saved = saved.await.unwrap_or_default();
                 match data.await {
-                    Ok(product) => view! { <ProductView product chosen=Signal::derive(chosen)/> }.into_any(),
+                    Ok(product) => view! { <ProductView product chosen=Signal::derive(chosen) saved/> }.into_any(),
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}
@@ -31,7 +33,11 @@ pub fn ProductPage() -> impl IntoView {
 }
 
 #[component]
-fn ProductView(product: ProductDetail, chosen: Signal<Option<String>>) -> impl IntoView {
+fn ProductView(
+    product: ProductDetail,
+    chosen: Signal<Option<String>>,
+    saved: crate::wishlist::Saved,
+) -> impl IntoView {
     let locale = i18n::current();
     let url = product.url();
     let canonical = absolute_url(&url);
@@ -100,6 +106,7 @@ fn ProductView(product: ProductDetail, chosen: Signal<Option<String>>) -> impl I
                 <p class="price big" data-test="price">{price}</p>
                 <p class="stock" class:out=move || !in_stock() data-test="stock">{stock}</p>
                 {chooser}
+                {crate::wishlist::pages::save_button(&product.id, saved.has(&product.id), url.clone())}
                 <p class="sku">{t(Msg::Sku)} ": " <span data-test="sku">{sku}</span></p>
                 <section class="description">
                     <h2>{t(Msg::Description)}</h2>
@@ -111,7 +118,7 @@ fn ProductView(product: ProductDetail, chosen: Signal<Option<String>>) -> impl I
         <script type="application/ld+json" inner_html=json_ld></script>
         <section aria-labelledby="related-heading" class="related">
             <h2 id="related-heading">{t(Msg::RelatedProducts)}</h2>
-            {product_grid(product.related.clone(), "related")}
+            {product_grid(product.related.clone(), "related", &saved, &url)}
         </section>
     }
 }

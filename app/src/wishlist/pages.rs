@@ -1,0 +1,51 @@
+//! `/wishlist`, and the save button product cards and product pages carry.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+use super::api::wishlist;
+use super::Saved;
+use crate::i18n::{t, Msg};
+use crate::ui::{page_title, product_grid, ErrorView};
+
+/// A POST form that saves or removes `product` and comes back to `back`. Without
+/// JavaScript it is an ordinary form; `aria-pressed` says its state.
+pub fn save_button(product: &str, saved: bool, back: String) -> impl IntoView {
+    let label = if saved {
+        t(Msg::RemoveFromWishlist)
+    } else {
+        t(Msg::SaveToWishlist)
+    };
+    view! {
+        <form method="post" action="/api/wishlist/toggle" class="save-form">
+            <input type="hidden" name="product" value=product.to_string()/>
+            <input type="hidden" name="back" value=back/>
+            <button type="submit" class="save" class:saved=saved aria-pressed=saved.to_string() data-test="save" data-product=product.to_string()>
+                <span aria-hidden="true">{if saved { "♥ " } else { "♡ " }}</span>
+                {label}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+pub fn WishlistPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| wishlist());
+    view! {
+        <Title text=page_title(t(Msg::Wishlist))/>
+        <Meta name="robots" content="noindex"/>
+        <h1 data-test="page-heading">{t(Msg::Wishlist)}</h1>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(cards) if cards.is_empty() => view! { <p data-test="wishlist-empty">{t(Msg::WishlistEmpty)}</p> }.into_any(),
+                    Ok(cards) => {
+                        let saved = Saved(cards.iter().map(|c| c.id.clone()).collect());
+                        product_grid(cards, "wishlist", &saved, "/wishlist")
+                    }
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
