@@ -27,6 +27,12 @@ use leptos_router::{
 use crate::error::AppError;
 use crate::i18n::Locale;
 
+/// Leptos' island loader waits for `requestIdleCallback`, which a page that is never
+/// idle (a busy phone, a loaded test machine) may postpone indefinitely; seen once as a
+/// page that never hydrated within 45 s. This gives every idle callback a deadline of
+/// 1.5 s, after which the browser runs it anyway. Must come before the loader.
+const IDLE_DEADLINE_JS: &str = "(()=>{const r=window.requestIdleCallback;if(r){window.requestIdleCallback=(c,o)=>r.call(window,c,Object.assign({timeout:1500},o))}})()";
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -52,6 +58,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href=css/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
+                <script inner_html=IDLE_DEADLINE_JS></script>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>

@@ -17,6 +17,9 @@ on_both_engines! {
         assert_eq!(res.body.matches("<leptos-island").count(), 2, "two islands");
         assert!(res.body.contains("data-component=\"SearchBox_"), "search box island");
         assert!(res.body.contains("data-component=\"ClientNav_"), "navigation island");
+        let deadline = res.body.find("timeout:1500").unwrap_or(usize::MAX);
+        let loader = res.body.find("leptos-island").unwrap_or(0);
+        assert!(deadline < loader, "the idle deadline comes before the island loader");
         assert_eq!(res.header("x-content-type-options"), "nosniff");
     }
 
