@@ -335,6 +335,9 @@ messages! {
     WishlistEmpty { en: "Nothing saved yet: use “Save to wishlist” on any product.", zh: "尚未收藏任何商品：在商品上點選「加入願望清單」即可。" }
     WishlistFull { en: "the wishlist holds at most 100 products", zh: "願望清單最多可收藏 100 件商品" }
     WishlistCount { en: "{n} saved", zh: "已收藏 {n} 件" }
+    RecentlyViewed { en: "Recently viewed", zh: "最近瀏覽" }
+    ClearRecentlyViewed { en: "Clear history", zh: "清除瀏覽紀錄" }
+    RecentlyViewedEmpty { en: "Products you look at will appear here.", zh: "您瀏覽過的商品會顯示在這裡。" }
     AddAddress { en: "Add an address", zh: "新增地址" }
     AddressLine1 { en: "Address", zh: "地址" }
     AddressLine2 { en: "Address line 2 (optional)", zh: "地址第二行（選填）" }

@@ -11,6 +11,7 @@ pub mod admin;
 pub mod catalog;
 pub mod error;
 pub mod i18n;
+pub mod recent;
 pub mod search;
 #[cfg(feature = "ssr")]
 pub mod state;

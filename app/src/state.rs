@@ -12,6 +12,12 @@ use crate::catalog::ssr::CatalogHandle;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 
+/// A page that shows what one of the page cache's optional cookies holds (the guest's
+/// recently viewed list) names that cookie in this response header; the cache then never
+/// answers a request carrying the cookie with its copy of the page. Other pages stay
+/// cached for those guests.
+pub const CACHE_VARY_HEADER: http::HeaderName = http::HeaderName::from_static("x-cache-vary");
+
 /// Settings the pages need (the rest of the configuration stays in the server crate).
 #[derive(Clone, Debug)]
 pub struct SiteSettings {

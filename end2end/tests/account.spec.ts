@@ -1,5 +1,5 @@
 import { expect, Page, test, TestInfo } from '@playwright/test';
-import { emailTo, expectAccessible, open, settled } from './helpers';
+import { emailTo, expectAccessible, jsEnabled, open, settled } from './helpers';
 
 const PASSWORD = 'lantern moss kettle 42';
 
@@ -72,7 +72,7 @@ test('register -> sign out -> sign in', async ({ page }, info) => {
   const card = page.getByTestId('results').getByTestId('product-card').first();
   const title = ((await card.locator('.card-title').textContent()) ?? '').trim();
   await card.getByTestId('save').click();
-  await expect(page).toHaveURL(/\/c\/home-decor#p-/);
+  await expect(page).toHaveURL(/\/c\/home-decor#results-/);
   await settled(page, info);
   await expect(page.getByTestId('results').getByTestId('product-card').first().getByTestId('save')).toHaveAttribute('aria-pressed', 'true');
   await open(page, info, '/wishlist');
@@ -162,4 +162,36 @@ test('forgotten password: a link by email, used once', async ({ page }, info) =>
   // The link works once.
   await open(page, info, link ?? '/');
   await expect(page.getByTestId('form-error')).toContainText('expired or was already used');
+});
+
+test('recently viewed: a guest\'s views show on the home page and move to the account', async ({ page }, info) => {
+  test.skip(!jsEnabled(info), 'views are recorded by the page script (a GET never writes): without JavaScript nothing is recorded');
+  /** Opens a product from a home-page grid and waits until the view is recorded. */
+  async function view(grid: string): Promise<string> {
+    await open(page, info, '/');
+    const link = page.getByTestId(grid).getByTestId('product-card').first().locator('a.card-link');
+    const href = (await link.getAttribute('href')) ?? '';
+    const recorded = page.waitForResponse((r) => r.url().endsWith('/api/recent/seen') && r.status() === 200);
+    await open(page, info, href);
+    await recorded;
+    return ((await page.getByRole('heading', { level: 1 }).textContent()) ?? '').trim();
+  }
+  const first = await view('bestsellers');
+  const second = await view('new-arrivals');
+  expect(second).not.toEqual(first);
+
+  await open(page, info, '/');
+  const recent = page.getByTestId('recently-viewed');
+  await expect(recent.locator('.card-title')).toHaveText([second, first]);
+  await expectAccessible(page);
+
+  // Registering signs in: the views move to the account.
+  await registerAs(page, info, freshEmail(info, 'recent'));
+  await expect(page.getByTestId('recently-viewed').locator('.card-title')).toHaveText([second, first]);
+  await expectAccessible(page);
+  await page.getByTestId('clear-recent').click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId('recently-viewed-empty')).toBeVisible();
+  await open(page, info, '/');
+  await expect(page.getByTestId('recently-viewed')).toHaveCount(0);
 });

@@ -30,17 +30,33 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// Gives every request an empty `RequestUser`, so the session behind a request is looked
+/// up once however many components and guards ask who is asking (and not at all when
+/// none does).
+pub async fn request_user(mut req: Request, next: Next) -> Response {
+    req.extensions_mut()
+        .insert(app::account::ssr::RequestUser::default());
+    next.run(req).await
+}
+
 /// Headers every response carries; pages and functions about a person (`/account`,
-/// `/admin` and their server functions) also say `Cache-Control: no-store`, so neither
+/// `/admin`, their server functions and the wishlist and recently viewed functions) also say `Cache-Control: no-store`, so neither
 /// the page cache nor a browser or proxy keeps them.
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let personal = ["/account", "/admin", "/api/account", "/api/admin"]
-        .iter()
-        .any(|p| {
-            path.strip_prefix(p)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-        });
+    let personal = [
+        "/account",
+        "/admin",
+        "/api/account",
+        "/api/admin",
+        "/api/wishlist",
+        "/api/recent",
+    ]
+    .iter()
+    .any(|p| {
+        path.strip_prefix(p)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    });
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     if personal {

@@ -4,7 +4,11 @@
 //!
 //! What is cached: answers to `GET` with status 200 and an HTML body, no `Set-Cookie` and
 //! no `Cache-Control: no-store`/`private` (the account and admin pages), for
-//! requests whose only cookie (if any) is the language cookie. The key is the path with
+//! requests whose only cookies (if any) are the language cookie and the optional cookies
+//! (`OPTIONAL_COOKIES`: a guest's recently viewed list). A page that shows an optional
+//! cookie says so in `x-cache-vary` (the home page does, for guests): its copy is then
+//! never served to a request carrying that cookie, and its rendering for such a request
+//! is never kept. Every other page stays one shared copy for all guests. The key is the path with
 //! its query, the negotiated language and the request's `Accept-Encoding`: the cache sits
 //! outside the compression layer, so it keeps the compressed page and a hit costs no
 //! compression (browsers send one fixed `Accept-Encoding`, so few variants exist). An entry is used only while the catalogue
@@ -38,6 +42,8 @@ const MAX_TOTAL_BYTES: usize = 128 * 1024 * 1024;
 /// How long others are served an expired page while one request renders it again; after
 /// that (a render failed or hung), the next request tries.
 const REFRESH_WINDOW: Duration = Duration::from_secs(5);
+/// Cookies that make only the pages that name them (in `x-cache-vary`) personal.
+const OPTIONAL_COOKIES: &[&str] = &[app::recent::RECENT_COOKIE];
 
 #[derive(Clone)]
 pub struct PageCache {
@@ -66,6 +72,8 @@ struct Entry {
     refreshing_since: Option<Instant>,
     headers: HeaderMap,
     body: Bytes,
+    /// The optional cookies this page shows.
+    vary: Vec<&'static str>,
 }
 
 enum Lookup {
@@ -81,11 +89,19 @@ fn footprint(key: &Key, entry: &Entry) -> usize {
 }
 
 impl Entries {
-    fn lookup(&mut self, key: &Key, version: i64, ttl: Duration, now: Instant) -> Lookup {
+    /// `carried`: the optional cookies the request has.
+    fn lookup(
+        &mut self,
+        key: &Key,
+        version: i64,
+        carried: &[&str],
+        ttl: Duration,
+        now: Instant,
+    ) -> Lookup {
         let Some(e) = self.map.get_mut(key) else {
             return Lookup::Miss;
         };
-        if e.version != version {
+        if e.version != version || e.vary.iter().any(|c| carried.contains(c)) {
             return Lookup::Miss;
         }
         if now.saturating_duration_since(e.stored) < ttl {
@@ -114,9 +130,11 @@ impl PageCache {
         }
     }
 
-    fn lookup(&self, key: &Key, version: i64) -> Lookup {
+    fn lookup(&self, key: &Key, version: i64, carried: &[&str]) -> Lookup {
         match self.inner.entries.lock() {
-            Ok(mut entries) => entries.lookup(key, version, self.inner.ttl, Instant::now()),
+            Ok(mut entries) => {
+                entries.lookup(key, version, carried, self.inner.ttl, Instant::now())
+            }
             Err(_) => Lookup::Miss,
         }
     }
@@ -148,19 +166,40 @@ impl Entries {
 }
 
 /// Whether a request may be answered from the cache: a GET whose cookies, if any, are
-/// only the language choice (anything else may make the page personal).
-fn cacheable_request(req: &Request) -> bool {
+/// the language choice and optional cookies (anything else may make any page personal).
+/// Returns the optional cookies it carries.
+fn cacheable_request(req: &Request) -> Option<Vec<&'static str>> {
     if req.method() != Method::GET {
-        return false;
+        return None;
     }
-    req.headers().get_all(header::COOKIE).iter().all(|v| {
-        v.to_str().is_ok_and(|s| {
-            s.split(';')
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-                .all(|c| c.starts_with("lang="))
+    let mut carried = Vec::new();
+    for value in req.headers().get_all(header::COOKIE) {
+        let value = value.to_str().ok()?;
+        for cookie in value.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+            let name = cookie.split('=').next().unwrap_or_default();
+            if name == "lang" {
+                continue;
+            }
+            carried.push(*OPTIONAL_COOKIES.iter().find(|c| **c == name)?);
+        }
+    }
+    Some(carried)
+}
+
+/// The optional cookies a page says it shows.
+fn page_varies(headers: &HeaderMap) -> Vec<&'static str> {
+    headers
+        .get_all(app::state::CACHE_VARY_HEADER)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|name| {
+            OPTIONAL_COOKIES
+                .iter()
+                .find(|c| **c == name.trim())
+                .copied()
         })
-    })
+        .collect()
 }
 
 /// `Cache-Control: no-store` or `private`: a page about someone (sign-in forms, the
@@ -180,9 +219,14 @@ fn is_html(headers: &HeaderMap) -> bool {
 }
 
 pub async fn page_cache(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
-    if cache.inner.ttl.is_zero() || !cacheable_request(&req) {
-        return next.run(req).await;
-    }
+    let carried = match cacheable_request(&req) {
+        Some(carried) if !cache.inner.ttl.is_zero() => carried,
+        _ => {
+            let mut res = next.run(req).await;
+            res.headers_mut().remove(app::state::CACHE_VARY_HEADER);
+            return res;
+        }
+    };
     let locale = locale_of(req.headers());
     let encoding = req
         .headers()
@@ -199,10 +243,10 @@ pub async fn page_cache(State(cache): State<PageCache>, req: Request, next: Next
             .unwrap_or_default(),
     );
     let version = cache.inner.catalog.current().version;
-    let (headers, body, state) = match cache.lookup(&key, version) {
+    let (headers, body, state) = match cache.lookup(&key, version, &carried) {
         Lookup::Fresh(headers, body) => (headers, body, "hit"),
         Lookup::Stale(headers, body) => (headers, body, "stale"),
-        Lookup::Miss => return render_and_keep(&cache, key, version, req, next).await,
+        Lookup::Miss => return render_and_keep(&cache, key, version, &carried, req, next).await,
     };
     let mut res = Response::new(Body::from(body));
     *res.headers_mut() = headers;
@@ -215,11 +259,15 @@ async fn render_and_keep(
     cache: &PageCache,
     key: Key,
     version: i64,
+    carried: &[&str],
     req: Request,
     next: Next,
 ) -> Response {
-    let res = next.run(req).await;
+    let mut res = next.run(req).await;
+    let vary = page_varies(res.headers());
+    res.headers_mut().remove(app::state::CACHE_VARY_HEADER);
     if res.status() != StatusCode::OK
+        || vary.iter().any(|c| carried.contains(c))
         || !is_html(res.headers())
         || res.headers().contains_key(header::SET_COOKIE)
         || personal(res.headers())
@@ -247,6 +295,7 @@ async fn render_and_keep(
             refreshing_since: None,
             headers: parts.headers.clone(),
             body: body.clone(),
+            vary,
         },
     );
     parts
@@ -266,6 +315,7 @@ mod tests {
             refreshing_since: None,
             headers: HeaderMap::new(),
             body: Bytes::from_static(b"<p>page</p>"),
+            vary: Vec::new(),
         }
     }
 
@@ -296,39 +346,63 @@ mod tests {
         let (mut entries, t0) = one_page();
 
         assert_eq!(
-            kind(&entries.lookup(&key(), 7, TTL, t0 + Duration::from_secs(1))),
+            kind(&entries.lookup(&key(), 7, &[], TTL, t0 + Duration::from_secs(1))),
             "fresh"
         );
         let later = t0 + Duration::from_secs(3);
         assert_eq!(
-            kind(&entries.lookup(&key(), 7, TTL, later)),
+            kind(&entries.lookup(&key(), 7, &[], TTL, later)),
             "miss",
             "the first renders"
         );
         for _ in 0..10 {
             assert_eq!(
-                kind(&entries.lookup(&key(), 7, TTL, later)),
+                kind(&entries.lookup(&key(), 7, &[], TTL, later)),
                 "stale",
                 "the others get the old copy"
             );
         }
         // A refresher that never came back is replaced after the window.
         let much_later = later + REFRESH_WINDOW + Duration::from_millis(1);
-        assert_eq!(kind(&entries.lookup(&key(), 7, TTL, much_later)), "miss");
-        assert_eq!(kind(&entries.lookup(&key(), 7, TTL, much_later)), "stale");
+        assert_eq!(
+            kind(&entries.lookup(&key(), 7, &[], TTL, much_later)),
+            "miss"
+        );
+        assert_eq!(
+            kind(&entries.lookup(&key(), 7, &[], TTL, much_later)),
+            "stale"
+        );
+    }
+
+    #[test]
+    fn a_page_that_shows_an_optional_cookie_is_not_served_to_those_who_carry_it() {
+        let (mut entries, t0) = one_page();
+        if let Some(e) = entries.map.get_mut(&key()) {
+            e.vary = vec!["rv"];
+        }
+        assert_eq!(kind(&entries.lookup(&key(), 7, &["rv"], TTL, t0)), "miss");
+        assert_eq!(kind(&entries.lookup(&key(), 7, &[], TTL, t0)), "fresh");
+        // Nor does such a miss take on refreshing an expired copy for everyone else.
+        let later = t0 + Duration::from_secs(3);
+        assert_eq!(
+            kind(&entries.lookup(&key(), 7, &["rv"], TTL, later)),
+            "miss"
+        );
+        assert_eq!(kind(&entries.lookup(&key(), 7, &[], TTL, later)), "miss");
+        assert_eq!(kind(&entries.lookup(&key(), 7, &[], TTL, later)), "stale");
     }
 
     #[test]
     fn a_page_of_an_older_catalogue_is_never_served() {
         let (mut entries, t0) = one_page();
-        assert_eq!(kind(&entries.lookup(&key(), 8, TTL, t0)), "miss");
+        assert_eq!(kind(&entries.lookup(&key(), 8, &[], TTL, t0)), "miss");
         assert_eq!(
-            kind(&entries.lookup(&key(), 8, TTL, t0)),
+            kind(&entries.lookup(&key(), 8, &[], TTL, t0)),
             "miss",
             "not stale either"
         );
         let expired = t0 + Duration::from_secs(3);
-        assert_eq!(kind(&entries.lookup(&key(), 8, TTL, expired)), "miss");
-        assert_eq!(kind(&entries.lookup(&key(), 8, TTL, expired)), "miss");
+        assert_eq!(kind(&entries.lookup(&key(), 8, &[], TTL, expired)), "miss");
+        assert_eq!(kind(&entries.lookup(&key(), 8, &[], TTL, expired)), "miss");
     }
 }

@@ -143,6 +143,7 @@ mod ssr {
         };
         rules::audit(&db, Some(id), "register", Some(&format!("user:{id}"))).await?;
         rules::start_session(&db, id).await?;
+        rules::adopt_guest_data(&db, id).await?;
         Ok(safe_next(next))
     }
 
@@ -187,6 +188,7 @@ mod ssr {
         let id = id.ok_or_else(wrong)?;
         rules::clear_failures(&db, &account).await?;
         rules::start_session(&db, id).await?;
+        rules::adopt_guest_data(&db, id).await?;
         rules::audit(&db, Some(id), "sign_in", Some(&format!("user:{id}"))).await?;
         Ok(safe_next(next))
     }
@@ -434,6 +436,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
         )
         .await?;
         ssr::start_session(&db, user_id).await?;
+        ssr::adopt_guest_data(&db, user_id).await?;
         Ok("/account?reset=1".to_string())
     }
     .await;

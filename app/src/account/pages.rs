@@ -168,12 +168,14 @@ pub fn RegisterPage() -> impl IntoView {
 pub fn AccountPage() -> impl IntoView {
     let me = Resource::new(|| (), |_| who_am_i());
     let saved = Resource::new(|| (), |_| crate::wishlist::api::saved_products());
+    let recent = Resource::new(|| (), |_| crate::recent::api::recently_viewed());
     view! {
         <Title text=page_title(t(Msg::AccountTitle))/>
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
-                let saved = saved.await.unwrap_or_default().0.len();
+                let saved = saved.await.unwrap_or_default();
+                let recent = recent.await.unwrap_or_default();
                 match me.await {
                     Ok(Some(user)) => {
                         let admin = user.role.is_staff().then(|| view! {
@@ -196,9 +198,10 @@ pub fn AccountPage() -> impl IntoView {
                                     </section>
                                     <section>
                                         <h2>{t(Msg::Wishlist)}</h2>
-                                        <p><a href="/wishlist" data-test="wishlist-count">{tf(Msg::WishlistCount, &[("n", &saved.to_string())])}</a></p>
+                                        <p><a href="/wishlist" data-test="wishlist-count">{tf(Msg::WishlistCount, &[("n", &saved.0.len().to_string())])}</a></p>
                                     </section>
                                 </div>
+                                {crate::recent::pages::recent_section(recent, &saved, "/account", Some(Msg::RecentlyViewedEmpty))}
                                 <form method="post" action="/api/account/sign-out">
                                     <button type="submit" data-test="sign-out">{t(Msg::SignOut)}</button>
                                 </form>

@@ -3,7 +3,7 @@
 //! throttling, the audit log, and finishing a form post (redirect or flash).
 
 use std::net::SocketAddr;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -17,6 +17,7 @@ use leptos_axum::ResponseOptions;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyPool, Row};
+use tokio::sync::OnceCell;
 
 use super::{Access, CurrentUser, Email, Flash, Role, FLASH_COOKIE, PASSWORD_MIN, SESSION_COOKIE};
 use crate::error::{AppError, AppResult};
@@ -154,7 +155,8 @@ fn parts() -> Option<Parts> {
     use_context::<Parts>()
 }
 
-fn request_cookie(name: &str) -> Option<String> {
+/// The value of the request's cookie `name`.
+pub fn request_cookie(name: &str) -> Option<String> {
     let parts = parts()?;
     let header = parts.headers.get(header::COOKIE)?.to_str().ok()?;
     cookie_value(header, name).map(str::to_string)
@@ -194,12 +196,40 @@ pub fn wants_html() -> bool {
         .unwrap_or(false)
 }
 
-fn add_cookie(cookie: String) {
+/// Adds a `Set-Cookie` header (a whole cookie string) to the response.
+pub fn add_cookie(cookie: String) {
     if let (Some(res), Ok(value)) = (
         use_context::<ResponseOptions>(),
         HeaderValue::from_str(&cookie),
     ) {
         res.append_header(header::SET_COOKIE, value);
+    }
+}
+
+/// A guest's list of product ids kept in a cookie (the wishlist, recently viewed):
+/// HttpOnly, SameSite=Lax, newest or oldest first as its owner keeps it.
+pub struct GuestList {
+    pub cookie: &'static str,
+    /// At most this many ids are read.
+    pub max: usize,
+    pub max_age_secs: u32,
+}
+
+impl GuestList {
+    pub fn read(&self) -> Vec<String> {
+        request_cookie(self.cookie)
+            .map(|c| crate::catalog::parse_id_list(&c, self.max))
+            .unwrap_or_default()
+    }
+
+    /// Sets the cookie to `ids`; no ids ends it.
+    pub fn write(&self, ids: &[String]) {
+        let max_age = if ids.is_empty() { 0 } else { self.max_age_secs };
+        add_cookie(format!(
+            "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}",
+            self.cookie,
+            ids.join(".")
+        ));
     }
 }
 
@@ -264,8 +294,17 @@ pub async fn start_session(db: &AnyPool, user_id: i64) -> AppResult<()> {
         ABSOLUTE_TIMEOUT_MS / 1000,
         secure_attr()
     ));
-    // What the shopper saved as a guest moves to the account.
-    crate::wishlist::ssr::merge_guest_list(db, user_id).await
+    if let Some(memo) = request_user() {
+        memo.forget();
+    }
+    Ok(())
+}
+
+/// What a shopper kept as a guest (wishlist, recently viewed) moves to the account they
+/// just signed in to, or registered.
+pub async fn adopt_guest_data(db: &AnyPool, user_id: i64) -> AppResult<()> {
+    crate::wishlist::ssr::merge_guest_list(db, user_id).await?;
+    crate::recent::ssr::merge_guest_list(db, user_id).await
 }
 
 /// Ends the request's session (if any) and clears its cookie.
@@ -280,6 +319,9 @@ pub async fn end_session(db: &AnyPool) -> AppResult<()> {
         "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
         secure_attr()
     ));
+    if let Some(memo) = request_user() {
+        memo.forget();
+    }
     Ok(())
 }
 
@@ -350,6 +392,11 @@ pub async fn export(user_id: i64) -> AppResult<serde_json::Value> {
         .bind(user_id)
         .fetch_one(&db)
         .await?;
+    let member = CurrentUser {
+        id: user_id,
+        name: name.clone(),
+        role: Role::Shopper,
+    };
     let sessions = sessions_of(user_id).await?;
     let audit: Vec<(i64, String, Option<String>)> =
         sqlx::query_as("SELECT at, action, client FROM audit_log WHERE actor_id = $1 ORDER BY id")
@@ -368,7 +415,8 @@ pub async fn export(user_id: i64) -> AppResult<serde_json::Value> {
         })).collect::<Vec<_>>(),
         "orders": [],
         "addresses": addresses_of(user_id).await?,
-        "wishlist": crate::wishlist::ssr::ids(&db, Some(&CurrentUser { id: user_id, name: name.clone(), role: Role::Shopper })).await?,
+        "wishlist": crate::wishlist::ssr::ids(&db, Some(&member)).await?,
+        "recently_viewed": crate::recent::ssr::ids(&db, Some(&member)).await?,
     }))
 }
 
@@ -382,11 +430,41 @@ pub fn attachment(name: &str) {
     }
 }
 
+/// Who is asking, worked out at most once per request: the server puts an empty
+/// `RequestUser` in every request's extensions, and the first `current_user()` fills it
+/// (the header's account link, the page's guard and its data all ask). Signing in or out
+/// empties it again.
+#[derive(Clone, Default)]
+pub struct RequestUser(Arc<Mutex<Arc<OnceCell<Option<CurrentUser>>>>>);
+
+impl RequestUser {
+    fn cell(&self) -> Arc<OnceCell<Option<CurrentUser>>> {
+        self.0.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    fn forget(&self) {
+        if let Ok(mut cell) = self.0.lock() {
+            *cell = Arc::default();
+        }
+    }
+}
+
+fn request_user() -> Option<RequestUser> {
+    parts().and_then(|p| p.extensions.get::<RequestUser>().cloned())
+}
+
 /// Who is asking: the person whose live session the request's cookie names.
-///
-/// An idle or too old session is deleted here. `last_seen_at` is refreshed at most once
-/// a minute (the only write a read makes: it is what the idle timeout slides on).
 pub async fn current_user() -> AppResult<Option<CurrentUser>> {
+    match request_user() {
+        Some(memo) => memo.cell().get_or_try_init(resolve_user).await.cloned(),
+        None => resolve_user().await,
+    }
+}
+
+/// Looks the session up. An idle or too old session is deleted here. `last_seen_at` is
+/// refreshed at most once a minute (the only write a read makes: it is what the idle
+/// timeout slides on).
+async fn resolve_user() -> AppResult<Option<CurrentUser>> {
     let Some(token) = request_cookie(SESSION_COOKIE) else {
         return Ok(None);
     };

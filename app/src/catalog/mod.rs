@@ -465,8 +465,33 @@ pub struct Suggestion {
     pub url: String,
 }
 
+/// Product ids from a cookie: dot-separated, only letters and digits (at most 20),
+/// each once, at most `max`; anything else in it is dropped.
+pub fn parse_id_list(value: &str, max: usize) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    value
+        .split('.')
+        .filter(|id| {
+            !id.is_empty() && id.len() <= 20 && id.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+        .filter(|id| seen.insert(*id))
+        .take(max)
+        .map(str::to_string)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_cookie_id_list_keeps_only_plain_ids_once() {
+        assert_eq!(
+            super::parse_id_list("85123.84997..x;y.85123.ABC1", 10),
+            vec!["85123", "84997", "ABC1"]
+        );
+        assert_eq!(super::parse_id_list("A.B.C", 2), vec!["A", "B"]);
+        assert!(super::parse_id_list("", 10).is_empty());
+    }
+
     use super::*;
 
     fn params(pairs: &[(&str, &str)]) -> ListingParams {

@@ -101,7 +101,7 @@ pub fn product_grid(
                 .into_iter()
                 .map(|p| {
                     let on = saved.has(&p.id);
-                    product_card(p, on, back)
+                    product_card(p, test_id, on, back)
                 })
                 .collect_view()}
         </ul>
@@ -109,9 +109,11 @@ pub fn product_grid(
     .into_any()
 }
 
-fn product_card(p: ProductCard, saved: bool, back: &str) -> impl IntoView {
+fn product_card(p: ProductCard, grid: &str, saved: bool, back: &str) -> impl IntoView {
     let url = p.url();
-    let anchor = format!("p-{}", p.id);
+    // Unique on the page even when a product is in two grids (the save button comes back
+    // to it).
+    let anchor = format!("{grid}-{}", p.id);
     let save = crate::wishlist::pages::save_button(&p.id, saved, format!("{back}#{anchor}"));
     let price = price_text(p.price_min, p.price_max);
     let stock =

@@ -17,6 +17,9 @@
 //!
 //! Inputs marked `data-current-url` (the language form's "back" field) are kept pointing
 //! at the URL shown.
+//!
+//! It also records product views for "recently viewed": when the page shown holds
+//! `[data-viewed-product]`, it POSTs that id to `/api/recent/seen` once (see `recent`).
 
 use leptos::prelude::*;
 
@@ -38,15 +41,27 @@ mod client {
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{
         Document, DomParser, Element, Event, FocusOptions, FormData, HtmlAnchorElement,
-        HtmlElement, HtmlFormElement, HtmlInputElement, MouseEvent, Response, SupportedType, Url,
-        UrlSearchParams, Window,
+        HtmlElement, HtmlFormElement, HtmlInputElement, MouseEvent, RequestInit, Response,
+        SupportedType, Url, UrlSearchParams, Window,
     };
+
+    #[wasm_bindgen::prelude::wasm_bindgen]
+    extern "C" {
+        /// A `RequestInit` with the `keepalive` member web-sys lacks (the request outlives
+        /// the page).
+        #[wasm_bindgen(extends = RequestInit, js_name = Object)]
+        type KeepaliveInit;
+        #[wasm_bindgen(method, setter = keepalive)]
+        fn set_keepalive(this: &KeepaliveInit, value: bool);
+    }
 
     thread_local! {
         /// Bumped by every navigation; an answer that arrives after a newer click is dropped.
         static TICKET: Cell<u64> = const { Cell::new(0) };
         /// Path and query of what `<main>` shows, to tell a hash change from a real one.
         static SHOWN: RefCell<String> = const { RefCell::new(String::new()) };
+        /// The product whose view was recorded last (a variant change is not a new view).
+        static RECORDED: RefCell<String> = const { RefCell::new(String::new()) };
     }
 
     /// Listens for clicks, submits and history moves on the whole document, once.
@@ -77,6 +92,36 @@ mod client {
         if let Some(body) = document.body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
+        record_view(&window, &document);
+    }
+
+    /// Tells the server the shopper looked at the product shown, if any (`keepalive`, so
+    /// it arrives even when they leave at once).
+    fn record_view(window: &Window, document: &Document) {
+        let Some(product) = document
+            .query_selector("#main [data-viewed-product]")
+            .ok()
+            .flatten()
+            .and_then(|e| e.get_attribute("data-viewed-product"))
+        else {
+            return;
+        };
+        if RECORDED.with(|r| r.replace(product.clone()) == product) {
+            return;
+        }
+        let Ok(body) = UrlSearchParams::new() else {
+            return;
+        };
+        body.append("product", &product);
+        let init = RequestInit::new();
+        init.set_method("POST");
+        init.set_body(&body);
+        init.unchecked_ref::<KeepaliveInit>().set_keepalive(true);
+        let sent = window.fetch_with_str_and_init("/api/recent/seen", &init);
+        // A lost view is not worth an error on the console.
+        leptos::task::spawn_local(async move {
+            let _ = JsFuture::from(sent).await;
+        });
     }
 
     fn on_click(ev: MouseEvent) {
@@ -285,6 +330,7 @@ mod client {
         if let Some(status) = document.get_element_by_id(super::STATUS_ID) {
             status.set_text_content(Some(&count.unwrap_or_else(|| page.title())));
         }
+        record_view(window, document);
         let again = refocus
             .and_then(|selector| main.query_selector(&selector).ok().flatten())
             .and_then(|e| e.dyn_into::<HtmlElement>().ok());

@@ -24,30 +24,3 @@ impl Saved {
         self.0.contains(id)
     }
 }
-
-/// A guest cookie's product ids: dot-separated, only letters and digits, at most
-/// `MAX_ITEMS`; anything else in it is dropped.
-pub fn parse_cookie(value: &str) -> Vec<String> {
-    let mut seen = HashSet::new();
-    value
-        .split('.')
-        .filter(|id| {
-            !id.is_empty() && id.len() <= 20 && id.chars().all(|c| c.is_ascii_alphanumeric())
-        })
-        .filter(|id| seen.insert(id.to_string()))
-        .take(MAX_ITEMS)
-        .map(str::to_string)
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_guest_cookie_keeps_only_plain_ids() {
-        assert_eq!(
-            super::parse_cookie("85123.84997..x;y.85123.ABC1"),
-            vec!["85123", "84997", "ABC1"]
-        );
-        assert!(super::parse_cookie("").is_empty());
-    }
-}

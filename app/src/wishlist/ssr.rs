@@ -1,39 +1,18 @@
 //! Wishlist storage: the `wishlist` table for members, the `wl` cookie for guests.
 
-use http::{header, HeaderValue};
-use leptos::prelude::use_context;
-use leptos_axum::ResponseOptions;
 use sqlx::AnyPool;
 
-use super::{parse_cookie, Saved, MAX_ITEMS, WISHLIST_COOKIE};
+use super::{Saved, MAX_ITEMS, WISHLIST_COOKIE};
+use crate::account::ssr::GuestList;
 use crate::account::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::i18n::{cookie_value, t, Msg};
+use crate::i18n::{t, Msg};
 
-fn guest_cookie() -> Vec<String> {
-    use_context::<http::request::Parts>()
-        .and_then(|p| {
-            p.headers
-                .get(header::COOKIE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|c| cookie_value(c, WISHLIST_COOKIE))
-                .map(parse_cookie)
-        })
-        .unwrap_or_default()
-}
-
-fn set_guest_cookie(ids: &[String]) {
-    let value = ids.join(".");
-    let max_age = if ids.is_empty() { 0 } else { 90 * 24 * 3600 };
-    let cookie =
-        format!("{WISHLIST_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}");
-    if let (Some(res), Ok(v)) = (
-        use_context::<ResponseOptions>(),
-        HeaderValue::from_str(&cookie),
-    ) {
-        res.append_header(header::SET_COOKIE, v);
-    }
-}
+const GUEST: GuestList = GuestList {
+    cookie: WISHLIST_COOKIE,
+    max: MAX_ITEMS,
+    max_age_secs: 90 * 24 * 3600,
+};
 
 /// The product ids on the asker's list, newest first.
 pub async fn ids(db: &AnyPool, user: Option<&CurrentUser>) -> AppResult<Vec<String>> {
@@ -45,7 +24,7 @@ pub async fn ids(db: &AnyPool, user: Option<&CurrentUser>) -> AppResult<Vec<Stri
         .fetch_all(db)
         .await?),
         None => {
-            let mut ids = guest_cookie();
+            let mut ids = GUEST.read();
             ids.reverse();
             Ok(ids)
         }
@@ -90,7 +69,7 @@ pub async fn toggle(db: &AnyPool, user: Option<&CurrentUser>, product: &str) -> 
             Ok(true)
         }
         None => {
-            let mut ids = guest_cookie();
+            let mut ids = GUEST.read();
             let on = if let Some(i) = ids.iter().position(|id| id == product) {
                 ids.remove(i);
                 false
@@ -101,7 +80,7 @@ pub async fn toggle(db: &AnyPool, user: Option<&CurrentUser>, product: &str) -> 
                 ids.push(product.to_string());
                 true
             };
-            set_guest_cookie(&ids);
+            GUEST.write(&ids);
             Ok(on)
         }
     }
@@ -109,7 +88,7 @@ pub async fn toggle(db: &AnyPool, user: Option<&CurrentUser>, product: &str) -> 
 
 /// Moves a guest's cookie list into the account that just signed in, and clears it.
 pub async fn merge_guest_list(db: &AnyPool, user_id: i64) -> AppResult<()> {
-    let ids = guest_cookie();
+    let ids = GUEST.read();
     if ids.is_empty() {
         return Ok(());
     }
@@ -126,6 +105,6 @@ pub async fn merge_guest_list(db: &AnyPool, user_id: i64) -> AppResult<()> {
         .execute(db)
         .await?;
     }
-    set_guest_cookie(&[]);
+    GUEST.write(&[]);
     Ok(())
 }

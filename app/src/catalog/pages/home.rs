@@ -4,12 +4,14 @@ use leptos_meta::{Link, Meta, Title};
 use crate::catalog::api::get_home;
 use crate::catalog::{category_url, image_url, CategoryTile};
 use crate::i18n::{self, format_count, t, tf, Msg};
+use crate::recent::pages::recent_section;
 use crate::ui::{page_title, product_grid, ErrorView};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_home());
     let saved = Resource::new(|| (), |_| crate::wishlist::api::saved_products());
+    let recent = Resource::new(|| (), |_| crate::recent::api::recently_viewed());
     view! {
         <Title text=page_title(t(Msg::HomeTitle))/>
         <Meta name="description" content=t(Msg::HomeDescription)/>
@@ -17,6 +19,8 @@ pub fn HomePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let saved = saved.await.unwrap_or_default();
+                // A failure here costs the block, not the page.
+                let recent = recent.await.unwrap_or_default();
                 match data.await {
                     Ok(home) => view! {
                         <section class="hero">
@@ -37,6 +41,7 @@ pub fn HomePage() -> impl IntoView {
                             <h2 id="new-heading">{t(Msg::NewArrivals)}</h2>
                             {product_grid(home.new_arrivals, "new-arrivals", &saved, "/")}
                         </section>
+                        {recent_section(recent, &saved, "/", None)}
                     }
                     .into_any(),
                     Err(error) => view! { <ErrorView error/> }.into_any(),

@@ -97,7 +97,7 @@ fn ProductView(
         <Meta property="og:image" content=image/>
         <Meta property="og:site_name" content=t(Msg::ShopName)/>
         {crate::ui::breadcrumbs(crumbs, product.title.clone())}
-        <article class="product" data-test="product">
+        <article class="product" data-test="product" data-viewed-product=product.id.clone()>
             <div class="product-media">
                 <img src=picture alt=product.title.clone() width="480" height="480"/>
             </div>

@@ -1,0 +1,117 @@
+//! Recently viewed storage: the `recently_viewed` table for members, the `rv` cookie for
+//! guests.
+
+use sqlx::AnyPool;
+
+use super::{push_front, MAX_ITEMS, RECENT_COOKIE};
+use crate::account::ssr::{now_ms, GuestList};
+use crate::account::CurrentUser;
+use crate::error::AppResult;
+
+const GUEST: GuestList = GuestList {
+    cookie: RECENT_COOKIE,
+    max: MAX_ITEMS,
+    max_age_secs: 30 * 24 * 3600,
+};
+
+/// Tells the page cache that this page shows the guest's `rv` cookie: it is then never
+/// served from the cache to a guest who carries one (see `server/src/page_cache.rs`).
+pub fn page_reads_guest_cookie() {
+    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        res.append_header(
+            crate::state::CACHE_VARY_HEADER,
+            http::HeaderValue::from_static(RECENT_COOKIE),
+        );
+    }
+}
+
+/// The asker's recently viewed product ids, newest first.
+pub async fn ids(db: &AnyPool, user: Option<&CurrentUser>) -> AppResult<Vec<String>> {
+    match user {
+        Some(user) => Ok(sqlx::query_scalar(
+            "SELECT product_id FROM recently_viewed WHERE user_id = $1 \
+             ORDER BY viewed_at DESC, product_id LIMIT $2",
+        )
+        .bind(user.id)
+        .bind(MAX_ITEMS as i64)
+        .fetch_all(db)
+        .await?),
+        None => Ok(GUEST.read()),
+    }
+}
+
+/// Puts `product` at the front of the asker's list.
+pub async fn record(db: &AnyPool, user: Option<&CurrentUser>, product: &str) -> AppResult<()> {
+    match user {
+        Some(user) => {
+            put_first(db, user.id, product).await?;
+            trim(db, user.id).await
+        }
+        None => {
+            GUEST.write(&push_front(GUEST.read(), product));
+            Ok(())
+        }
+    }
+}
+
+/// Marks `product` viewed now, and after every other view of the member's (two views in
+/// one millisecond still keep their order).
+async fn put_first(db: &AnyPool, user_id: i64, product: &str) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO recently_viewed (user_id, product_id, viewed_at) \
+         SELECT $1, $2, CASE WHEN COALESCE(MAX(viewed_at), 0) >= $3 THEN MAX(viewed_at) + 1 ELSE $3 END \
+         FROM recently_viewed WHERE user_id = $1 \
+         ON CONFLICT (user_id, product_id) DO UPDATE SET viewed_at = excluded.viewed_at",
+    )
+    .bind(user_id)
+    .bind(product)
+    .bind(now_ms())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Keeps a member's newest `MAX_ITEMS` views.
+async fn trim(db: &AnyPool, user_id: i64) -> AppResult<()> {
+    sqlx::query(
+        "DELETE FROM recently_viewed WHERE user_id = $1 AND product_id NOT IN \
+         (SELECT product_id FROM recently_viewed WHERE user_id = $1 \
+          ORDER BY viewed_at DESC, product_id LIMIT $2)",
+    )
+    .bind(user_id)
+    .bind(MAX_ITEMS as i64)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Forgets the asker's views.
+pub async fn clear(db: &AnyPool, user: Option<&CurrentUser>) -> AppResult<()> {
+    match user {
+        Some(user) => {
+            sqlx::query("DELETE FROM recently_viewed WHERE user_id = $1")
+                .bind(user.id)
+                .execute(db)
+                .await?;
+        }
+        None => GUEST.write(&[]),
+    }
+    Ok(())
+}
+
+/// Moves a guest's views into the account that just signed in, newer than anything the
+/// account had (they happened just now), and clears the cookie.
+pub async fn merge_guest_list(db: &AnyPool, user_id: i64) -> AppResult<()> {
+    let ids = GUEST.read();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let catalog = crate::state::app_state()?.catalog.current();
+    // Oldest first, so the newest ends up in front.
+    for id in ids.iter().rev().filter(|id| catalog.product(id).is_some()) {
+        put_first(db, user_id, id).await?;
+    }
+    trim(db, user_id).await?;
+    GUEST.write(&[]);
+    Ok(())
+}
