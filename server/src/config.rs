@@ -27,15 +27,34 @@ pub struct Config {
     /// `SHOP_CATALOG_REFRESH_SECS`: how often to look for catalogue changes made by other
     /// processes, default 5 (0 turns it off).
     pub catalog_refresh_secs: u64,
-    /// `SHOP_SMTP_URL`: where email goes, `smtp://host:port` (plain SMTP to a relay; no
-    /// TLS yet). Unset: emails are written as `.eml` files to `mail_dir` (development).
-    pub smtp_url: Option<String>,
+    /// `SHOP_SMTP_URL`: where email goes: `smtp://host[:port]` (plain SMTP to a relay),
+    /// `smtp://user:password@host[:port]?tls=required` (STARTTLS) or
+    /// `smtps://user:password@host[:port]` (TLS). Unset: emails are written as `.eml` files
+    /// to `mail_dir` (development).
+    pub smtp_url: Option<SmtpUrl>,
+    /// `SHOP_SMTP_CA_FILE`: PEM certificates trusted for the SMTP server besides the
+    /// built-in Mozilla roots (a private CA).
+    pub smtp_ca_file: Option<String>,
     /// `SHOP_MAIL_FROM`, default `Hearth & Heart Gifts <shop@localhost>`.
     pub mail_from: String,
     /// `SHOP_MAIL_DIR`: the file transport's folder, default `data/mail`.
     pub mail_dir: String,
     /// `SHOP_MAIL_POLL_SECS`: how often the sender looks at the outbox, default 2 (0: never).
     pub mail_poll_secs: u64,
+}
+
+/// An SMTP URL, which may hold a password: shown without it.
+#[derive(Clone)]
+pub struct SmtpUrl(pub String);
+
+impl std::fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (scheme, rest) = self.0.split_once("://").unwrap_or(("", &self.0));
+        match rest.rsplit_once('@') {
+            Some((_, host)) => write!(f, "{scheme}://***@{host}"),
+            None => write!(f, "{}", self.0),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,15 +115,22 @@ impl Config {
                 }),
             }
         };
-        let smtp_url = get("SHOP_SMTP_URL").map(|u| u.trim().to_string());
+        let smtp_url = get("SHOP_SMTP_URL")
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty());
         if let Some(url) = &smtp_url {
-            if !url.starts_with("smtp://") {
+            if !url.starts_with("smtp://") && !url.starts_with("smtps://") {
                 return Err(ConfigError {
                     name: "SHOP_SMTP_URL",
-                    reason: "must look like smtp://host:port (plain SMTP to a relay)".into(),
+                    reason: "must look like smtp://host[:port], \
+                             smtp://user:password@host[:port]?tls=required or \
+                             smtps://user:password@host[:port]"
+                        .into(),
                 });
             }
         }
+        let smtp_url = smtp_url.map(SmtpUrl);
+        let smtp_ca_file = get("SHOP_SMTP_CA_FILE").filter(|p| !p.trim().is_empty());
         let mail_from =
             get("SHOP_MAIL_FROM").unwrap_or_else(|| "Hearth & Heart Gifts <shop@localhost>".into());
         if mail_from.parse::<lettre::message::Mailbox>().is_err() {
@@ -115,6 +141,7 @@ impl Config {
         }
         Ok(Config {
             smtp_url,
+            smtp_ca_file,
             mail_from,
             mail_dir: get("SHOP_MAIL_DIR").unwrap_or_else(|| "data/mail".into()),
             mail_poll_secs: number("SHOP_MAIL_POLL_SECS", 2)?,
@@ -156,6 +183,31 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://data/shop.db");
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
         assert!(c.seed);
+    }
+
+    #[test]
+    fn smtp_settings_are_checked_and_never_show_the_password() {
+        assert_eq!(
+            with(&[("SHOP_SMTP_URL", "http://mail.example.com")])
+                .expect_err("bad")
+                .name,
+            "SHOP_SMTP_URL"
+        );
+        let c = with(&[
+            (
+                "SHOP_SMTP_URL",
+                "smtps://shop%40example.com:hunter2@smtp.example.com:465",
+            ),
+            ("SHOP_SMTP_CA_FILE", "/etc/shop/ca.pem"),
+        ])
+        .expect("smtps");
+        assert_eq!(c.smtp_ca_file.as_deref(), Some("/etc/shop/ca.pem"));
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(
+            shown.contains("smtps://***@smtp.example.com:465"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The background email sender: takes messages from `email_outbox` one at a time and
-//! delivers them over SMTP (`SHOP_SMTP_URL`) or, in development, as `.eml` files.
+//! delivers them over SMTP (`SHOP_SMTP_URL`: plain to a relay, or STARTTLS / implicit TLS
+//! with a login to a provider) or, in development, as `.eml` files.
 //!
 //! Several server processes may run it against one database: a row is claimed with one
 //! conditional UPDATE (`claimed_until`), so each message goes out once. A failed send is
@@ -8,6 +9,7 @@
 use std::time::Duration;
 
 use lettre::message::{header::ContentType, Mailbox, Message};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use sqlx::AnyPool;
 
@@ -24,15 +26,10 @@ pub enum Transport {
 impl Transport {
     pub fn from_config(config: &Config) -> Result<Transport, String> {
         match &config.smtp_url {
-            Some(url) => {
-                let (host, port) = smtp_host_port(url)?;
-                Ok(Transport::Smtp(
-                    AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-                        .port(port)
-                        .timeout(Some(Duration::from_secs(20)))
-                        .build(),
-                ))
-            }
+            Some(url) => Ok(Transport::Smtp(smtp_transport(
+                &url.0,
+                config.smtp_ca_file.as_deref(),
+            )?)),
             None => {
                 std::fs::create_dir_all(&config.mail_dir)
                     .map_err(|e| format!("SHOP_MAIL_DIR {}: {e}", config.mail_dir))?;
@@ -49,20 +46,110 @@ impl Transport {
     }
 }
 
-/// `smtp://host[:port]` (port 25 by default). Plain SMTP: a relay on the host or the
-/// private network; TLS to a remote provider is not supported yet.
-fn smtp_host_port(url: &str) -> Result<(String, u16), String> {
-    let rest = url
-        .strip_prefix("smtp://")
-        .ok_or("SHOP_SMTP_URL: must start with smtp://")?
-        .trim_end_matches('/');
-    match rest.rsplit_once(':') {
-        Some((host, port)) => Ok((
-            host.to_string(),
-            port.parse()
-                .map_err(|_| format!("SHOP_SMTP_URL: `{port}` is not a port"))?,
-        )),
-        None => Ok((rest.to_string(), 25)),
+/// The SMTP transport `SHOP_SMTP_URL` describes (the forms are in the README):
+/// `smtp://host[:port]` plain (25), `smtp://user:password@host[:port]?tls=required`
+/// STARTTLS (587), `smtps://user:password@host[:port]` TLS from the first byte (465).
+/// Server certificates are checked (rustls) against the Mozilla roots built into the
+/// binary, plus the PEM certificates of `ca_file` (`SHOP_SMTP_CA_FILE`: a private CA).
+fn smtp_transport(
+    url: &str,
+    ca_file: Option<&str>,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    // lettre's messages about a URL never repeat it, so no password reaches a log.
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        .map_err(|e| format!("SHOP_SMTP_URL: {e}"))?;
+    if let Some(path) = ca_file {
+        let pem = std::fs::read(path).map_err(|e| format!("SHOP_SMTP_CA_FILE {path}: {e}"))?;
+        let ca = Certificate::from_pem(&pem)
+            .map_err(|e| format!("SHOP_SMTP_CA_FILE {path}: not a PEM certificate ({e})"))?;
+        let params = TlsParameters::builder(smtp_host(url).to_string())
+            .add_root_certificate(ca)
+            .build_rustls()
+            .map_err(|e| format!("SHOP_SMTP_CA_FILE {path}: {e}"))?;
+        builder =
+            builder.tls(match tls_mode(url) {
+                TlsMode::Wrapper => Tls::Wrapper(params),
+                TlsMode::Required => Tls::Required(params),
+                TlsMode::Opportunistic => Tls::Opportunistic(params),
+                TlsMode::None => return Err(
+                    "SHOP_SMTP_CA_FILE: only used with TLS (smtps://… or smtp://…?tls=required)"
+                        .into(),
+                ),
+            });
+    }
+    Ok(builder.timeout(Some(Duration::from_secs(20))).build())
+}
+
+#[derive(Debug, PartialEq)]
+enum TlsMode {
+    None,
+    Required,
+    Opportunistic,
+    Wrapper,
+}
+
+/// How the URL asks for TLS (the way lettre reads it).
+fn tls_mode(url: &str) -> TlsMode {
+    if url.starts_with("smtps://") {
+        return TlsMode::Wrapper;
+    }
+    let query = url.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    match query.split('&').find_map(|pair| pair.strip_prefix("tls=")) {
+        Some("required") => TlsMode::Required,
+        Some("opportunistic") => TlsMode::Opportunistic,
+        _ => TlsMode::None,
+    }
+}
+
+/// The host of an SMTP URL: after the scheme and any `user:password@`, before the port,
+/// path or query.
+fn smtp_host(url: &str) -> &str {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let host_port = authority
+        .rsplit_once('@')
+        .map(|(_, h)| h)
+        .unwrap_or(authority);
+    match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host_port.split(':').next().unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_smtp_url_says_host_and_tls() {
+        assert_eq!(smtp_host("smtp://relay.lan"), "relay.lan");
+        assert_eq!(
+            smtp_host("smtps://me%40x.com:p%3Aw@smtp.example.com:465/ehlo"),
+            "smtp.example.com"
+        );
+        assert_eq!(
+            smtp_host("smtp://u:p@127.0.0.1:2525?tls=required"),
+            "127.0.0.1"
+        );
+        assert_eq!(smtp_host("smtp://[::1]:25"), "::1");
+        assert_eq!(tls_mode("smtp://relay.lan:25"), TlsMode::None);
+        assert_eq!(tls_mode("smtp://h?tls=required"), TlsMode::Required);
+        assert_eq!(
+            tls_mode("smtp://h:587?x=1&tls=opportunistic"),
+            TlsMode::Opportunistic
+        );
+        assert_eq!(tls_mode("smtps://u:p@h"), TlsMode::Wrapper);
+    }
+
+    #[test]
+    fn a_bad_smtp_setting_is_refused_with_its_reason() {
+        let err = smtp_transport("smtp://relay.lan", Some("/nonexistent/ca.pem")).err();
+        assert!(err.is_some_and(|e| e.starts_with("SHOP_SMTP_CA_FILE /nonexistent/ca.pem")));
+        let err = smtp_transport("smtp://u:secret@h?tls=bogus", None)
+            .err()
+            .unwrap_or_default();
+        assert!(err.starts_with("SHOP_SMTP_URL"), "{err}");
+        assert!(!err.contains("secret"), "no password in the message: {err}");
     }
 }
 

@@ -626,7 +626,7 @@ on_both_engines! {
         let url = std::env::var("TEST_SMTP_URL").expect("TEST_SMTP_URL: run through `cargo xtask test`, which starts the SMTP sink");
         let dir = std::path::PathBuf::from(std::env::var("TEST_MAIL_DIR").expect("TEST_MAIL_DIR"));
         let config = common::config_for("sqlite::memory:");
-        let transport = server::mailer::Transport::from_config(&server::config::Config { smtp_url: Some(url), ..config })
+        let transport = server::mailer::Transport::from_config(&server::config::Config { smtp_url: Some(server::config::SmtpUrl(url)), ..config })
             .expect("smtp transport");
         let from = "Shop <shop@example.com>".parse().expect("from");
         let sent = server::mailer::send_due(&app.state.app.db, &transport, &from).await.expect("send");

@@ -411,14 +411,14 @@ fn find_postgres() -> Result<PathBuf> {
         .ok_or_else(|| "no initdb under /usr/lib/postgresql".to_string())
 }
 
-/// Starts the release server on a free port with a fresh SQLite database and waits until
-/// it is ready (the first start imports the bundled data).
 /// A real SMTP server on 127.0.0.1 that stores every message it receives in a Maildir
 /// (`<dir>/new/`): aiosmtpd from PyPI, in a virtualenv under the tools folder.
 struct SmtpSink {
     _process: Guard,
     port: u16,
     maildir: PathBuf,
+    /// The virtualenv's Python, for tests that start a TLS sink of their own.
+    python: PathBuf,
 }
 
 impl SmtpSink {
@@ -469,6 +469,7 @@ impl SmtpSink {
             _process: process,
             port,
             maildir,
+            python,
         })
     }
 
@@ -483,6 +484,8 @@ impl Drop for SmtpSink {
     }
 }
 
+/// Starts the release server on a free port with a fresh SQLite database and waits until
+/// it is ready (the first start imports the bundled data).
 fn start_server(tc: &Toolchain, db_dir: &Path, smtp: &SmtpSink) -> Result<(Guard, String)> {
     let port = free_port()?;
     let addr = format!("127.0.0.1:{port}");
@@ -557,7 +560,8 @@ fn test() -> Result<()> {
         ])
         .env("TEST_POSTGRES_URL", pg.url())
         .env("TEST_SMTP_URL", smtp.url())
-        .env("TEST_MAIL_DIR", &smtp.maildir);
+        .env("TEST_MAIL_DIR", &smtp.maildir)
+        .env("TEST_SMTP_PYTHON", &smtp.python);
     let cargo_result = run(&mut cmd);
     drop(pg);
     cargo_result?;
