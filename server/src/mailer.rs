@@ -116,43 +116,6 @@ fn smtp_host(url: &str) -> &str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_smtp_url_says_host_and_tls() {
-        assert_eq!(smtp_host("smtp://relay.lan"), "relay.lan");
-        assert_eq!(
-            smtp_host("smtps://me%40x.com:p%3Aw@smtp.example.com:465/ehlo"),
-            "smtp.example.com"
-        );
-        assert_eq!(
-            smtp_host("smtp://u:p@127.0.0.1:2525?tls=required"),
-            "127.0.0.1"
-        );
-        assert_eq!(smtp_host("smtp://[::1]:25"), "::1");
-        assert_eq!(tls_mode("smtp://relay.lan:25"), TlsMode::None);
-        assert_eq!(tls_mode("smtp://h?tls=required"), TlsMode::Required);
-        assert_eq!(
-            tls_mode("smtp://h:587?x=1&tls=opportunistic"),
-            TlsMode::Opportunistic
-        );
-        assert_eq!(tls_mode("smtps://u:p@h"), TlsMode::Wrapper);
-    }
-
-    #[test]
-    fn a_bad_smtp_setting_is_refused_with_its_reason() {
-        let err = smtp_transport("smtp://relay.lan", Some("/nonexistent/ca.pem")).err();
-        assert!(err.is_some_and(|e| e.starts_with("SHOP_SMTP_CA_FILE /nonexistent/ca.pem")));
-        let err = smtp_transport("smtp://u:secret@h?tls=bogus", None)
-            .err()
-            .unwrap_or_default();
-        assert!(err.starts_with("SHOP_SMTP_URL"), "{err}");
-        assert!(!err.contains("secret"), "no password in the message: {err}");
-    }
-}
-
 fn now_ms() -> i64 {
     app::account::ssr::now_ms()
 }
@@ -245,4 +208,41 @@ pub fn spawn(db: AnyPool, config: &Config) -> Result<(), String> {
         }
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_smtp_url_says_host_and_tls() {
+        assert_eq!(smtp_host("smtp://relay.lan"), "relay.lan");
+        assert_eq!(
+            smtp_host("smtps://me%40x.com:p%3Aw@smtp.example.com:465/ehlo"),
+            "smtp.example.com"
+        );
+        assert_eq!(
+            smtp_host("smtp://u:p@127.0.0.1:2525?tls=required"),
+            "127.0.0.1"
+        );
+        assert_eq!(smtp_host("smtp://[::1]:25"), "::1");
+        assert_eq!(tls_mode("smtp://relay.lan:25"), TlsMode::None);
+        assert_eq!(tls_mode("smtp://h?tls=required"), TlsMode::Required);
+        assert_eq!(
+            tls_mode("smtp://h:587?x=1&tls=opportunistic"),
+            TlsMode::Opportunistic
+        );
+        assert_eq!(tls_mode("smtps://u:p@h"), TlsMode::Wrapper);
+    }
+
+    #[test]
+    fn a_bad_smtp_setting_is_refused_with_its_reason() {
+        let err = smtp_transport("smtp://relay.lan", Some("/nonexistent/ca.pem")).err();
+        assert!(err.is_some_and(|e| e.starts_with("SHOP_SMTP_CA_FILE /nonexistent/ca.pem")));
+        let err = smtp_transport("smtp://u:secret@h?tls=bogus", None)
+            .err()
+            .unwrap_or_default();
+        assert!(err.starts_with("SHOP_SMTP_URL"), "{err}");
+        assert!(!err.contains("secret"), "no password in the message: {err}");
+    }
 }

@@ -109,7 +109,8 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-async fn migrate(config: Config) -> Result<(), String> {
+/// A small pool on the configured database, migrated (the CLI commands' start).
+async fn migrated_pool(config: &Config) -> Result<(sqlx::AnyPool, Backend), String> {
     let backend = Backend::of_url(&config.database_url);
     let pool = db::connect(&config.database_url, 2)
         .await
@@ -117,6 +118,11 @@ async fn migrate(config: Config) -> Result<(), String> {
     db::migrate(&pool, backend)
         .await
         .map_err(|e| e.to_string())?;
+    Ok((pool, backend))
+}
+
+async fn migrate(config: Config) -> Result<(), String> {
+    migrated_pool(&config).await?;
     println!("migrations applied");
     Ok(())
 }
@@ -133,28 +139,16 @@ async fn admin_create(config: Config, email: &str, name: &str) -> Result<(), Str
             .map_err(|e| format!("reading the password from stdin: {e}"))?;
         line.trim_end_matches(['\r', '\n']).to_string()
     };
-    let backend = Backend::of_url(&config.database_url);
-    let pool = db::connect(&config.database_url, 2)
-        .await
-        .map_err(|e| e.to_string())?;
-    db::migrate(&pool, backend)
-        .await
-        .map_err(|e| e.to_string())?;
+    let (pool, _) = migrated_pool(&config).await?;
     let id = server::accounts::create_admin(&pool, email, &password, name).await?;
     println!("admin account {id} ready; sign in at /account/sign-in");
     Ok(())
 }
 
 async fn import(config: Config, file: &str) -> Result<(), String> {
-    let backend = Backend::of_url(&config.database_url);
     let handle = std::fs::File::open(file).map_err(|e| format!("{file}: {e}"))?;
     let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
-    let pool = db::connect(&config.database_url, 2)
-        .await
-        .map_err(|e| e.to_string())?;
-    db::migrate(&pool, backend)
-        .await
-        .map_err(|e| e.to_string())?;
+    let (pool, backend) = migrated_pool(&config).await?;
     // Reading is measured in bytes of the file; writing in rows.
     let read_bar = ProgressBar::new(size);
     read_bar.set_style(

@@ -35,6 +35,20 @@ async fn register(app: &TestApp, email: &str) -> String {
         .expect("a session cookie")
 }
 
+/// A server function called directly, as a script would (form-encoded `args`; `cookie`
+/// may be empty).
+async fn call(app: &TestApp, method: &str, path: &str, cookie: &str, args: &str) -> Response {
+    let mut req = axum::http::Request::builder().method(method).uri(path);
+    if !cookie.is_empty() {
+        req = req.header("cookie", cookie);
+    }
+    let req = req
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(args.to_string()))
+        .expect("request");
+    app.send(req).await
+}
+
 async fn as_user(app: &TestApp, sid: &str, uri: &str) -> Response {
     app.get_with(uri, &[("cookie", &format!("sid={sid}"))])
         .await
@@ -332,15 +346,7 @@ on_both_engines! {
         assert!(functions.len() >= 4, "{functions:?}");
         for (path, method) in &functions {
             for (who, cookie) in [("guest", String::new()), ("shopper", format!("sid={shopper}"))] {
-                let mut req = axum::http::Request::builder().method(method.as_str()).uri(path.as_str());
-                if !cookie.is_empty() {
-                    req = req.header("cookie", &cookie);
-                }
-                let req = req
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(axum::body::Body::from("email=gil%40example.com&role=admin"))
-                    .expect("request");
-                let res = app.send(req).await;
+                let res = call(&app, method, path, &cookie, "email=gil%40example.com&role=admin").await;
                 let expected = if who == "guest" { 401 } else { 403 };
                 assert_eq!(res.status.as_u16(), expected, "{who} {method} {path}: {}", res.body);
             }
@@ -538,18 +544,18 @@ on_both_engines! {
             .collect();
         assert!(functions.len() >= 6, "{functions:?}");
         for (path, method) in &functions {
-            let req = axum::http::Request::builder()
-                .method(method.as_str())
-                .uri(path.as_str())
-                .header("content-type", "application/x-www-form-urlencoded")
-                // Every argument any of them takes, so none stops at argument parsing.
-                .body(axum::body::Body::from(
-                    "name=x&password=x&current=x&line1=x&city=x&postcode=x&country=GB&id=1",
-                ))
-                .expect("request");
-            assert_eq!(app.send(req).await.status.as_u16(), 401, "{method} {path}");
+            // Every argument any of them takes, so none stops at argument parsing.
+            let args = "name=x&password=x&current=x&line1=x&city=x&postcode=x&country=GB&id=1";
+            assert_eq!(call(&app, method, path, "", args).await.status.as_u16(), 401, "{method} {path}");
         }
-        for page in ["/account", "/account/profile", "/account/security", "/account/privacy"] {
+        let open_pages = ["/account/sign-in", "/account/register", "/account/forgot", "/account/reset"];
+        let pages: Vec<String> = leptos_axum::generate_route_list(app::App)
+            .iter()
+            .map(|r| r.path().to_string())
+            .filter(|p| p.starts_with("/account") && !open_pages.contains(&p.as_str()))
+            .collect();
+        assert!(pages.len() >= 5, "{pages:?}");
+        for page in &pages {
             let res = app.get(page).await;
             assert_eq!(res.status, 303, "{page}");
             assert!(res.header("location").starts_with("/account/sign-in?next="), "{page}");

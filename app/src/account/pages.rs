@@ -10,7 +10,7 @@ use super::api::{my_addresses, my_profile, my_sessions, reset_link_valid, who_am
 use super::{Flash, PASSWORD_MIN};
 use crate::error::AppError;
 use crate::i18n::{t, tf, Msg};
-use crate::ui::{format_time, page_title, ErrorView};
+use crate::ui::{format_time, page_title, when_loaded, ErrorView};
 
 /// The flash for `form`, taken (and cleared) on the server.
 fn flash_for(form: &str) -> Option<Flash> {
@@ -253,49 +253,40 @@ pub fn ProfilePage() -> impl IntoView {
     view! {
         <Title text=page_title(t(Msg::ProfileTitle))/>
         <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
-            {move || {
-                let (flash, saved) = (flash.clone(), saved);
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(p) => {
-                            // After an error, show what was typed; else what is stored.
-                            let flash = flash.or_else(|| Some(Flash {
-                                values: vec![
-                                    ("name".into(), p.name.clone()),
-                                    ("birthday".into(), p.birthday.clone().unwrap_or_default()),
-                                ],
-                                ..Flash::default()
-                            }));
-                            let marketing = flash.as_ref().map_or(p.marketing, |f| {
-                                if f.form.is_empty() { p.marketing } else { f.value("marketing") == "on" }
-                            });
-                            let error = flash.as_ref().filter(|f| !f.form.is_empty()).cloned();
-                            view! {
-                                <section class="account-form">
-                                    <h1 data-test="page-heading">{t(Msg::ProfileTitle)}</h1>
-                                    {account_nav("/account/profile")}
-                                    {note_view(saved)}
-                                    {form_error(&error)}
-                                    <p>{t(Msg::Email)} ": " <span data-test="email">{p.email}</span></p>
-                                    <form method="post" action="/api/account/profile/save" data-test="profile-form">
-                                        {field(Field { label: t(Msg::Name), name: "name", kind: "text", autocomplete: "name", required: true, hint: None }, &flash)}
-                                        {field(Field { label: t(Msg::BirthdayOptional), name: "birthday", kind: "date", autocomplete: "bday", required: false, hint: None }, &flash)}
-                                        <div class="field checkbox">
-                                            <input id="f-marketing" type="checkbox" name="marketing" checked=marketing/>
-                                            <label for="f-marketing">{t(Msg::MarketingConsent)}</label>
-                                        </div>
-                                        <button type="submit" class="primary">{t(Msg::Save)}</button>
-                                    </form>
-                                </section>
-                            }
-                            .into_any()
-                        }
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        {when_loaded(data, move |p| {
+            let (flash, saved) = (flash.clone(), saved);
+            // After an error, show what was typed; else what is stored.
+            let flash = flash.or_else(|| Some(Flash {
+                values: vec![
+                    ("name".into(), p.name.clone()),
+                    ("birthday".into(), p.birthday.clone().unwrap_or_default()),
+                ],
+                ..Flash::default()
+            }));
+            let marketing = flash.as_ref().map_or(p.marketing, |f| {
+                if f.form.is_empty() { p.marketing } else { f.value("marketing") == "on" }
+            });
+            let error = flash.as_ref().filter(|f| !f.form.is_empty()).cloned();
+            view! {
+                <section class="account-form">
+                    <h1 data-test="page-heading">{t(Msg::ProfileTitle)}</h1>
+                    {account_nav("/account/profile")}
+                    {note_view(saved)}
+                    {form_error(&error)}
+                    <p>{t(Msg::Email)} ": " <span data-test="email">{p.email}</span></p>
+                    <form method="post" action="/api/account/profile/save" data-test="profile-form">
+                        {field(Field { label: t(Msg::Name), name: "name", kind: "text", autocomplete: "name", required: true, hint: None }, &flash)}
+                        {field(Field { label: t(Msg::BirthdayOptional), name: "birthday", kind: "date", autocomplete: "bday", required: false, hint: None }, &flash)}
+                        <div class="field checkbox">
+                            <input id="f-marketing" type="checkbox" name="marketing" checked=marketing/>
+                            <label for="f-marketing">{t(Msg::MarketingConsent)}</label>
+                        </div>
+                        <button type="submit" class="primary">{t(Msg::Save)}</button>
+                    </form>
+                </section>
+            }
+            .into_any()
+        })}
     }
 }
 
@@ -308,62 +299,53 @@ pub fn SecurityPage() -> impl IntoView {
     view! {
         <Title text=page_title(t(Msg::SecurityTitle))/>
         <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
-            {move || {
-                let (flash, changed, hint) = (flash.clone(), changed, hint.clone());
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(sessions) => {
-                            let others = sessions.iter().filter(|s| !s.current).count();
-                            let rows = sessions.into_iter().map(|s| {
-                                let device = if s.user_agent.is_empty() { t(Msg::UnknownDevice).to_string() } else { s.user_agent.clone() };
-                                let this = s.current.then(|| view! { <strong>" (" {t(Msg::ThisDevice)} ")"</strong> });
-                                view! {
-                                    <tr data-test="session">
-                                        <td>{device}{this}</td>
-                                        <td>{format_time(s.created_at)}</td>
-                                        <td>{format_time(s.last_seen_at)}</td>
-                                    </tr>
-                                }
-                            }).collect_view();
-                            let sign_out_others = (others > 0).then(|| view! {
-                                <form method="post" action="/api/account/sessions/sign-out-others">
-                                    <button type="submit" data-test="sign-out-others">{t(Msg::SignOutOthers)}</button>
-                                </form>
-                            });
-                            view! {
-                                <h1 data-test="page-heading">{t(Msg::SecurityTitle)}</h1>
-                                {account_nav("/account/security")}
-                                {note_view(changed)}
-                                <section class="account-form">
-                                    <h2>{t(Msg::ChangePassword)}</h2>
-                                    {form_error(&flash)}
-                                    <form method="post" action="/api/account/password" data-test="password-form">
-                                        {field(Field { label: t(Msg::CurrentPassword), name: "current", kind: "password", autocomplete: "current-password", required: true, hint: None }, &flash)}
-                                        {field(Field { label: t(Msg::NewPassword), name: "password", kind: "password", autocomplete: "new-password", required: true, hint: Some(hint) }, &flash)}
-                                        <button type="submit" class="primary">{t(Msg::ChangePassword)}</button>
-                                    </form>
-                                </section>
-                                <section>
-                                    <h2>{t(Msg::Sessions)}</h2>
-                                    <table class="admin-table" data-test="sessions">
-                                        <thead><tr>
-                                            <th scope="col">{t(Msg::Device)}</th>
-                                            <th scope="col">{t(Msg::SignedInAt)}</th>
-                                            <th scope="col">{t(Msg::LastSeen)}</th>
-                                        </tr></thead>
-                                        <tbody>{rows}</tbody>
-                                    </table>
-                                    {sign_out_others}
-                                </section>
-                            }
-                            .into_any()
-                        }
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        {when_loaded(data, move |sessions| {
+            let (flash, changed, hint) = (flash.clone(), changed, hint.clone());
+            let others = sessions.iter().filter(|s| !s.current).count();
+            let rows = sessions.into_iter().map(|s| {
+                let device = if s.user_agent.is_empty() { t(Msg::UnknownDevice).to_string() } else { s.user_agent.clone() };
+                let this = s.current.then(|| view! { <strong>" (" {t(Msg::ThisDevice)} ")"</strong> });
+                view! {
+                    <tr data-test="session">
+                        <td>{device}{this}</td>
+                        <td>{format_time(s.created_at)}</td>
+                        <td>{format_time(s.last_seen_at)}</td>
+                    </tr>
+                }
+            }).collect_view();
+            let sign_out_others = (others > 0).then(|| view! {
+                <form method="post" action="/api/account/sessions/sign-out-others">
+                    <button type="submit" data-test="sign-out-others">{t(Msg::SignOutOthers)}</button>
+                </form>
+            });
+            view! {
+                <h1 data-test="page-heading">{t(Msg::SecurityTitle)}</h1>
+                {account_nav("/account/security")}
+                {note_view(changed)}
+                <section class="account-form">
+                    <h2>{t(Msg::ChangePassword)}</h2>
+                    {form_error(&flash)}
+                    <form method="post" action="/api/account/password" data-test="password-form">
+                        {field(Field { label: t(Msg::CurrentPassword), name: "current", kind: "password", autocomplete: "current-password", required: true, hint: None }, &flash)}
+                        {field(Field { label: t(Msg::NewPassword), name: "password", kind: "password", autocomplete: "new-password", required: true, hint: Some(hint) }, &flash)}
+                        <button type="submit" class="primary">{t(Msg::ChangePassword)}</button>
+                    </form>
+                </section>
+                <section>
+                    <h2>{t(Msg::Sessions)}</h2>
+                    <table class="admin-table" data-test="sessions">
+                        <thead><tr>
+                            <th scope="col">{t(Msg::Device)}</th>
+                            <th scope="col">{t(Msg::SignedInAt)}</th>
+                            <th scope="col">{t(Msg::LastSeen)}</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                    {sign_out_others}
+                </section>
+            }
+            .into_any()
+        })}
     }
 }
 
@@ -484,91 +466,82 @@ pub fn AddressesPage() -> impl IntoView {
     view! {
         <Title text=page_title(t(Msg::AddressesTitle))/>
         <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
-            {move || {
-                let flash = flash.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(addresses) => {
-                            let country_name = move |code: &str| {
-                                super::COUNTRIES
-                                    .iter()
-                                    .find(|(c, _, _)| *c == code)
-                                    .map(|(_, en, zh)| if locale == crate::i18n::Locale::ZhHant { *zh } else { *en })
-                                    .unwrap_or_default()
-                                    .to_string()
-                            };
-                            let list = if addresses.is_empty() {
-                                view! { <p data-test="no-addresses">{t(Msg::NoAddresses)}</p> }.into_any()
-                            } else {
-                                let items = addresses.into_iter().map(|a| {
-                                    let badge = a.is_default.then(|| view! { <strong class="badge">{t(Msg::DefaultAddress)}</strong> });
-                                    let make_default = (!a.is_default).then(|| view! {
-                                        <form method="post" action="/api/account/addresses/default">
-                                            <input type="hidden" name="id" value=a.id/>
-                                            <button type="submit" data-test="make-default">{t(Msg::MakeDefault)}</button>
-                                        </form>
-                                    });
-                                    let line2 = (!a.line2.is_empty()).then(|| view! { <br/>{a.line2.clone()} });
-                                    let phone = (!a.phone.is_empty()).then(|| view! { <br/>{a.phone.clone()} });
-                                    view! {
-                                        <li class="address" data-test="address" data-default=a.is_default.to_string()>
-                                            <address>
-                                                {a.name.clone()} " " {badge}<br/>
-                                                {a.line1.clone()}{line2}<br/>
-                                                {a.city.clone()} " " {a.postcode.clone()}<br/>
-                                                {country_name(&a.country)}{phone}
-                                            </address>
-                                            <div class="address-actions">
-                                                {make_default}
-                                                <form method="post" action="/api/account/addresses/delete">
-                                                    <input type="hidden" name="id" value=a.id/>
-                                                    <button type="submit" data-test="delete-address">{t(Msg::Delete)}</button>
-                                                </form>
-                                            </div>
-                                        </li>
-                                    }
-                                }).collect_view();
-                                view! { <ul class="addresses" data-test="addresses">{items}</ul> }.into_any()
-                            };
-                            let chosen = flash.as_ref().map(|f| f.value("country")).filter(|c| !c.is_empty()).unwrap_or_else(|| "GB".into());
-                            let options = super::COUNTRIES.iter().map(|(code, en, zh)| {
-                                let label = if locale == crate::i18n::Locale::ZhHant { *zh } else { *en };
-                                view! { <option value=*code selected=chosen.eq_ignore_ascii_case(code)>{label}</option> }
-                            }).collect_view();
-                            let country_error = flash.as_ref().filter(|f| f.field == "country").map(|f| {
-                                view! { <p class="field-error" id="f-country-error" data-test="field-error">{f.message.clone()}</p> }
-                            });
-                            view! {
-                                <h1 data-test="page-heading">{t(Msg::AddressesTitle)}</h1>
-                                {account_nav("/account/addresses")}
-                                {note_view(saved)}
-                                {list}
-                                <section class="account-form">
-                                    <h2>{t(Msg::AddAddress)}</h2>
-                                    {form_error(&flash)}
-                                    <form method="post" action="/api/account/addresses/add" data-test="address-form">
-                                        {field(Field { label: t(Msg::Name), name: "name", kind: "text", autocomplete: "name", required: true, hint: None }, &flash)}
-                                        {field(Field { label: t(Msg::AddressLine1), name: "line1", kind: "text", autocomplete: "address-line1", required: true, hint: None }, &flash)}
-                                        {field(Field { label: t(Msg::AddressLine2), name: "line2", kind: "text", autocomplete: "address-line2", required: false, hint: None }, &flash)}
-                                        {field(Field { label: t(Msg::City), name: "city", kind: "text", autocomplete: "address-level2", required: true, hint: None }, &flash)}
-                                        {field(Field { label: t(Msg::Postcode), name: "postcode", kind: "text", autocomplete: "postal-code", required: true, hint: None }, &flash)}
-                                        <div class="field">
-                                            <label for="f-country">{t(Msg::Country)}</label>
-                                            <select id="f-country" name="country" autocomplete="country">{options}</select>
-                                            {country_error}
-                                        </div>
-                                        {field(Field { label: t(Msg::PhoneOptional), name: "phone", kind: "tel", autocomplete: "tel", required: false, hint: None }, &flash)}
-                                        <button type="submit" class="primary">{t(Msg::AddAddress)}</button>
-                                    </form>
-                                </section>
-                            }
-                            .into_any()
-                        }
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
+        {when_loaded(data, move |addresses| {
+            let flash = flash.clone();
+            let country_name = move |code: &str| {
+                super::COUNTRIES
+                    .iter()
+                    .find(|(c, _, _)| *c == code)
+                    .map(|(_, en, zh)| if locale == crate::i18n::Locale::ZhHant { *zh } else { *en })
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let list = if addresses.is_empty() {
+                view! { <p data-test="no-addresses">{t(Msg::NoAddresses)}</p> }.into_any()
+            } else {
+                let items = addresses.into_iter().map(|a| {
+                    let badge = a.is_default.then(|| view! { <strong class="badge">{t(Msg::DefaultAddress)}</strong> });
+                    let make_default = (!a.is_default).then(|| view! {
+                        <form method="post" action="/api/account/addresses/default">
+                            <input type="hidden" name="id" value=a.id/>
+                            <button type="submit" data-test="make-default">{t(Msg::MakeDefault)}</button>
+                        </form>
+                    });
+                    let line2 = (!a.line2.is_empty()).then(|| view! { <br/>{a.line2.clone()} });
+                    let phone = (!a.phone.is_empty()).then(|| view! { <br/>{a.phone.clone()} });
+                    view! {
+                        <li class="address" data-test="address" data-default=a.is_default.to_string()>
+                            <address>
+                                {a.name.clone()} " " {badge}<br/>
+                                {a.line1.clone()}{line2}<br/>
+                                {a.city.clone()} " " {a.postcode.clone()}<br/>
+                                {country_name(&a.country)}{phone}
+                            </address>
+                            <div class="address-actions">
+                                {make_default}
+                                <form method="post" action="/api/account/addresses/delete">
+                                    <input type="hidden" name="id" value=a.id/>
+                                    <button type="submit" data-test="delete-address">{t(Msg::Delete)}</button>
+                                </form>
+                            </div>
+                        </li>
                     }
-                })
-            }}
-        </Suspense>
+                }).collect_view();
+                view! { <ul class="addresses" data-test="addresses">{items}</ul> }.into_any()
+            };
+            let chosen = flash.as_ref().map(|f| f.value("country")).filter(|c| !c.is_empty()).unwrap_or_else(|| "GB".into());
+            let options = super::COUNTRIES.iter().map(|(code, en, zh)| {
+                let label = if locale == crate::i18n::Locale::ZhHant { *zh } else { *en };
+                view! { <option value=*code selected=chosen.eq_ignore_ascii_case(code)>{label}</option> }
+            }).collect_view();
+            let country_error = flash.as_ref().filter(|f| f.field == "country").map(|f| {
+                view! { <p class="field-error" id="f-country-error" data-test="field-error">{f.message.clone()}</p> }
+            });
+            view! {
+                <h1 data-test="page-heading">{t(Msg::AddressesTitle)}</h1>
+                {account_nav("/account/addresses")}
+                {note_view(saved)}
+                {list}
+                <section class="account-form">
+                    <h2>{t(Msg::AddAddress)}</h2>
+                    {form_error(&flash)}
+                    <form method="post" action="/api/account/addresses/add" data-test="address-form">
+                        {field(Field { label: t(Msg::Name), name: "name", kind: "text", autocomplete: "name", required: true, hint: None }, &flash)}
+                        {field(Field { label: t(Msg::AddressLine1), name: "line1", kind: "text", autocomplete: "address-line1", required: true, hint: None }, &flash)}
+                        {field(Field { label: t(Msg::AddressLine2), name: "line2", kind: "text", autocomplete: "address-line2", required: false, hint: None }, &flash)}
+                        {field(Field { label: t(Msg::City), name: "city", kind: "text", autocomplete: "address-level2", required: true, hint: None }, &flash)}
+                        {field(Field { label: t(Msg::Postcode), name: "postcode", kind: "text", autocomplete: "postal-code", required: true, hint: None }, &flash)}
+                        <div class="field">
+                            <label for="f-country">{t(Msg::Country)}</label>
+                            <select id="f-country" name="country" autocomplete="country">{options}</select>
+                            {country_error}
+                        </div>
+                        {field(Field { label: t(Msg::PhoneOptional), name: "phone", kind: "tel", autocomplete: "tel", required: false, hint: None }, &flash)}
+                        <button type="submit" class="primary">{t(Msg::AddAddress)}</button>
+                    </form>
+                </section>
+            }
+            .into_any()
+        })}
     }
 }

@@ -7,7 +7,7 @@ use leptos_meta::{Meta, Title};
 use super::api::{admin_customers, admin_overview, admin_products, audit_log, staff_list};
 use crate::account::Role;
 use crate::i18n::{self, format_count, t, Msg};
-use crate::ui::{format_time, page_title, ErrorView};
+use crate::ui::{format_time, page_title, when_loaded};
 
 /// The admin's navigation: what exists now, and the sections later issues fill.
 fn admin_nav(current: &'static str) -> impl IntoView {
@@ -41,30 +41,23 @@ pub fn AdminDashboardPage() -> impl IntoView {
     view! {
         <Title text=page_title(t(Msg::AdminTitle))/>
         <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(o) => {
-                        let tile = move |label: Msg, n: i64, id: &'static str| view! {
-                            <div class="stat"><dt>{t(label)}</dt><dd data-test=id>{format_count(n, locale)}</dd></div>
-                        };
-                        view! {
-                            <h1 data-test="page-heading">{t(Msg::AdminTitle)}</h1>
-                            {admin_nav("/admin")}
-                            <dl class="stats" data-test="admin-counts">
-                                {tile(Msg::StatProducts, o.products, "count-products")}
-                                {tile(Msg::StatCustomers, o.customers, "count-customers")}
-                                {tile(Msg::StatOrders, o.orders, "count-orders")}
-                                {tile(Msg::StatMembers, o.members, "count-members")}
-                                {tile(Msg::StatStaff, o.staff, "count-staff")}
-                            </dl>
-                        }
-                        .into_any()
-                    }
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {when_loaded(data, move |o| {
+            let tile = move |label: Msg, n: i64, id: &'static str| view! {
+                <div class="stat"><dt>{t(label)}</dt><dd data-test=id>{format_count(n, locale)}</dd></div>
+            };
+            view! {
+                <h1 data-test="page-heading">{t(Msg::AdminTitle)}</h1>
+                {admin_nav("/admin")}
+                <dl class="stats" data-test="admin-counts">
+                    {tile(Msg::StatProducts, o.products, "count-products")}
+                    {tile(Msg::StatCustomers, o.customers, "count-customers")}
+                    {tile(Msg::StatOrders, o.orders, "count-orders")}
+                    {tile(Msg::StatMembers, o.members, "count-members")}
+                    {tile(Msg::StatStaff, o.staff, "count-staff")}
+                </dl>
+            }
+            .into_any()
+        })}
     }
 }
 
@@ -87,45 +80,37 @@ pub fn AdminStaffPage() -> impl IntoView {
     view! {
         <Title text=page_title(t(Msg::AdminStaff))/>
         <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
-            {move || {
-                let flash = flash.clone();
-                Suspend::new(async move {
-                match data.await {
-                    Ok(staff) => {
-                        let rows = staff.into_iter().map(|s| view! {
-                            <tr><td>{s.name}</td><td>{s.email}</td><td>{role_label(s.role)}</td></tr>
-                        }).collect_view();
-                        let error = flash.map(|f| view! { <p class="form-error" role="alert" data-test="form-error">{f.message}</p> });
-                        view! {
-                            <h1 data-test="page-heading">{t(Msg::AdminStaff)}</h1>
-                            {admin_nav("/admin/staff")}
-                            <table class="admin-table" data-test="staff">
-                                <thead><tr><th scope="col">{t(Msg::Name)}</th><th scope="col">{t(Msg::Email)}</th><th scope="col">{t(Msg::Role)}</th></tr></thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                            <h2>{t(Msg::GrantRole)}</h2>
-                            {error}
-                            <form method="post" action="/api/admin/staff/role" class="account-form" data-test="role-form">
-                                <div class="field">
-                                    <label for="f-email">{t(Msg::Email)}</label>
-                                    <input id="f-email" name="email" type="email" required=true/>
-                                </div>
-                                <div class="field">
-                                    <label for="f-role">{t(Msg::Role)}</label>
-                                    <select id="f-role" name="role">
-                                        {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{role_label(r)}</option> }).collect_view()}
-                                    </select>
-                                </div>
-                                <button type="submit" class="primary">{t(Msg::GrantRole)}</button>
-                            </form>
-                        }
-                        .into_any()
-                    }
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}}
-        </Suspense>
+        {when_loaded(data, move |staff| {
+            let flash = flash.clone();
+            let rows = staff.into_iter().map(|s| view! {
+                <tr><td>{s.name}</td><td>{s.email}</td><td>{role_label(s.role)}</td></tr>
+            }).collect_view();
+            let error = flash.map(|f| view! { <p class="form-error" role="alert" data-test="form-error">{f.message}</p> });
+            view! {
+                <h1 data-test="page-heading">{t(Msg::AdminStaff)}</h1>
+                {admin_nav("/admin/staff")}
+                <table class="admin-table" data-test="staff">
+                    <thead><tr><th scope="col">{t(Msg::Name)}</th><th scope="col">{t(Msg::Email)}</th><th scope="col">{t(Msg::Role)}</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+                <h2>{t(Msg::GrantRole)}</h2>
+                {error}
+                <form method="post" action="/api/admin/staff/role" class="account-form" data-test="role-form">
+                    <div class="field">
+                        <label for="f-email">{t(Msg::Email)}</label>
+                        <input id="f-email" name="email" type="email" required=true/>
+                    </div>
+                    <div class="field">
+                        <label for="f-role">{t(Msg::Role)}</label>
+                        <select id="f-role" name="role">
+                            {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{role_label(r)}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <button type="submit" class="primary">{t(Msg::GrantRole)}</button>
+                </form>
+            }
+            .into_any()
+        })}
     }
 }
 
@@ -135,37 +120,30 @@ pub fn AdminAuditPage() -> impl IntoView {
     view! {
         <Title text=page_title(t(Msg::AdminAudit))/>
         <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(entries) => {
-                        let rows = entries.into_iter().map(|e| view! {
-                            <tr>
-                                <td>{format_time(e.at)}</td>
-                                <td>{e.actor.unwrap_or_else(|| "–".into())}</td>
-                                <td>{e.action}</td>
-                                <td>{e.subject.unwrap_or_default()}</td>
-                                <td>{e.client.unwrap_or_default()}</td>
-                            </tr>
-                        }).collect_view();
-                        view! {
-                            <h1 data-test="page-heading">{t(Msg::AdminAudit)}</h1>
-                            {admin_nav("/admin/audit")}
-                            <table class="admin-table" data-test="audit">
-                                <thead><tr>
-                                    <th scope="col">{t(Msg::When)}</th><th scope="col">{t(Msg::Who)}</th>
-                                    <th scope="col">{t(Msg::What)}</th><th scope="col">{t(Msg::Subject)}</th>
-                                    <th scope="col">{t(Msg::Client)}</th>
-                                </tr></thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                        }
-                        .into_any()
-                    }
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {when_loaded(data, move |entries| {
+            let rows = entries.into_iter().map(|e| view! {
+                <tr>
+                    <td>{format_time(e.at)}</td>
+                    <td>{e.actor.unwrap_or_else(|| "–".into())}</td>
+                    <td>{e.action}</td>
+                    <td>{e.subject.unwrap_or_default()}</td>
+                    <td>{e.client.unwrap_or_default()}</td>
+                </tr>
+            }).collect_view();
+            view! {
+                <h1 data-test="page-heading">{t(Msg::AdminAudit)}</h1>
+                {admin_nav("/admin/audit")}
+                <table class="admin-table" data-test="audit">
+                    <thead><tr>
+                        <th scope="col">{t(Msg::When)}</th><th scope="col">{t(Msg::Who)}</th>
+                        <th scope="col">{t(Msg::What)}</th><th scope="col">{t(Msg::Subject)}</th>
+                        <th scope="col">{t(Msg::Client)}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            }
+            .into_any()
+        })}
     }
 }
 
@@ -219,109 +197,102 @@ fn list_controls(base: &'static str, q: &str, page: u32, total: u32) -> (AnyView
     )
 }
 
-#[component]
-pub fn AdminProductsPage() -> impl IntoView {
+/// A staff list page: heading, section navigation, search box, a table with `columns`
+/// (one row per item, by `row`) and the pager. `fetch` is the list's server function.
+fn list_page<T, Fut>(
+    path: &'static str,
+    title: Msg,
+    test_id: &'static str,
+    columns: &'static [Msg],
+    fetch: fn(String, u32) -> Fut,
+    row: fn(T) -> AnyView,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<super::Page<T>, crate::error::AppError>>
+        + Send
+        + 'static,
+{
     let (q, page) = list_query();
     let data = {
         let q = q.clone();
-        Resource::new(
-            move || (q.clone(), page),
-            |(q, page)| admin_products(q, page),
-        )
+        Resource::new(move || (q.clone(), page), move |(q, page)| fetch(q, page))
     };
-    let locale = i18n::current();
     view! {
-        <Title text=page_title(t(Msg::AdminCatalog))/>
+        <Title text=page_title(t(title))/>
         <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
-            {move || {
-                let q = q.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(list) => {
-                            let (search, pager) = list_controls("/admin/products", &q, list.page, list.total);
-                            let rows = list.rows.into_iter().map(|p| view! {
-                                <tr data-test="row">
-                                    <td>{p.id}</td>
-                                    <td><a href=p.url>{p.title}</a></td>
-                                    <td>{p.variants}</td>
-                                    <td>{crate::ui::price_text(p.price_min, p.price_max)}</td>
-                                    <td>{if p.in_stock { t(Msg::InStock) } else { t(Msg::OutOfStock) }}</td>
-                                    <td>{format_count(p.orders, locale)}</td>
-                                </tr>
-                            }).collect_view();
-                            view! {
-                                <h1 data-test="page-heading">{t(Msg::AdminCatalog)}</h1>
-                                {admin_nav("/admin/products")}
-                                {search}
-                                <table class="admin-table" data-test="products">
-                                    <thead><tr>
-                                        <th scope="col">{t(Msg::Sku)}</th><th scope="col">{t(Msg::Name)}</th>
-                                        <th scope="col">{t(Msg::Variants)}</th><th scope="col">{t(Msg::Price)}</th>
-                                        <th scope="col">{t(Msg::Stock)}</th><th scope="col">{t(Msg::StatOrders)}</th>
-                                    </tr></thead>
-                                    <tbody>{rows}</tbody>
-                                </table>
-                                {pager}
-                            }
-                            .into_any()
-                        }
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        {when_loaded(data, move |list| {
+            let (search, pager) = list_controls(path, &q, list.page, list.total);
+            view! {
+                <h1 data-test="page-heading">{t(title)}</h1>
+                {admin_nav(path)}
+                {search}
+                <table class="admin-table" data-test=test_id>
+                    <thead><tr>
+                        {columns.iter().map(|c| view! { <th scope="col">{t(*c)}</th> }).collect_view()}
+                    </tr></thead>
+                    <tbody>{list.rows.into_iter().map(row).collect_view()}</tbody>
+                </table>
+                {pager}
+            }
+        })}
     }
 }
 
 #[component]
+pub fn AdminProductsPage() -> impl IntoView {
+    list_page(
+        "/admin/products",
+        Msg::AdminCatalog,
+        "products",
+        &[
+            Msg::Sku,
+            Msg::Name,
+            Msg::Variants,
+            Msg::Price,
+            Msg::Stock,
+            Msg::StatOrders,
+        ],
+        admin_products,
+        |p| {
+            view! {
+                <tr data-test="row">
+                    <td>{p.id}</td>
+                    <td><a href=p.url>{p.title}</a></td>
+                    <td>{p.variants}</td>
+                    <td>{crate::ui::price_text(p.price_min, p.price_max)}</td>
+                    <td>{if p.in_stock { t(Msg::InStock) } else { t(Msg::OutOfStock) }}</td>
+                    <td>{format_count(p.orders, i18n::current())}</td>
+                </tr>
+            }
+            .into_any()
+        },
+    )
+}
+
+#[component]
 pub fn AdminCustomersPage() -> impl IntoView {
-    let (q, page) = list_query();
-    let data = {
-        let q = q.clone();
-        Resource::new(
-            move || (q.clone(), page),
-            |(q, page)| admin_customers(q, page),
-        )
-    };
-    let locale = i18n::current();
-    view! {
-        <Title text=page_title(t(Msg::AdminCustomers))/>
-        <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
-            {move || {
-                let q = q.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(list) => {
-                            let (search, pager) = list_controls("/admin/customers", &q, list.page, list.total);
-                            let rows = list.rows.into_iter().map(|c| view! {
-                                <tr data-test="row">
-                                    <td>{c.external_ref}</td>
-                                    <td>{c.country}</td>
-                                    <td>{format_count(c.orders, locale)}</td>
-                                    <td>{c.last_order.map(format_time).unwrap_or_default()}</td>
-                                </tr>
-                            }).collect_view();
-                            view! {
-                                <h1 data-test="page-heading">{t(Msg::AdminCustomers)}</h1>
-                                {admin_nav("/admin/customers")}
-                                {search}
-                                <table class="admin-table" data-test="customers">
-                                    <thead><tr>
-                                        <th scope="col">{t(Msg::CustomerNumber)}</th><th scope="col">{t(Msg::Country)}</th>
-                                        <th scope="col">{t(Msg::StatOrders)}</th><th scope="col">{t(Msg::LastOrder)}</th>
-                                    </tr></thead>
-                                    <tbody>{rows}</tbody>
-                                </table>
-                                {pager}
-                            }
-                            .into_any()
-                        }
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    list_page(
+        "/admin/customers",
+        Msg::AdminCustomers,
+        "customers",
+        &[
+            Msg::CustomerNumber,
+            Msg::Country,
+            Msg::StatOrders,
+            Msg::LastOrder,
+        ],
+        admin_customers,
+        |c| {
+            view! {
+                <tr data-test="row">
+                    <td>{c.external_ref}</td>
+                    <td>{c.country}</td>
+                    <td>{format_count(c.orders, i18n::current())}</td>
+                    <td>{c.last_order.map(format_time).unwrap_or_default()}</td>
+                </tr>
+            }
+            .into_any()
+        },
+    )
 }

@@ -87,6 +87,31 @@ pub fn stock_text(stock: i64) -> String {
     }
 }
 
+/// A page's body once `data` has loaded: `render` with the value, or the error (which
+/// sends a guest to sign in and shows a shopper "not allowed"; see `ErrorView`).
+pub fn when_loaded<T, V>(
+    data: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 /// A grid of product cards, each with its wishlist button (`saved`: what the shopper has
 /// saved; `back`: the page to come back to after saving, at the same card).
 pub fn product_grid(

@@ -6,7 +6,7 @@ use leptos_meta::{Meta, Title};
 use super::api::wishlist;
 use super::Saved;
 use crate::i18n::{t, Msg};
-use crate::ui::{page_title, product_grid, ErrorView};
+use crate::ui::{page_title, product_grid, when_loaded};
 
 /// A POST form that saves or removes `product` and comes back to `back`. Without
 /// JavaScript it is an ordinary form; `aria-pressed` says its state.
@@ -35,17 +35,12 @@ pub fn WishlistPage() -> impl IntoView {
         <Title text=page_title(t(Msg::Wishlist))/>
         <Meta name="robots" content="noindex"/>
         <h1 data-test="page-heading">{t(Msg::Wishlist)}</h1>
-        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(cards) if cards.is_empty() => view! { <p data-test="wishlist-empty">{t(Msg::WishlistEmpty)}</p> }.into_any(),
-                    Ok(cards) => {
-                        let saved = Saved(cards.iter().map(|c| c.id.clone()).collect());
-                        product_grid(cards, "wishlist", &saved, "/wishlist")
-                    }
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {when_loaded(data, |cards| {
+            if cards.is_empty() {
+                return view! { <p data-test="wishlist-empty">{t(Msg::WishlistEmpty)}</p> }.into_any();
+            }
+            let saved = Saved(cards.iter().map(|c| c.id.clone()).collect());
+            product_grid(cards, "wishlist", &saved, "/wishlist")
+        })}
     }
 }
