@@ -141,7 +141,7 @@ mod ssr {
         let Some(id) = inserted else {
             return Err(AppError::invalid("email", t(Msg::EmailTaken)));
         };
-        rules::audit(&db, Some(id), "register", Some(&format!("user:{id}"))).await?;
+        rules::audit_self(&db, id, "register").await?;
         rules::start_session(&db, id).await?;
         rules::adopt_guest_data(&db, id).await?;
         Ok(safe_next(next))
@@ -189,7 +189,7 @@ mod ssr {
         rules::clear_failures(&db, &account).await?;
         rules::start_session(&db, id).await?;
         rules::adopt_guest_data(&db, id).await?;
-        rules::audit(&db, Some(id), "sign_in", Some(&format!("user:{id}"))).await?;
+        rules::audit_self(&db, id, "sign_in").await?;
         Ok(safe_next(next))
     }
 }
@@ -317,13 +317,7 @@ pub async fn change_password(current: String, password: String) -> Result<(), Ap
             .execute(&db)
             .await?;
         ssr::end_other_sessions(&db, user.id).await?;
-        ssr::audit(
-            &db,
-            Some(user.id),
-            "password_change",
-            Some(&format!("user:{}", user.id)),
-        )
-        .await?;
+        ssr::audit_self(&db, user.id, "password_change").await?;
         Ok("/account/security?changed=1".to_string())
     }
     .await;
@@ -428,13 +422,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
             .bind(user_id)
             .execute(&db)
             .await?;
-        ssr::audit(
-            &db,
-            Some(user_id),
-            "password_reset",
-            Some(&format!("user:{user_id}")),
-        )
-        .await?;
+        ssr::audit_self(&db, user_id, "password_reset").await?;
         ssr::start_session(&db, user_id).await?;
         ssr::adopt_guest_data(&db, user_id).await?;
         Ok("/account?reset=1".to_string())

@@ -219,21 +219,18 @@ pub fn AccountPage() -> impl IntoView {
 
 /// The member center's sections.
 fn account_nav(current: &'static str) -> impl IntoView {
-    let link = move |href: &'static str, label: Msg| {
-        let here = (href == current).then_some("page");
-        view! { <li><a href=href aria-current=here>{t(label)}</a></li> }
-    };
-    view! {
-        <nav class="admin-nav" aria-label=t(Msg::AccountNavigation)>
-            <ul>
-                {link("/account", Msg::AccountOverview)}
-                {link("/account/profile", Msg::ProfileTitle)}
-                {link("/account/addresses", Msg::AddressesTitle)}
-                {link("/account/security", Msg::SecurityTitle)}
-                {link("/account/privacy", Msg::PrivacyTitle)}
-            </ul>
-        </nav>
-    }
+    crate::ui::section_nav(
+        Msg::AccountNavigation,
+        current,
+        &[
+            ("/account", Msg::AccountOverview),
+            ("/account/profile", Msg::ProfileTitle),
+            ("/account/addresses", Msg::AddressesTitle),
+            ("/account/security", Msg::SecurityTitle),
+            ("/account/privacy", Msg::PrivacyTitle),
+        ],
+        &[],
+    )
 }
 
 /// "Saved" and similar notes after a successful form post (`?saved=1`).

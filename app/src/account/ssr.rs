@@ -262,6 +262,13 @@ pub fn hash_token(token: &str) -> String {
     token_hash(token)
 }
 
+/// A fresh random token (256 bits, URL-safe base64), for a session or a reset link.
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
 fn token_hash(token: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
 }
@@ -275,9 +282,7 @@ pub async fn start_session(db: &AnyPool, user_id: i64) -> AppResult<()> {
             .execute(db)
             .await?;
     }
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = new_token();
     let now = now_ms();
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, user_agent) \
@@ -597,6 +602,11 @@ pub async fn audit(
     Ok(())
 }
 
+/// Records something a member did to their own account.
+pub async fn audit_self(db: &AnyPool, user_id: i64, action: &str) -> AppResult<()> {
+    audit(db, Some(user_id), action, Some(&format!("user:{user_id}"))).await
+}
+
 // ---------------------------------------------------------------- address book
 
 /// At most this many saved addresses per member.
@@ -764,18 +774,10 @@ pub async fn request_reset(db: &AnyPool, email: &Email, public_url: &str) -> App
     .fetch_one(db)
     .await?;
     if recent >= RESETS_PER_HOUR {
-        audit(
-            db,
-            Some(user_id),
-            "password_reset_limited",
-            Some(&format!("user:{user_id}")),
-        )
-        .await?;
+        audit_self(db, user_id, "password_reset_limited").await?;
         return Ok(());
     }
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = new_token();
     sqlx::query(
         "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
     )
@@ -802,13 +804,7 @@ pub async fn request_reset(db: &AnyPool, email: &Email, public_url: &str) -> App
         &body,
     )
     .await?;
-    audit(
-        db,
-        Some(user_id),
-        "password_reset_requested",
-        Some(&format!("user:{user_id}")),
-    )
-    .await?;
+    audit_self(db, user_id, "password_reset_requested").await?;
     Ok(())
 }
 

@@ -11,27 +11,24 @@ use crate::ui::{format_time, page_title, when_loaded};
 
 /// The admin's navigation: what exists now, and the sections later issues fill.
 fn admin_nav(current: &'static str) -> impl IntoView {
-    let link = move |href: &'static str, label: Msg| {
-        let here = (href == current).then_some("page");
-        view! { <li><a href=href aria-current=here>{t(label)}</a></li> }
-    };
-    let later = |label: Msg| view! { <li><span class="coming">{t(label)} " (" {t(Msg::ComingLater)} ")"</span></li> };
-    view! {
-        <nav class="admin-nav" aria-label=t(Msg::AdminNavigation)>
-            <ul>
-                {link("/admin", Msg::AdminDashboard)}
-                {link("/admin/staff", Msg::AdminStaff)}
-                {link("/admin/audit", Msg::AdminAudit)}
-                {link("/admin/products", Msg::AdminCatalog)}
-                {link("/admin/customers", Msg::AdminCustomers)}
-                {later(Msg::AdminOrders)}
-                {later(Msg::AdminPromotions)}
-                {later(Msg::AdminContent)}
-                {later(Msg::AdminAnalytics)}
-                {later(Msg::AdminSupport)}
-            </ul>
-        </nav>
-    }
+    crate::ui::section_nav(
+        Msg::AdminNavigation,
+        current,
+        &[
+            ("/admin", Msg::AdminDashboard),
+            ("/admin/staff", Msg::AdminStaff),
+            ("/admin/audit", Msg::AdminAudit),
+            ("/admin/products", Msg::AdminCatalog),
+            ("/admin/customers", Msg::AdminCustomers),
+        ],
+        &[
+            Msg::AdminOrders,
+            Msg::AdminPromotions,
+            Msg::AdminContent,
+            Msg::AdminAnalytics,
+            Msg::AdminSupport,
+        ],
+    )
 }
 
 #[component]

@@ -87,6 +87,33 @@ pub fn stock_text(stock: i64) -> String {
     }
 }
 
+/// A section's navigation (member center, admin): `links` as (path, label), the one
+/// equal to `current` marked `aria-current="page"`; `later`: sections named but not built
+/// yet.
+pub fn section_nav(
+    label: Msg,
+    current: &'static str,
+    links: &[(&'static str, Msg)],
+    later: &[Msg],
+) -> impl IntoView {
+    let links = links
+        .iter()
+        .map(|&(href, text)| {
+            let here = (href == current).then_some("page");
+            view! { <li><a href=href aria-current=here>{t(text)}</a></li> }
+        })
+        .collect_view();
+    let later = later
+        .iter()
+        .map(|&text| view! { <li><span class="coming">{t(text)} " (" {t(Msg::ComingLater)} ")"</span></li> })
+        .collect_view();
+    view! {
+        <nav class="admin-nav" aria-label=t(label)>
+            <ul>{links}{later}</ul>
+        </nav>
+    }
+}
+
 /// A page's body once `data` has loaded: `render` with the value, or the error (which
 /// sends a guest to sign in and shows a shopper "not allowed"; see `ErrorView`).
 pub fn when_loaded<T, V>(
