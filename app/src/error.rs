@@ -30,12 +30,29 @@ pub enum AppError {
     /// Too many attempts; `message` says when to try again, in the user's language.
     #[error("throttled: {message}")]
     Throttled { message: String },
+    /// Someone else changed the same thing meanwhile (a stale version, a race lost).
+    #[error("conflict: {message}")]
+    Conflict { message: String },
+    /// Not enough stock of `sku` for what was asked.
+    #[error("out of stock: {sku}")]
+    OutOfStock { sku: String },
+    /// The shop cannot take this now (the database is busy or full, every password
+    /// hashing slot is taken): answered 503 with `Retry-After`; reads go on.
+    #[error("unavailable: {message}")]
+    Unavailable { message: String },
     /// Something failed on our side; the cause is in the server log, not here.
     #[error("internal error")]
     Internal,
 }
 
 impl AppError {
+    /// A lost race or a stale version, said in the current language.
+    pub fn conflict() -> Self {
+        AppError::Conflict {
+            message: Msg::ErrConflict.text(crate::i18n::current()).to_string(),
+        }
+    }
+
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         AppError::Invalid {
             field: field.to_string(),
@@ -51,6 +68,8 @@ impl AppError {
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
             AppError::Throttled { .. } => 429,
+            AppError::Conflict { .. } | AppError::OutOfStock { .. } => 409,
+            AppError::Unavailable { .. } => 503,
             AppError::Internal => 500,
         }
     }
@@ -64,6 +83,9 @@ impl AppError {
             }
             AppError::Unauthorized | AppError::Forbidden => Msg::ForbiddenTitle.text(locale),
             AppError::Throttled { .. } => Msg::ThrottledTitle.text(locale),
+            AppError::Conflict { .. } => Msg::ErrConflictTitle.text(locale),
+            AppError::OutOfStock { .. } => Msg::ErrOutOfStockTitle.text(locale),
+            AppError::Unavailable { .. } => Msg::ErrUnavailableTitle.text(locale),
             AppError::Internal => Msg::ErrorTitle.text(locale),
         }
     }
@@ -73,7 +95,13 @@ impl AppError {
         match self {
             AppError::NotFound => Msg::NotFoundBody.text(locale).to_string(),
             AppError::Invalid { field, message } => format!("{field}: {message}"),
-            AppError::BadRequest { message } | AppError::Throttled { message } => message.clone(),
+            AppError::BadRequest { message }
+            | AppError::Throttled { message }
+            | AppError::Conflict { message }
+            | AppError::Unavailable { message } => message.clone(),
+            AppError::OutOfStock { sku } => {
+                crate::i18n::fill(Msg::ErrOutOfStock.text(locale), &[("sku", sku)])
+            }
             AppError::Unauthorized | AppError::Forbidden => {
                 Msg::ForbiddenTitle.text(locale).to_string()
             }
@@ -109,9 +137,39 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// Database errors that mean "not now" rather than "broken": SQLite busy or locked
+/// (another writer held the lock past the busy timeout) or full; PostgreSQL disk full,
+/// out of connections, lock wait or serialization failure, or a pool with no free
+/// connection in time.
+#[cfg(feature = "ssr")]
+fn is_temporary(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            matches!(
+                code.as_ref(),
+                // SQLite: BUSY, LOCKED, FULL and their extended codes.
+                "5" | "6" | "13" | "261" | "262" | "517" | "773"
+                // PostgreSQL: disk full, out of memory, too many connections, lock
+                // not available, serialization failure, deadlock.
+                | "53100" | "53200" | "53300" | "55P03" | "40001" | "40P01"
+            ) || db.message().contains("database is locked")
+                || db.message().contains("database or disk is full")
+        }
+        _ => false,
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
+        if is_temporary(&err) {
+            tracing::warn!(error = %err, "database busy or full: answering 503");
+            return AppError::Unavailable {
+                message: Msg::ErrBusy.text(crate::i18n::current()).to_string(),
+            };
+        }
         tracing::error!(error = %err, "database error");
         AppError::Internal
     }

@@ -40,6 +40,12 @@ pub fn tf(msg: Msg, args: &[(&str, &str)]) -> String {
 /// The cookie that keeps the shopper's language choice.
 pub const LOCALE_COOKIE: &str = "lang";
 
+/// The language cookie changes only the language, which the page cache keys on.
+pub const PERSONAL: crate::web::Personal = crate::web::Personal {
+    shared_cookies: &[LOCALE_COOKIE],
+    ..crate::web::Personal::NONE
+};
+
 impl Locale {
     pub const ALL: [Locale; 2] = [Locale::En, Locale::ZhHant];
 
@@ -118,7 +124,8 @@ pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
 /// The shop sells in pounds sterling. CLDR writes GBP the same way in `en` and in
 /// `zh-Hant` (symbol first, comma grouping, two decimals), so the formats agree today;
 /// the function is the one place to change when a locale differs.
-pub fn format_price(pence: i64, locale: Locale) -> String {
+pub fn format_price(price: crate::domain::Money, locale: Locale) -> String {
+    let pence = price.minor();
     let (sign, abs) = if pence < 0 {
         ("-", pence.unsigned_abs())
     } else {
@@ -128,7 +135,9 @@ pub fn format_price(pence: i64, locale: Locale) -> String {
     let rest = abs % 100;
     let grouped = group_thousands(pounds, ',');
     match locale {
-        Locale::En | Locale::ZhHant => format!("{sign}£{grouped}.{rest:02}"),
+        Locale::En | Locale::ZhHant => {
+            format!("{sign}{}{grouped}.{rest:02}", price.currency().symbol())
+        }
     }
 }
 
@@ -294,6 +303,16 @@ messages! {
     NameInvalid { en: "is required (at most 100 characters)", zh: "為必填（最多 100 個字元）" }
     BirthdayInvalid { en: "must be a real date (YYYY-MM-DD)", zh: "必須是有效日期（YYYY-MM-DD）" }
     SignInWrong { en: "email or password is wrong", zh: "電子郵件或密碼錯誤" }
+    RegisterThrottled { en: "Too many new accounts from this address. Try again in {minutes} minutes.", zh: "此位址建立的帳戶過多，請於 {minutes} 分鐘後再試。" }
+    ErrBusy { en: "The shop is busy right now. Please try again in a moment.", zh: "商店目前忙碌中，請稍後再試。" }
+    ErrConflict { en: "Someone else changed this at the same time. Please reload and try again.", zh: "此內容已同時被他人修改，請重新載入後再試。" }
+    ErrOutOfStock { en: "Not enough of {sku} is in stock.", zh: "{sku} 庫存不足。" }
+    ErrUnavailableTitle { en: "Please try again", zh: "請稍後再試" }
+    ErrConflictTitle { en: "Changed meanwhile", zh: "內容已變更" }
+    ErrOutOfStockTitle { en: "Out of stock", zh: "庫存不足" }
+    ErrQuantity { en: "Enter a whole number from 1 to 999.", zh: "請輸入 1 至 999 的整數。" }
+    ErrMoney { en: "Enter an amount such as 12.50.", zh: "請輸入金額，例如 12.50。" }
+    ErrSku { en: "Enter a product code of letters and digits (at most 20).", zh: "請輸入由字母與數字組成的商品編號（最多 20 個字元）。" }
     SignInThrottled { en: "Too many failed sign-ins. Try again in {minutes} minutes.", zh: "登入失敗次數過多，請於 {minutes} 分鐘後再試。" }
     ThrottledTitle { en: "Too many attempts", zh: "嘗試次數過多" }
     AccountTitle { en: "My account", zh: "我的帳戶" }
@@ -329,7 +348,7 @@ messages! {
     DeleteAccountText { en: "This deletes your account and signs you out everywhere. It cannot be undone.", zh: "這會刪除您的帳戶並登出所有裝置，且無法復原。" }
     ConfirmWithPassword { en: "Your password, to confirm", zh: "請輸入密碼以確認" }
     ForgotLink { en: "Forgot your password?", zh: "忘記密碼？" }
-    AddressesTitle { en: "Address book", zh: "通訊錄" }
+    AddressesTitle { en: "Address book", zh: "地址管理" }
     SaveToWishlist { en: "Save to wishlist", zh: "加入願望清單" }
     RemoveFromWishlist { en: "Remove from wishlist", zh: "從願望清單移除" }
     WishlistEmpty { en: "Nothing saved yet: use “Save to wishlist” on any product.", zh: "尚未收藏任何商品：在商品上點選「加入願望清單」即可。" }
@@ -476,10 +495,22 @@ mod tests {
 
     #[test]
     fn prices_are_grouped_with_two_decimals() {
-        assert_eq!(format_price(255, Locale::En), "£2.55");
-        assert_eq!(format_price(5, Locale::En), "£0.05");
-        assert_eq!(format_price(123_456_789, Locale::ZhHant), "£1,234,567.89");
-        assert_eq!(format_price(-1000, Locale::En), "-£10.00");
+        assert_eq!(
+            format_price(crate::domain::Money::gbp(255), Locale::En),
+            "£2.55"
+        );
+        assert_eq!(
+            format_price(crate::domain::Money::gbp(5), Locale::En),
+            "£0.05"
+        );
+        assert_eq!(
+            format_price(crate::domain::Money::gbp(123_456_789), Locale::ZhHant),
+            "£1,234,567.89"
+        );
+        assert_eq!(
+            format_price(crate::domain::Money::gbp(-1000), Locale::En),
+            "-£10.00"
+        );
         assert_eq!(format_count(1_000_000, Locale::En), "1,000,000");
     }
 

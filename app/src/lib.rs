@@ -9,13 +9,14 @@
 pub mod account;
 pub mod admin;
 pub mod catalog;
+pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod recent;
-pub mod search;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod ui;
+pub mod web;
 pub mod wishlist;
 
 use leptos::prelude::*;
@@ -27,6 +28,46 @@ use leptos_router::{
 
 use crate::error::AppError;
 use crate::i18n::Locale;
+
+/// What makes an answer personal, as each capability declares it. The server's
+/// `Cache-Control: no-store` and its page cache read only this list.
+pub const PERSONAL: &[web::Personal] = &[
+    i18n::PERSONAL,
+    account::PERSONAL,
+    admin::PERSONAL,
+    wishlist::PERSONAL,
+    recent::PERSONAL,
+];
+
+/// Whether answers for `path` are about one person (by the capabilities' declarations).
+pub fn is_personal_path(path: &str) -> bool {
+    PERSONAL.iter().any(|p| p.covers(path))
+}
+
+/// The declared cookie `name` if it personalises only the pages that say so.
+pub fn vary_cookie(name: &str) -> Option<&'static str> {
+    PERSONAL
+        .iter()
+        .flat_map(|p| p.vary_cookies.iter())
+        .find(|c| **c == name)
+        .copied()
+}
+
+/// Whether cookie `name` is declared as never making a page personal (the language).
+pub fn is_shared_cookie(name: &str) -> bool {
+    PERSONAL.iter().any(|p| p.shared_cookies.contains(&name))
+}
+
+/// What each capability keeps for a guest and moves to the account at sign-in, in the
+/// sign-in transaction (the cart joins here).
+#[cfg(feature = "ssr")]
+pub(crate) const GUEST_MERGES: &[web::ssr::hooks::GuestMerge] =
+    &[wishlist::ssr::GUEST_MERGE, recent::ssr::GUEST_MERGE];
+
+/// What each capability adds to a member's "download my data".
+#[cfg(feature = "ssr")]
+pub(crate) const DATA_EXPORTS: &[web::ssr::hooks::DataExport] =
+    &[wishlist::ssr::DATA_EXPORT, recent::ssr::DATA_EXPORT];
 
 /// Leptos' island loader waits for `requestIdleCallback`, which a page that is never
 /// idle (a busy phone, a loaded test machine) may postpone indefinitely; seen once as a
@@ -95,7 +136,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=catalog::pages::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/c/:slug") view=catalog::pages::CategoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/p/:id/:slug") view=catalog::pages::ProductPage ssr=SsrMode::Async/>
-                    <Route path=path!("/search") view=search::pages::SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/search") view=catalog::search::pages::SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/sign-in") view=account::pages::SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/register") view=account::pages::RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=account::pages::AccountPage ssr=SsrMode::Async/>

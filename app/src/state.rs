@@ -11,6 +11,7 @@ use sqlx::AnyPool;
 use crate::catalog::ssr::CatalogHandle;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
+use crate::web::ssr::{Backend, Clock};
 
 /// A page that shows what one of the page cache's optional cookies holds (the guest's
 /// recently viewed list) names that cookie in this response header; the cache then never
@@ -24,14 +25,38 @@ pub struct SiteSettings {
     /// The public origin of the shop, without a trailing slash, for canonical URLs,
     /// Open Graph and the sitemap (`SHOP_PUBLIC_URL`).
     pub public_url: String,
+    pub limits: Limits,
+}
+
+/// Limits the operator sets (see the README's configuration table).
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// New accounts per client address per hour (`SHOP_REGISTER_PER_HOUR`).
+    pub registrations_per_hour: i64,
+    /// Live sessions per account; the oldest ends first (`SHOP_MAX_SESSIONS`).
+    pub max_sessions: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            registrations_per_hour: 10,
+            max_sessions: 10,
+        }
+    }
 }
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: AnyPool,
+    pub backend: Backend,
     pub catalog: CatalogHandle,
     pub site: Arc<SiteSettings>,
+    /// The shop's clock (tests move it forward).
+    pub clock: Clock,
+    /// Password hashing slots (`SHOP_HASH_CONCURRENCY`, default: the number of cores).
+    pub hashing: Arc<tokio::sync::Semaphore>,
 }
 
 /// The shared state inside a server function or page.

@@ -2,13 +2,16 @@
 
 use sqlx::AnyPool;
 
-use app::account::ssr::{audit, create_user, hash_password, password_problem, NewUser};
-use app::account::{Email, Role};
+use app::account::ssr::{create_user, hash_password, password_problem, NewUser};
+use app::domain::Email;
+use app::web::ssr::{audit, begin_write, Backend};
+use app::web::Role;
 
 /// Makes `email` an Admin with `password`: creates the account, or promotes an existing
 /// one and sets its password (an operator recovering access). Returns the account id.
 pub async fn create_admin(
     db: &AnyPool,
+    backend: Backend,
     email: &str,
     password: &str,
     name: &str,
@@ -25,8 +28,10 @@ pub async fn create_admin(
     let hash = hash_password(password.to_string())
         .await
         .map_err(|_| "hashing the password failed")?;
+    let db_err = |e: sqlx::Error| format!("database: {e}");
+    let mut tx = begin_write(db, backend).await.map_err(db_err)?;
     let created = create_user(
-        db,
+        &mut tx,
         NewUser {
             email: &email,
             password_hash: hash.clone(),
@@ -47,20 +52,21 @@ pub async fn create_admin(
             )
             .bind(hash)
             .bind(email.as_str())
-            .fetch_one(db)
+            .fetch_one(&mut *tx)
             .await
-            .map_err(|e| format!("database: {e}"))?;
+            .map_err(db_err)?;
             // Sessions made with the old password end.
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(id)
-                .execute(db)
+                .execute(&mut *tx)
                 .await
-                .map_err(|e| format!("database: {e}"))?;
+                .map_err(db_err)?;
             id
         }
     };
-    audit(db, None, "admin_create", Some(&format!("user:{id}")))
+    audit(&mut tx, None, "admin_create", Some(&format!("user:{id}")))
         .await
         .map_err(|e| format!("database: {e}"))?;
+    tx.commit().await.map_err(db_err)?;
     Ok(id)
 }

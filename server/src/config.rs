@@ -41,6 +41,17 @@ pub struct Config {
     pub mail_dir: String,
     /// `SHOP_MAIL_POLL_SECS`: how often the sender looks at the outbox, default 2 (0: never).
     pub mail_poll_secs: u64,
+    /// SQLite commit durability (`SHOP_SQLITE_SYNCHRONOUS`: full, the default, or normal).
+    pub sqlite_synchronous: crate::db::Synchronous,
+    /// New accounts per client address per hour (`SHOP_REGISTER_PER_HOUR`, default 10).
+    pub register_per_hour: i64,
+    /// Live sessions per account, the oldest ends first (`SHOP_MAX_SESSIONS`, default 10).
+    pub max_sessions: i64,
+    /// Password hashes computed at once (`SHOP_HASH_CONCURRENCY`, default: the cores).
+    pub hash_concurrency: usize,
+    /// Days that ended sessions, spent reset links and sent emails are kept
+    /// (`SHOP_RETENTION_DAYS`, default 30); the cleanup job removes older ones.
+    pub retention_days: u64,
 }
 
 /// An SMTP URL, which may hold a password: shown without it.
@@ -85,6 +96,17 @@ impl Config {
             return Err(ConfigError {
                 name: "DATABASE_URL",
                 reason: "must start with sqlite: or postgres://".into(),
+            });
+        }
+        let is_postgres = !database_url.starts_with("sqlite:");
+        if is_postgres && get("SHOP_PUBLIC_URL").is_none() {
+            // Several processes behind one address must agree on it (reset links,
+            // canonical links, the sitemap): none may guess its own.
+            return Err(ConfigError {
+                name: "SHOP_PUBLIC_URL",
+                reason: "must be set with PostgreSQL (the shop's public address, such as \
+                         https://shop.example.com), so every server process uses the same one"
+                    .into(),
             });
         }
         let public_url = get("SHOP_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
@@ -139,7 +161,26 @@ impl Config {
                 reason: format!("`{mail_from}` is not an address like Shop <shop@example.com>"),
             });
         }
+        let sqlite_synchronous = match get("SHOP_SQLITE_SYNCHRONOUS")
+            .map(|v| v.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("full") => crate::db::Synchronous::Full,
+            Some("normal") => crate::db::Synchronous::Normal,
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "SHOP_SQLITE_SYNCHRONOUS",
+                    reason: format!("`{other}` is not full or normal"),
+                })
+            }
+        };
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
         Ok(Config {
+            sqlite_synchronous,
+            register_per_hour: number("SHOP_REGISTER_PER_HOUR", 10)?.clamp(1, 1_000_000) as i64,
+            max_sessions: number("SHOP_MAX_SESSIONS", 10)?.clamp(1, 1000) as i64,
+            hash_concurrency: number("SHOP_HASH_CONCURRENCY", cores)?.clamp(1, 256) as usize,
+            retention_days: number("SHOP_RETENTION_DAYS", 30)?.max(1),
             smtp_url,
             smtp_ca_file,
             mail_from,

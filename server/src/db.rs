@@ -3,6 +3,7 @@
 //! files differ where the dialects do (`migrations/sqlite`, `migrations/postgres`).
 
 use std::str::FromStr;
+use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
@@ -11,32 +12,50 @@ use sqlx::{AnyPool, Executor};
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+pub use app::web::ssr::db::{begin_write, values_placeholders, Backend};
 
-impl Backend {
-    pub fn of_url(url: &str) -> Backend {
-        if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else {
-            Backend::Postgres
-        }
-    }
-
-    pub fn migrator(self) -> &'static Migrator {
-        match self {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        }
+/// The migrations of an engine.
+pub fn migrator(backend: Backend) -> &'static Migrator {
+    match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
     }
 }
+
+/// How long start-up waits for the database before it says why it cannot have it.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Opens a pool. For SQLite the file (and its folder) is created, WAL journaling and
-/// foreign keys are switched on for every connection.
+/// foreign keys are switched on for every connection, and commits are durable
+/// (`synchronous = FULL`, or `SHOP_SQLITE_SYNCHRONOUS=normal` to trade that for speed).
+/// A database that cannot be had within 5 s fails with its real cause.
 pub async fn connect(url: &str, max_connections: u32) -> Result<AnyPool, sqlx::Error> {
+    connect_with(url, max_connections, Synchronous::Full).await
+}
+
+/// SQLite's `synchronous` setting in WAL mode: `Full` syncs the log at every commit (an
+/// acknowledged write survives a power cut); `Normal` syncs at checkpoints only (faster
+/// commits; the last ones may be lost on power loss, never corrupted).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Synchronous {
+    Full,
+    Normal,
+}
+
+impl Synchronous {
+    fn pragma(self) -> &'static str {
+        match self {
+            Synchronous::Full => "PRAGMA synchronous = FULL",
+            Synchronous::Normal => "PRAGMA synchronous = NORMAL",
+        }
+    }
+}
+
+pub async fn connect_with(
+    url: &str,
+    max_connections: u32,
+    synchronous: Synchronous,
+) -> Result<AnyPool, sqlx::Error> {
     sqlx::any::install_default_drivers();
     let backend = Backend::of_url(url);
     let mut url = url.to_string();
@@ -62,80 +81,70 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<AnyPool, sqlx::E
         }
     }
     let options = AnyConnectOptions::from_str(&url)?;
-    AnyPoolOptions::new()
+    probe(&options, backend).await?;
+    let pool = AnyPoolOptions::new()
         .max_connections(max_connections)
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
                     conn.execute("PRAGMA journal_mode = WAL").await?;
-                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    conn.execute(synchronous.pragma()).await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
                     conn.execute("PRAGMA busy_timeout = 10000").await?;
                 }
                 Ok(())
             })
         })
-        .connect_with(options)
+        .connect_with(options);
+    pool.await
+}
+
+/// Opens one connection first, so start-up fails within `CONNECT_TIMEOUT` with the real
+/// cause (connection refused, unreadable or read-only file, not a database), not a pool
+/// time-out after 30 s; on SQLite, `PRAGMA quick_check` refuses a damaged file.
+async fn probe(options: &AnyConnectOptions, backend: Backend) -> Result<(), sqlx::Error> {
+    use sqlx::{ConnectOptions, Connection};
+    let timeout = || {
+        sqlx::Error::Configuration(
+            format!(
+                "the database did not answer within {} s",
+                CONNECT_TIMEOUT.as_secs()
+            )
+            .into(),
+        )
+    };
+    let check = async {
+        let mut conn = options.connect().await?;
+        if backend == Backend::Sqlite {
+            conn.execute("PRAGMA journal_mode = WAL").await?;
+            let result: String = sqlx::query_scalar("PRAGMA quick_check")
+                .fetch_one(&mut conn)
+                .await?;
+            if result != "ok" {
+                return Err(sqlx::Error::Configuration(
+                    format!("the SQLite file failed its integrity check: {result}").into(),
+                ));
+            }
+        }
+        conn.close().await
+    };
+    tokio::time::timeout(CONNECT_TIMEOUT, check)
         .await
+        .map_err(|_| timeout())?
 }
 
 /// Applies the migrations the database lacks.
 pub async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), sqlx::migrate::MigrateError> {
-    backend.migrator().run(pool).await
+    migrator(backend).run(pool).await
 }
 
 /// Whether the database answers and has every migration this binary knows.
 pub async fn ready(pool: &AnyPool, backend: Backend) -> bool {
-    let expected = backend.migrator().iter().count() as i64;
+    let expected = migrator(backend).iter().count() as i64;
     let applied: Result<i64, _> = sqlx::query_scalar(
         "SELECT CAST(COUNT(*) AS BIGINT) FROM _sqlx_migrations WHERE success = TRUE",
     )
     .fetch_one(pool)
     .await;
     matches!(applied, Ok(n) if n >= expected)
-}
-
-/// Starts a write transaction. On SQLite it takes the write lock at once
-/// (`BEGIN IMMEDIATE`), so two writers queue instead of failing half-way.
-pub async fn begin_write(
-    pool: &AnyPool,
-    backend: Backend,
-) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-    match backend {
-        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
-        Backend::Postgres => pool.begin().await,
-    }
-}
-
-/// `($1, $2), ($3, $4), ...` for a multi-row INSERT of `rows` rows of `cols` columns.
-/// (sqlx's `QueryBuilder` writes `?` placeholders for `Any`, which PostgreSQL refuses.)
-pub fn values_placeholders(rows: usize, cols: usize) -> String {
-    let mut out = String::with_capacity(rows * cols * 5);
-    for r in 0..rows {
-        if r > 0 {
-            out.push_str(", ");
-        }
-        out.push('(');
-        for c in 0..cols {
-            if c > 0 {
-                out.push_str(", ");
-            }
-            out.push('$');
-            out.push_str(&(r * cols + c + 1).to_string());
-        }
-        out.push(')');
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn placeholders_number_rows_then_columns() {
-        assert_eq!(
-            super::values_placeholders(2, 3),
-            "($1, $2, $3), ($4, $5, $6)"
-        );
-        assert_eq!(super::values_placeholders(1, 1), "($1)");
-    }
 }

@@ -2,6 +2,7 @@
 //! commands. The pages and server functions live in the `app` crate.
 
 pub mod accounts;
+pub mod cleanup;
 pub mod config;
 pub mod db;
 pub mod import;

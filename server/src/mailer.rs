@@ -117,7 +117,40 @@ fn smtp_host(url: &str) -> &str {
 }
 
 fn now_ms() -> i64 {
-    app::account::ssr::now_ms()
+    app::web::ssr::now_ms()
+}
+
+/// A message's `Message-ID`: the same for every attempt at one outbox row, so a receiving
+/// server that got it twice (a crash between sending and marking it sent) can tell.
+fn message_id(id: i64, created_at: i64, from: &Mailbox) -> String {
+    format!("<outbox-{id}-{created_at}@{}>", from.email.domain())
+}
+
+/// Marks a message sent and drops its body (a reset link's token must not outlive its
+/// delivery). Retried for up to about 6 s: a database briefly locked by a writer must not
+/// leave the row claimable again, which would send the email twice.
+async fn mark_sent(db: &AnyPool, id: i64) -> Result<(), sqlx::Error> {
+    let mut wait = Duration::from_millis(100);
+    let mut tries = 0;
+    loop {
+        let marked = sqlx::query(
+            "UPDATE email_outbox SET sent_at = $1, last_error = NULL, body = '' WHERE id = $2",
+        )
+        .bind(now_ms())
+        .bind(id)
+        .execute(db)
+        .await;
+        match marked {
+            Ok(_) => return Ok(()),
+            Err(e) if tries < 6 => {
+                tracing::warn!(email.id = id, error = %e, "marking an email sent failed; retrying");
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+                tries += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Sends what is due; returns how many went out.
@@ -129,25 +162,26 @@ pub async fn send_due(
     let mut sent = 0;
     loop {
         let now = now_ms();
-        let claimed: Option<(i64, String, String, String, i64)> = sqlx::query_as(
+        let claimed: Option<(i64, String, String, String, i64, i64)> = sqlx::query_as(
             "UPDATE email_outbox SET claimed_until = $1, attempts = attempts + 1 \
              WHERE id = (SELECT id FROM email_outbox WHERE sent_at IS NULL AND claimed_until <= $2 \
                          AND attempts < $3 ORDER BY id LIMIT 1) \
                AND claimed_until <= $2 \
-             RETURNING id, to_address, subject, body, attempts",
+             RETURNING id, to_address, subject, body, attempts, created_at",
         )
         .bind(now + CLAIM_MS)
         .bind(now)
         .bind(MAX_ATTEMPTS)
         .fetch_optional(db)
         .await?;
-        let Some((id, to, subject, body, attempts)) = claimed else {
+        let Some((id, to, subject, body, attempts, created_at)) = claimed else {
             return Ok(sent);
         };
         let result = match to.parse::<Mailbox>() {
             Ok(to) => match Message::builder()
                 .from(from.clone())
                 .to(to)
+                .message_id(Some(message_id(id, created_at, from)))
                 .subject(subject)
                 .header(ContentType::TEXT_PLAIN)
                 .body(body)
@@ -159,13 +193,7 @@ pub async fn send_due(
         };
         match result {
             Ok(()) => {
-                sqlx::query(
-                    "UPDATE email_outbox SET sent_at = $1, last_error = NULL WHERE id = $2",
-                )
-                .bind(now_ms())
-                .bind(id)
-                .execute(db)
-                .await?;
+                mark_sent(db, id).await?;
                 tracing::info!(email.id = id, "email sent");
                 sent += 1;
             }

@@ -78,6 +78,11 @@ async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     startup::spawn_catalog_refresh(&state, Duration::from_secs(config.catalog_refresh_secs));
     server::mailer::spawn(state.app.db.clone(), &config)?;
+    server::cleanup::spawn(
+        state.app.db.clone(),
+        config.retention_days,
+        Duration::from_secs(600),
+    );
     let app = startup::router(state, &config);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -139,8 +144,8 @@ async fn admin_create(config: Config, email: &str, name: &str) -> Result<(), Str
             .map_err(|e| format!("reading the password from stdin: {e}"))?;
         line.trim_end_matches(['\r', '\n']).to_string()
     };
-    let (pool, _) = migrated_pool(&config).await?;
-    let id = server::accounts::create_admin(&pool, email, &password, name).await?;
+    let (pool, backend) = migrated_pool(&config).await?;
+    let id = server::accounts::create_admin(&pool, backend, email, &password, name).await?;
     println!("admin account {id} ready; sign in at /account/sign-in");
     Ok(())
 }

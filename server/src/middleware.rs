@@ -26,6 +26,11 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if parts.status == StatusCode::SERVICE_UNAVAILABLE {
+            parts
+                .headers
+                .insert("retry-after", HeaderValue::from_static("2"));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -35,28 +40,15 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
 /// none does).
 pub async fn request_user(mut req: Request, next: Next) -> Response {
     req.extensions_mut()
-        .insert(app::account::ssr::RequestUser::default());
+        .insert(app::web::ssr::RequestUser::default());
     next.run(req).await
 }
 
-/// Headers every response carries; pages and functions about a person (`/account`,
-/// `/admin`, their server functions and the wishlist and recently viewed functions) also say `Cache-Control: no-store`, so neither
+/// Headers every response carries; pages and functions about a person (what the
+/// capabilities declare in `app::PERSONAL`) also say `Cache-Control: no-store`, so neither
 /// the page cache nor a browser or proxy keeps them.
 pub async fn security_headers(req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    let personal = [
-        "/account",
-        "/admin",
-        "/api/account",
-        "/api/admin",
-        "/api/wishlist",
-        "/api/recent",
-    ]
-    .iter()
-    .any(|p| {
-        path.strip_prefix(p)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    });
+    let personal = app::is_personal_path(req.uri().path());
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     if personal {
@@ -115,4 +107,83 @@ pub async fn cross_site_guard(
         )
             .into_response()
     }
+}
+
+/// A server function called from a plain form (or a GET asking for HTML) without a
+/// redirect of its own is sent back to its `Referer` by leptos_axum, whatever host that
+/// names. This keeps only a path of this shop: a foreign or malformed `Location` becomes
+/// the same path on this shop when the origin is ours, else the home page.
+pub async fn local_redirects_only(
+    axum::extract::State(public_origin): axum::extract::State<std::sync::Arc<str>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    use axum::http::header;
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut res = next.run(req).await;
+    let Some(location) = res
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    else {
+        return res;
+    };
+    if app::web::is_local_path(&location) {
+        return res;
+    }
+    let ours = |origin: &str| {
+        origin == &*public_origin
+            || host.as_deref().is_some_and(|h| {
+                origin == format!("http://{h}") || origin == format!("https://{h}")
+            })
+    };
+    let local = location
+        .split_once("://")
+        .and_then(|(scheme, rest)| {
+            let cut = rest.find('/').unwrap_or(rest.len());
+            let origin = format!("{scheme}://{}", &rest[..cut]);
+            ours(&origin).then(|| rest[cut..].to_string())
+        })
+        .filter(|p| app::web::is_local_path(p))
+        .unwrap_or_else(|| "/".to_string());
+    if let Ok(value) = HeaderValue::from_str(&local) {
+        res.headers_mut().insert(header::LOCATION, value);
+    }
+    res
+}
+
+/// Static files and other plain routes answer only GET and HEAD (and server functions
+/// and the routes that take forms their own methods): anything else is 405, not the
+/// file.
+pub async fn read_only_methods(req: Request, next: Next) -> Response {
+    use axum::http::{header, Method};
+    use axum::response::IntoResponse;
+    let path = req.uri().path();
+    let takes_posts = path.starts_with("/api/") || path == "/lang";
+    if takes_posts || matches!(*req.method(), Method::GET | Method::HEAD) {
+        return next.run(req).await;
+    }
+    (
+        StatusCode::METHOD_NOT_ALLOWED,
+        [(header::ALLOW, "GET, HEAD")],
+        "this address only answers GET and HEAD",
+    )
+        .into_response()
+}
+
+/// A tracing span per server function call, named by its endpoint (`account/sign-in`),
+/// inside the request's span (which has the request id). The guard records the user id
+/// on it once it knows who is asking; no email, password or token is ever put on it.
+pub async fn server_fn_span(req: Request, next: Next) -> Response {
+    use tracing::Instrument;
+    let Some(name) = req.uri().path().strip_prefix("/api/").map(str::to_owned) else {
+        return next.run(req).await;
+    };
+    let span = tracing::info_span!("server_fn", name = %name, user.id = tracing::field::Empty);
+    next.run(req).instrument(span).await
 }

@@ -5,7 +5,8 @@
 //! What is cached: answers to `GET` with status 200 and an HTML body, no `Set-Cookie` and
 //! no `Cache-Control: no-store`/`private` (the account and admin pages), for
 //! requests whose only cookies (if any) are the language cookie and the optional cookies
-//! (`OPTIONAL_COOKIES`: a guest's recently viewed list). A page that shows an optional
+//! (declared by the capabilities in `app::PERSONAL`: a guest's recently viewed list);
+//! a path a capability declares personal is never cached. A page that shows an optional
 //! cookie says so in `x-cache-vary` (the home page does, for guests): its copy is then
 //! never served to a request carrying that cookie, and its rendering for such a request
 //! is never kept. Every other page stays one shared copy for all guests. The key is the path with
@@ -42,8 +43,6 @@ const MAX_TOTAL_BYTES: usize = 128 * 1024 * 1024;
 /// How long others are served an expired page while one request renders it again; after
 /// that (a render failed or hung), the next request tries.
 const REFRESH_WINDOW: Duration = Duration::from_secs(5);
-/// Cookies that make only the pages that name them (in `x-cache-vary`) personal.
-const OPTIONAL_COOKIES: &[&str] = &[app::recent::RECENT_COOKIE];
 
 #[derive(Clone)]
 pub struct PageCache {
@@ -169,7 +168,7 @@ impl Entries {
 /// the language choice and optional cookies (anything else may make any page personal).
 /// Returns the optional cookies it carries.
 fn cacheable_request(req: &Request) -> Option<Vec<&'static str>> {
-    if req.method() != Method::GET {
+    if req.method() != Method::GET || app::is_personal_path(req.uri().path()) {
         return None;
     }
     let mut carried = Vec::new();
@@ -177,10 +176,10 @@ fn cacheable_request(req: &Request) -> Option<Vec<&'static str>> {
         let value = value.to_str().ok()?;
         for cookie in value.split(';').map(str::trim).filter(|c| !c.is_empty()) {
             let name = cookie.split('=').next().unwrap_or_default();
-            if name == "lang" {
+            if app::is_shared_cookie(name) {
                 continue;
             }
-            carried.push(*OPTIONAL_COOKIES.iter().find(|c| **c == name)?);
+            carried.push(app::vary_cookie(name)?);
         }
     }
     Some(carried)
@@ -193,12 +192,7 @@ fn page_varies(headers: &HeaderMap) -> Vec<&'static str> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .filter_map(|name| {
-            OPTIONAL_COOKIES
-                .iter()
-                .find(|c| **c == name.trim())
-                .copied()
-        })
+        .filter_map(|name| app::vary_cookie(name.trim()))
         .collect()
 }
 

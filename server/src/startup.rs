@@ -13,11 +13,13 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use app::catalog::ssr::{Catalog, CatalogHandle};
-use app::state::{AppState, SiteSettings};
+use app::state::{AppState, Limits, SiteSettings};
+use app::web::ssr::Clock;
 
 use crate::config::Config;
 use crate::db::{self, Backend};
@@ -56,7 +58,12 @@ pub enum StartupError {
 /// Connects, migrates, seeds an empty catalogue (when configured) and loads it.
 pub async fn build_state(config: &Config) -> Result<ServerState, StartupError> {
     let backend = Backend::of_url(&config.database_url);
-    let pool = db::connect(&config.database_url, config.db_max_connections).await?;
+    let pool = db::connect_with(
+        &config.database_url,
+        config.db_max_connections,
+        config.sqlite_synchronous,
+    )
+    .await?;
     db::migrate(&pool, backend).await?;
     if config.seed {
         if let Some(report) = crate::import::seed_if_empty(&pool, backend).await? {
@@ -88,10 +95,17 @@ pub async fn build_state(config: &Config) -> Result<ServerState, StartupError> {
         app: AppState {
             leptos_options,
             db: pool,
+            backend,
             catalog: CatalogHandle::new(catalog),
             site: Arc::new(SiteSettings {
                 public_url: config.public_url.clone(),
+                limits: Limits {
+                    registrations_per_hour: config.register_per_hour,
+                    max_sessions: config.max_sessions,
+                },
             }),
+            clock: Clock::default(),
+            hashing: Arc::new(tokio::sync::Semaphore::new(config.hash_concurrency)),
         },
         backend,
     })
@@ -133,7 +147,13 @@ pub fn router(state: ServerState, config: &Config) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
         .layer(axum::middleware::from_fn(middleware::request_user))
+        .layer(axum::middleware::from_fn(middleware::server_fn_span))
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::<str>::from(config.public_url.as_str()),
+            middleware::local_redirects_only,
+        ))
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
+        .layer(axum::middleware::from_fn(middleware::read_only_methods))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn_with_state(
             std::sync::Arc::<str>::from(config.public_url.as_str()),
@@ -152,9 +172,14 @@ pub fn router(state: ServerState, config: &Config) -> Router {
             PageCache::new(Duration::from_secs(config.page_cache_secs), state.app.catalog.clone()),
             page_cache::page_cache,
         ))
+        // Every log line of a request is inside this span, with its request id (also sent
+        // back in `x-request-id`, so a shopper's report can be found in the log).
+        .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             let path = req.extensions().get::<MatchedPath>().map(MatchedPath::as_str).unwrap_or("(unmatched)");
-            tracing::info_span!("request", method = %req.method(), path, uri.path = %req.uri().path())
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+            tracing::info_span!("request", request.id = %id, method = %req.method(), path, uri.path = %req.uri().path())
         }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }

@@ -134,6 +134,7 @@ fn decode_message(raw: &str) -> (String, String) {
 async fn make_admin(app: &TestApp, email: &str) -> String {
     server::accounts::create_admin(
         &app.state.app.db,
+        app.state.backend,
         email,
         "staff kettle lantern 7",
         "Ada Admin",

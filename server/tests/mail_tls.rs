@@ -92,9 +92,14 @@ fn transport(app: &TestApp, url: String, ca: Option<&Path>) -> Transport {
 }
 
 async fn queue(app: &TestApp, to: &str) {
-    app::account::ssr::enqueue_email(&app.state.app.db, to, "Hello", "Over TLS")
-        .await
-        .expect("queued");
+    app::web::ssr::enqueue_email(
+        &mut *app.state.app.db.acquire().await.expect("connection"),
+        to,
+        "Hello",
+        "Over TLS",
+    )
+    .await
+    .expect("queued");
 }
 
 async fn delivered(maildir: &Path, to: &str) -> bool {

@@ -5,14 +5,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-use super::CurrentUser;
 use crate::error::AppError;
-
-/// Who is signed in (`None` for a guest).
-#[server(prefix = "/api", endpoint = "account/me", input = GetUrl)]
-pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
-    super::ssr::current_user().await
-}
 
 /// Creates a shopper account and signs it in.
 #[server(prefix = "/api", endpoint = "account/register")]
@@ -35,7 +28,7 @@ pub async fn register(
         next.as_deref(),
     )
     .await;
-    super::ssr::finish_form(
+    crate::web::ssr::finish_form(
         "register",
         "/account/register",
         &[
@@ -61,11 +54,11 @@ pub async fn sign_in(
     let page = match next.as_deref().filter(|n| super::is_local_path(n)) {
         Some(n) => format!(
             "/account/sign-in?next={}",
-            crate::catalog::encode_query_value(n)
+            crate::web::encode_query_value(n)
         ),
         None => "/account/sign-in".to_string(),
     };
-    super::ssr::finish_form(
+    crate::web::ssr::finish_form(
         "sign-in",
         &page,
         &[
@@ -79,25 +72,31 @@ pub async fn sign_in(
 /// Signs out of this session.
 #[server(prefix = "/api", endpoint = "account/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use super::ssr;
+    use crate::web::ssr::{audit, current_user, see_other, wants_html};
     let db = crate::state::app_state()?.db;
-    if let Some(user) = ssr::current_user().await? {
-        ssr::audit(&db, Some(user.id), "sign_out", None).await?;
+    if let Some(user) = current_user().await? {
+        audit(&mut *db.acquire().await?, Some(user.id), "sign_out", None).await?;
     }
-    ssr::end_session(&db).await?;
-    if ssr::wants_html() {
-        ssr::see_other("/");
+    super::ssr::end_session(&db).await?;
+    if wants_html() {
+        see_other("/");
     }
     Ok(())
 }
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use crate::account::ssr::{self as rules, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_CLIENT};
+    use crate::account::ssr::{self as rules, SIGN_IN_ACCOUNT, SIGN_IN_CLIENT};
     use crate::account::{parse_birthday, safe_next, Email};
     use crate::error::{AppError, AppResult};
     use crate::i18n::{self, t, tf, Msg};
-    use crate::state::app_state;
+    use crate::web::ssr::db::write;
+    use crate::web::ssr::throttle;
+    use crate::web::ssr::{audit, audit_self, client_address, now_ms};
+    use crate::web::Role;
+
+    /// Registration is one transaction: the account, its audit entry, its session and the
+    /// guest's merged lists are all written, or none (a crash half-way leaves nothing).
 
     pub async fn register(
         email: &str,
@@ -123,10 +122,16 @@ mod ssr {
         if let Some(problem) = rules::password_problem(&password, email.as_str(), name) {
             return Err(AppError::invalid("password", problem));
         }
-        let db = app_state()?.db;
+        let client = client_address();
+        {
+            let mut tx = write().await?;
+            rules::take_registration(&mut tx, &client).await?;
+            tx.commit().await?;
+        }
         let hash = rules::hash_password(password).await?;
+        let mut tx = write().await?;
         let inserted = rules::create_user(
-            &db,
+            &mut tx,
             rules::NewUser {
                 email: &email,
                 password_hash: hash,
@@ -134,41 +139,56 @@ mod ssr {
                 birthday,
                 marketing,
                 locale: i18n::current().tag(),
-                role: crate::account::Role::Shopper,
+                role: Role::Shopper,
             },
         )
         .await?;
         let Some(id) = inserted else {
             return Err(AppError::invalid("email", t(Msg::EmailTaken)));
         };
-        rules::audit_self(&db, id, "register").await?;
-        rules::start_session(&db, id).await?;
-        rules::adopt_guest_data(&db, id).await?;
+        audit_self(&mut tx, id, "register").await?;
+        rules::start_session(&mut tx, id).await?;
+        rules::adopt_guest_data(&mut tx, id).await?;
+        tx.commit().await?;
+        rules::clear_guest_cookies();
         Ok(safe_next(next))
     }
 
+    /// Signs in. Each attempt first takes one from the account's and the client's
+    /// allowance of failures (one atomic statement each) and gives it back if the password
+    /// was right: N wrong passwords sent at once get exactly the limit's worth of tries.
     pub async fn sign_in(email: &str, password: String, next: Option<&str>) -> AppResult<String> {
         let wrong = || AppError::invalid("password", t(Msg::SignInWrong));
         let email =
             Email::parse(email).ok_or_else(|| AppError::invalid("email", t(Msg::EmailInvalid)))?;
-        let db = app_state()?.db;
-        let client = rules::client_address();
+        let db = crate::state::app_state()?.db;
+        let client = client_address();
         let (account, from) = (
             rules::account_scope(email.as_str()),
             rules::client_scope(&client),
         );
-        if let Some(minutes) = rules::locked_for(
-            &db,
-            &[
-                (&account, MAX_FAILURES_PER_ACCOUNT),
-                (&from, MAX_FAILURES_PER_CLIENT),
-            ],
-        )
-        .await?
-        {
-            rules::audit(&db, None, "sign_in_throttled", Some(&email.masked())).await?;
+        let refused = {
+            let mut tx = write().await?;
+            let now = now_ms();
+            let mut refused = throttle::take(&mut tx, &account, SIGN_IN_ACCOUNT, now).await?;
+            if refused.is_none() {
+                refused = throttle::take(&mut tx, &from, SIGN_IN_CLIENT, now).await?;
+                if refused.is_some() {
+                    throttle::give_back(&mut tx, &account).await?;
+                }
+            }
+            if refused.is_some() {
+                audit(&mut tx, None, "sign_in_throttled", Some(&email.masked())).await?;
+            }
+            tx.commit().await?;
+            refused
+        };
+        if let Some(ms) = refused {
             return Err(AppError::Throttled {
-                message: tf(Msg::SignInThrottled, &[("minutes", &minutes.to_string())]),
+                message: tf(
+                    Msg::SignInThrottled,
+                    &[("minutes", &throttle::minutes(ms).to_string())],
+                ),
             });
         }
         let row: Option<(i64, String)> =
@@ -180,16 +200,28 @@ mod ssr {
             Some((id, hash)) => (Some(id), Some(hash)),
             None => (None, None),
         };
-        if !rules::verify_password(password, stored).await {
-            rules::record_failure(&db, &[&account, &from]).await?;
-            rules::audit(&db, id, "sign_in_failed", Some(&email.masked())).await?;
+        let verified = rules::verify_password(password, stored).await;
+        let mut tx = write().await?;
+        let Some(id) = id.filter(|_| matches!(verified, Ok(true))) else {
+            if !matches!(verified, Ok(false)) {
+                // Not checked at all (no hashing slot): the attempt does not count.
+                throttle::give_back(&mut tx, &account).await?;
+                throttle::give_back(&mut tx, &from).await?;
+                tx.commit().await?;
+                verified?;
+                return Err(wrong());
+            }
+            audit(&mut tx, id, "sign_in_failed", Some(&email.masked())).await?;
+            tx.commit().await?;
             return Err(wrong());
-        }
-        let id = id.ok_or_else(wrong)?;
-        rules::clear_failures(&db, &account).await?;
-        rules::start_session(&db, id).await?;
-        rules::adopt_guest_data(&db, id).await?;
-        rules::audit_self(&db, id, "sign_in").await?;
+        };
+        throttle::reset(&mut tx, &account).await?;
+        throttle::give_back(&mut tx, &from).await?;
+        rules::start_session(&mut tx, id).await?;
+        rules::adopt_guest_data(&mut tx, id).await?;
+        audit_self(&mut tx, id, "sign_in").await?;
+        tx.commit().await?;
+        rules::clear_guest_cookies();
         Ok(safe_next(next))
     }
 }
@@ -197,7 +229,7 @@ mod ssr {
 /// The signed-in member's profile.
 #[server(prefix = "/api", endpoint = "account/profile", input = GetUrl)]
 pub async fn my_profile() -> Result<super::Profile, AppError> {
-    use super::{ssr::require, Access};
+    use crate::web::{ssr::require, Access};
     let user = require(Access::Member).await?;
     let db = crate::state::app_state()?.db;
     let (name, email, birthday, marketing): (String, String, Option<String>, i64) =
@@ -220,9 +252,10 @@ pub async fn save_profile(
     #[server(default)] birthday: Option<String>,
     #[server(default)] marketing: Option<String>,
 ) -> Result<(), AppError> {
-    use super::{parse_birthday, ssr, Access};
+    use super::{parse_birthday, ssr};
     use crate::i18n::{t, Msg};
-    let user = ssr::require(Access::Member).await?;
+    use crate::web::{ssr as web, Access};
+    let user = web::require(Access::Member).await?;
     let birthday = birthday.filter(|b| !b.trim().is_empty());
     let result = async {
         let name = name.trim();
@@ -249,7 +282,7 @@ pub async fn save_profile(
         Ok("/account/profile?saved=1".to_string())
     }
     .await;
-    ssr::finish_form(
+    web::finish_form(
         "profile",
         "/account/profile",
         &[
@@ -264,26 +297,29 @@ pub async fn save_profile(
 /// The member's signed-in sessions, this one first.
 #[server(prefix = "/api", endpoint = "account/sessions", input = GetUrl)]
 pub async fn my_sessions() -> Result<Vec<super::SessionInfo>, AppError> {
-    use super::{ssr, Access};
-    let user = ssr::require(Access::Member).await?;
+    use super::ssr;
+    use crate::web::{ssr as web, Access};
+    let user = web::require(Access::Member).await?;
     ssr::sessions_of(user.id).await
 }
 
 /// Ends every session of the member except this one.
 #[server(prefix = "/api", endpoint = "account/sessions/sign-out-others")]
 pub async fn sign_out_others() -> Result<(), AppError> {
-    use super::{ssr, Access};
-    let user = ssr::require(Access::Member).await?;
-    let db = crate::state::app_state()?.db;
-    let ended = ssr::end_other_sessions(&db, user.id).await?;
-    ssr::audit(
-        &db,
+    use super::ssr;
+    use crate::web::{ssr as web, Access};
+    let user = web::require(Access::Member).await?;
+    let mut tx = web::db::write().await?;
+    let ended = ssr::end_other_sessions(&mut tx, user.id).await?;
+    web::audit(
+        &mut tx,
         Some(user.id),
         "sign_out_others",
         Some(&format!("sessions:{ended}")),
     )
     .await?;
-    ssr::finish_form(
+    tx.commit().await?;
+    web::finish_form(
         "security",
         "/account/security",
         &[],
@@ -294,9 +330,10 @@ pub async fn sign_out_others() -> Result<(), AppError> {
 /// Changes the password (the current one is asked again); other sessions end.
 #[server(prefix = "/api", endpoint = "account/password")]
 pub async fn change_password(current: String, password: String) -> Result<(), AppError> {
-    use super::{ssr, Access};
+    use super::ssr;
     use crate::i18n::{t, Msg};
-    let user = ssr::require(Access::Member).await?;
+    use crate::web::{ssr as web, Access};
+    let user = web::require(Access::Member).await?;
     let result = async {
         let db = crate::state::app_state()?.db;
         let (email, hash): (String, String) =
@@ -304,33 +341,37 @@ pub async fn change_password(current: String, password: String) -> Result<(), Ap
                 .bind(user.id)
                 .fetch_one(&db)
                 .await?;
-        if !ssr::verify_password(current, Some(hash)).await {
+        if !ssr::verify_password(current, Some(hash)).await? {
             return Err(AppError::invalid("current", t(Msg::CurrentPasswordWrong)));
         }
         if let Some(problem) = ssr::password_problem(&password, &email, &user.name) {
             return Err(AppError::invalid("password", problem));
         }
         let hash = ssr::hash_password(password).await?;
+        let mut tx = web::db::write().await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(hash)
             .bind(user.id)
-            .execute(&db)
+            .execute(&mut *tx)
             .await?;
-        ssr::end_other_sessions(&db, user.id).await?;
-        ssr::audit_self(&db, user.id, "password_change").await?;
+        ssr::end_other_sessions(&mut tx, user.id).await?;
+        ssr::revoke_resets(&mut tx, user.id).await?;
+        web::audit_self(&mut tx, user.id, "password_change").await?;
+        tx.commit().await?;
         Ok("/account/security?changed=1".to_string())
     }
     .await;
-    ssr::finish_form("password", "/account/security", &[], result)
+    web::finish_form("password", "/account/security", &[], result)
 }
 
 /// Everything the shop holds about the member, as a JSON download.
 #[server(prefix = "/api", endpoint = "account/export", input = GetUrl)]
 pub async fn export_my_data() -> Result<serde_json::Value, AppError> {
-    use super::{ssr, Access};
-    let user = ssr::require(Access::Member).await?;
+    use super::ssr;
+    use crate::web::{ssr as web, Access};
+    let user = web::require(Access::Member).await?;
     let data = ssr::export(user.id).await?;
-    ssr::attachment("my-data.json");
+    web::attachment("my-data.json");
     Ok(data)
 }
 
@@ -338,31 +379,34 @@ pub async fn export_my_data() -> Result<serde_json::Value, AppError> {
 /// the audit log keeps only the number the account had.
 #[server(prefix = "/api", endpoint = "account/delete")]
 pub async fn delete_account(password: String) -> Result<(), AppError> {
-    use super::{ssr, Access};
+    use super::ssr;
     use crate::i18n::{t, Msg};
-    let user = ssr::require(Access::Member).await?;
+    use crate::web::{ssr as web, Access};
+    let user = web::require(Access::Member).await?;
     let result = async {
         let db = crate::state::app_state()?.db;
         let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
             .bind(user.id)
             .fetch_one(&db)
             .await?;
-        if !ssr::verify_password(password, Some(hash)).await {
+        if !ssr::verify_password(password, Some(hash)).await? {
             return Err(AppError::invalid("password", t(Msg::CurrentPasswordWrong)));
         }
-        ssr::delete_user(&db, user.id).await?;
-        ssr::audit(
-            &db,
+        let mut tx = web::db::write().await?;
+        ssr::delete_user(&mut tx, user.id).await?;
+        web::audit(
+            &mut tx,
             None,
             "account_delete",
             Some(&format!("user:{}", user.id)),
         )
         .await?;
+        tx.commit().await?;
         ssr::end_session(&db).await?;
         Ok("/?deleted=1".to_string())
     }
     .await;
-    ssr::finish_form("delete", "/account/privacy", &[], result)
+    web::finish_form("delete", "/account/privacy", &[], result)
 }
 
 /// Asks for a password reset link. The answer never says whether the email has an account.
@@ -370,15 +414,16 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
     use super::{ssr, Email};
     use crate::i18n::{t, Msg};
+    use crate::web::ssr as web;
     let result = async {
         let address =
             Email::parse(&email).ok_or_else(|| AppError::invalid("email", t(Msg::EmailInvalid)))?;
         let state = crate::state::app_state()?;
-        ssr::request_reset(&state.db, &address, &state.site.public_url).await?;
+        ssr::request_reset(&address, &state.site.public_url).await?;
         Ok("/account/forgot?sent=1".to_string())
     }
     .await;
-    ssr::finish_form("forgot", "/account/forgot", &[("email", &email)], result)
+    web::finish_form("forgot", "/account/forgot", &[("email", &email)], result)
 }
 
 /// Whether a reset link's token can still be used.
@@ -393,6 +438,7 @@ pub async fn reset_link_valid(token: String) -> Result<bool, AppError> {
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     use super::ssr;
     use crate::i18n::{t, Msg};
+    use crate::web::ssr as web;
     let result = async {
         let db = crate::state::app_state()?.db;
         if !ssr::reset_token_valid(&db, &token).await? {
@@ -402,44 +448,51 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
             "SELECT u.email, u.name FROM users u JOIN password_resets r ON r.user_id = u.id \
              WHERE r.token_hash = $1",
         )
-        .bind(ssr::hash_token(&token))
+        .bind(web::token::hash_token(&token))
         .fetch_one(&db)
         .await?;
         if let Some(problem) = ssr::password_problem(&password, &email, &name) {
             return Err(AppError::invalid("password", problem));
         }
         let hash = ssr::hash_password(password).await?;
-        // Spending the token is one conditional statement: two tabs cannot both use it.
-        let user_id = ssr::spend_reset_token(&db, &token)
+        // One transaction: the token is spent (one conditional statement: two tabs cannot
+        // both use it), every other link of the account revoked, the password set, every
+        // session ended and a new one started.
+        let mut tx = web::db::write().await?;
+        let user_id = ssr::spend_reset_token(&mut tx, &token)
             .await?
             .ok_or_else(|| AppError::invalid("token", t(Msg::ResetLinkExpired)))?;
+        ssr::revoke_resets(&mut tx, user_id).await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(hash)
             .bind(user_id)
-            .execute(&db)
+            .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
-            .execute(&db)
+            .execute(&mut *tx)
             .await?;
-        ssr::audit_self(&db, user_id, "password_reset").await?;
-        ssr::start_session(&db, user_id).await?;
-        ssr::adopt_guest_data(&db, user_id).await?;
+        web::audit_self(&mut tx, user_id, "password_reset").await?;
+        ssr::start_session(&mut tx, user_id).await?;
+        ssr::adopt_guest_data(&mut tx, user_id).await?;
+        tx.commit().await?;
+        ssr::clear_guest_cookies();
         Ok("/account?reset=1".to_string())
     }
     .await;
     let page = format!(
         "/account/reset?token={}",
-        crate::catalog::encode_query_value(&token)
+        crate::web::encode_query_value(&token)
     );
-    ssr::finish_form("reset", &page, &[], result)
+    web::finish_form("reset", &page, &[], result)
 }
 
 /// The member's addresses, the default first.
 #[server(prefix = "/api", endpoint = "account/addresses", input = GetUrl)]
 pub async fn my_addresses() -> Result<Vec<super::Address>, AppError> {
-    use super::{ssr, Access};
-    let user = ssr::require(Access::Member).await?;
+    use super::ssr;
+    use crate::web::{ssr as web, Access};
+    let user = web::require(Access::Member).await?;
     ssr::addresses_of(user.id).await
 }
 
@@ -455,8 +508,9 @@ pub async fn add_address(
     country: String,
     #[server(default)] phone: String,
 ) -> Result<(), AppError> {
-    use super::{parse_address, ssr, Access};
-    let user = ssr::require(Access::Member).await?;
+    use super::{parse_address, ssr};
+    use crate::web::{ssr as web, Access};
+    let user = web::require(Access::Member).await?;
     let result = async {
         let address = parse_address(&name, &line1, &line2, &city, &postcode, &country, &phone)
             .map_err(|(field, msg)| AppError::invalid(field, crate::i18n::t(msg)))?;
@@ -464,7 +518,7 @@ pub async fn add_address(
         Ok("/account/addresses?saved=1".to_string())
     }
     .await;
-    ssr::finish_form(
+    web::finish_form(
         "address",
         "/account/addresses",
         &[
@@ -483,10 +537,11 @@ pub async fn add_address(
 /// Deletes one of the member's addresses (another becomes the default if needed).
 #[server(prefix = "/api", endpoint = "account/addresses/delete")]
 pub async fn delete_address(id: i64) -> Result<(), AppError> {
-    use super::{ssr, Access};
-    let user = ssr::require(Access::Member).await?;
+    use super::ssr;
+    use crate::web::{ssr as web, Access};
+    let user = web::require(Access::Member).await?;
     ssr::delete_address(user.id, id).await?;
-    ssr::finish_form(
+    web::finish_form(
         "address",
         "/account/addresses",
         &[],
@@ -497,10 +552,11 @@ pub async fn delete_address(id: i64) -> Result<(), AppError> {
 /// Makes one of the member's addresses the default.
 #[server(prefix = "/api", endpoint = "account/addresses/default")]
 pub async fn make_default_address(id: i64) -> Result<(), AppError> {
-    use super::{ssr, Access};
-    let user = ssr::require(Access::Member).await?;
+    use super::ssr;
+    use crate::web::{ssr as web, Access};
+    let user = web::require(Access::Member).await?;
     ssr::make_default_address(user.id, id).await?;
-    ssr::finish_form(
+    web::finish_form(
         "address",
         "/account/addresses",
         &[],

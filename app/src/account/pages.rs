@@ -6,16 +6,17 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
-use super::api::{my_addresses, my_profile, my_sessions, reset_link_valid, who_am_i};
+use super::api::{my_addresses, my_profile, my_sessions, reset_link_valid};
 use super::{Flash, PASSWORD_MIN};
 use crate::error::AppError;
 use crate::i18n::{t, tf, Msg};
 use crate::ui::{format_time, page_title, when_loaded, ErrorView};
+use crate::web::api::who_am_i;
 
 /// The flash for `form`, taken (and cleared) on the server.
 fn flash_for(form: &str) -> Option<Flash> {
     #[cfg(feature = "ssr")]
-    return super::ssr::take_flash(form);
+    return crate::web::ssr::take_flash(form);
     #[cfg(not(feature = "ssr"))]
     {
         let _ = form;
@@ -106,7 +107,7 @@ pub fn SignInPage() -> impl IntoView {
     } else {
         format!(
             "/account/register?next={}",
-            crate::catalog::encode_query_value(&next)
+            crate::web::encode_query_value(&next)
         )
     };
     view! {
@@ -201,7 +202,7 @@ pub fn AccountPage() -> impl IntoView {
                                         <p><a href="/wishlist" data-test="wishlist-count">{tf(Msg::WishlistCount, &[("n", &saved.0.len().to_string())])}</a></p>
                                     </section>
                                 </div>
-                                {crate::recent::pages::recent_section(recent, &saved, "/account", Some(Msg::RecentlyViewedEmpty))}
+                                {crate::recent::pages::recent_section(recent, &crate::wishlist::pages::card_action(&saved), "/account", Some(Msg::RecentlyViewedEmpty))}
                                 <form method="post" action="/api/account/sign-out">
                                     <button type="submit" data-test="sign-out">{t(Msg::SignOut)}</button>
                                 </form>

@@ -9,7 +9,7 @@ use crate::error::AppError;
 /// Counts for the dashboard (any staff role).
 #[server(prefix = "/api", endpoint = "admin/overview", input = GetUrl)]
 pub async fn admin_overview() -> Result<Overview, AppError> {
-    use crate::account::{ssr::require, Access};
+    use crate::web::{ssr::require, Access};
     require(Access::Staff).await?;
     let db = crate::state::app_state()?.db;
     let count = |sql: &'static str| {
@@ -28,7 +28,7 @@ pub async fn admin_overview() -> Result<Overview, AppError> {
 /// Everyone with a staff role (Admin only).
 #[server(prefix = "/api", endpoint = "admin/staff", input = GetUrl)]
 pub async fn staff_list() -> Result<Vec<StaffMember>, AppError> {
-    use crate::account::{ssr::require, Access, Role};
+    use crate::web::{ssr::require, Access, Role};
     require(Access::Role(Role::Admin)).await?;
     let db = crate::state::app_state()?.db;
     let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
@@ -51,19 +51,20 @@ pub async fn staff_list() -> Result<Vec<StaffMember>, AppError> {
 /// own role, so the shop never loses its last Admin by accident.
 #[server(prefix = "/api", endpoint = "admin/staff/role")]
 pub async fn set_role(email: String, role: String) -> Result<(), AppError> {
-    use crate::account::ssr::{audit, finish_form, require};
-    use crate::account::{Access, Email, Role};
+    use crate::domain::Email;
     use crate::i18n::{t, Msg};
+    use crate::web::ssr::{audit, finish_form, require};
+    use crate::web::{Access, Role};
     let admin = require(Access::Role(Role::Admin)).await?;
     let result = async {
         let address =
             Email::parse(&email).ok_or_else(|| AppError::invalid("email", t(Msg::EmailInvalid)))?;
         let role = Role::parse(role.trim())
             .ok_or_else(|| AppError::invalid("role", t(Msg::RoleInvalid)))?;
-        let db = crate::state::app_state()?.db;
+        let mut tx = crate::web::ssr::db::write().await?;
         let target: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
             .bind(address.as_str())
-            .fetch_optional(&db)
+            .fetch_optional(&mut *tx)
             .await?;
         let target = target.ok_or_else(|| AppError::invalid("email", t(Msg::NoSuchAccount)))?;
         if target == admin.id {
@@ -72,15 +73,16 @@ pub async fn set_role(email: String, role: String) -> Result<(), AppError> {
         sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
             .bind(role.as_str())
             .bind(target)
-            .execute(&db)
+            .execute(&mut *tx)
             .await?;
         audit(
-            &db,
+            &mut tx,
             Some(admin.id),
             &format!("role_set:{}", role.as_str()),
             Some(&format!("user:{target}")),
         )
         .await?;
+        tx.commit().await?;
         Ok("/admin/staff".to_string())
     }
     .await;
@@ -95,7 +97,7 @@ pub async fn set_role(email: String, role: String) -> Result<(), AppError> {
 /// The newest 200 lines of the audit log (Admin only).
 #[server(prefix = "/api", endpoint = "admin/audit", input = GetUrl)]
 pub async fn audit_log() -> Result<Vec<AuditEntry>, AppError> {
-    use crate::account::{ssr::require, Access, Role};
+    use crate::web::{ssr::require, Access, Role};
     require(Access::Role(Role::Admin)).await?;
     let db = crate::state::app_state()?.db;
     type Row = (i64, Option<String>, String, Option<String>, Option<String>);
@@ -123,7 +125,7 @@ pub async fn admin_products(
     #[server(default)] q: String,
     #[server(default)] page: u32,
 ) -> Result<super::Page<super::ProductRow>, AppError> {
-    use crate::account::{ssr::require, Access};
+    use crate::web::{ssr::require, Access};
     require(Access::Staff).await?;
     let state = crate::state::app_state()?;
     let catalog = state.catalog.current();
@@ -173,7 +175,7 @@ pub async fn admin_customers(
     #[server(default)] q: String,
     #[server(default)] page: u32,
 ) -> Result<super::Page<super::CustomerRow>, AppError> {
-    use crate::account::{ssr::require, Access, Role};
+    use crate::web::{ssr::require, Access, Role};
     require(Access::Role(Role::Support)).await?;
     let db = crate::state::app_state()?.db;
     let q = q.trim().to_lowercase();

@@ -7,7 +7,13 @@ pub mod pages;
 
 use serde::{Deserialize, Serialize};
 
-use crate::account::Role;
+use crate::web::Role;
+
+/// Every admin page and function is about staff work, never for a cache.
+pub const PERSONAL: crate::web::Personal = crate::web::Personal {
+    paths: &["/admin", "/api/admin"],
+    ..crate::web::Personal::NONE
+};
 
 /// The dashboard's counts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,8 +61,8 @@ pub struct ProductRow {
     pub url: String,
     pub title: String,
     pub variants: u32,
-    pub price_min: i64,
-    pub price_max: i64,
+    pub price_min: crate::domain::Money,
+    pub price_max: crate::domain::Money,
     pub in_stock: bool,
     pub orders: i64,
 }

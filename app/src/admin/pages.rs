@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 use super::api::{admin_customers, admin_overview, admin_products, audit_log, staff_list};
-use crate::account::Role;
 use crate::i18n::{self, format_count, t, Msg};
 use crate::ui::{format_time, page_title, when_loaded};
+use crate::web::Role;
 
 /// The admin's navigation: what exists now, and the sections later issues fill.
 fn admin_nav(current: &'static str) -> impl IntoView {
@@ -71,9 +71,9 @@ fn role_label(role: Role) -> &'static str {
 pub fn AdminStaffPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| staff_list());
     #[cfg(feature = "ssr")]
-    let flash = crate::account::ssr::take_flash("staff");
+    let flash = crate::web::ssr::take_flash("staff");
     #[cfg(not(feature = "ssr"))]
-    let flash: Option<crate::account::Flash> = None;
+    let flash: Option<crate::web::Flash> = None;
     view! {
         <Title text=page_title(t(Msg::AdminStaff))/>
         <Meta name="robots" content="noindex"/>
@@ -162,7 +162,7 @@ fn list_controls(base: &'static str, q: &str, page: u32, total: u32) -> (AnyView
     let link = |p: u32| {
         let mut url = format!("{base}?page={p}");
         if !q.is_empty() {
-            url.push_str(&format!("&q={}", crate::catalog::encode_query_value(q)));
+            url.push_str(&format!("&q={}", crate::web::encode_query_value(q)));
         }
         url
     };

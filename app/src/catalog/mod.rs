@@ -6,13 +6,17 @@
 
 pub mod api;
 pub mod pages;
+pub mod search;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::Money;
 use crate::error::AppError;
 use crate::i18n::{fill, Locale, Msg};
+/// Kept here too: links to listings are built with it.
+pub use crate::web::encode_query_value;
 
 /// Products per listing page.
 pub const PAGE_SIZE: u32 = 24;
@@ -20,8 +24,6 @@ pub const PAGE_SIZE: u32 = 24;
 pub const MAX_PAGE: u32 = 10_000;
 /// Longest search text we read; the rest of a longer one is dropped (and the shopper told).
 pub const MAX_QUERY_CHARS: usize = 200;
-/// Highest price a filter may name, in pounds.
-pub const MAX_PRICE_POUNDS: i64 = 100_000;
 
 /// A product as a listing shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,8 +31,8 @@ pub struct ProductCard {
     pub id: String,
     pub slug: String,
     pub title: String,
-    pub price_min: i64,
-    pub price_max: i64,
+    pub price_min: Money,
+    pub price_max: Money,
     pub in_stock: bool,
     /// The SKU whose picture stands for the product.
     pub image_sku: String,
@@ -220,7 +222,7 @@ impl ListingParams {
             .iter()
             .filter_map(|k| {
                 self.get(k)
-                    .map(|v| format!("{k}={}", encode_query_value(v)))
+                    .map(|v| format!("{k}={}", crate::web::encode_query_value(v)))
             })
             .collect();
         if query.is_empty() {
@@ -231,21 +233,6 @@ impl ListingParams {
     }
 }
 
-/// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
-pub fn encode_query_value(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    for b in v.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 /// A listing request after validation.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -254,8 +241,8 @@ pub struct Filter {
     pub query_shortened: bool,
     pub category: Option<String>,
     pub colour: Option<String>,
-    pub min_pence: Option<i64>,
-    pub max_pence: Option<i64>,
+    pub min_price: Option<Money>,
+    pub max_price: Option<Money>,
     pub sort: Sort,
     pub page: u32,
 }
@@ -285,11 +272,12 @@ impl ListingParams {
             Some(raw) => Sort::parse(raw)
                 .ok_or_else(|| AppError::invalid("sort", Msg::ErrUnknownSort.text(locale)))?,
         };
-        let min_pence = parse_price(self.min.as_deref(), "min", locale)?;
-        let max_pence = parse_price(self.max.as_deref(), "max", locale)?;
-        if let (Some(lo), Some(hi)) = (min_pence, max_pence) {
+        let mut min_price = parse_price(self.min.as_deref(), "min")?;
+        let mut max_price = parse_price(self.max.as_deref(), "max")?;
+        // A minimum above the maximum is read the way it was meant: the two swapped.
+        if let (Some(lo), Some(hi)) = (min_price, max_price) {
             if hi < lo {
-                return Err(AppError::invalid("max", Msg::ErrPriceOrder.text(locale)));
+                (min_price, max_price) = (Some(hi), Some(lo));
             }
         }
         let (query, query_shortened) =
@@ -318,46 +306,20 @@ impl ListingParams {
             query_shortened,
             category: short(&self.cat, "cat")?,
             colour: short(&self.colour, "colour")?,
-            min_pence,
-            max_pence,
+            min_price,
+            max_price,
             sort,
             page,
         })
     }
 }
 
-/// Reads a price in pounds ("4", "4.5", "4.50", "£4.50") into pence.
-fn parse_price(raw: Option<&str>, field: &str, locale: Locale) -> Result<Option<i64>, AppError> {
-    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
-        return Ok(None);
-    };
-    let bad = || AppError::invalid(field, Msg::ErrPrice.text(locale));
-    let s = raw.strip_prefix('£').unwrap_or(raw).trim();
-    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-    if whole.is_empty() && frac.is_empty() {
-        return Err(bad());
+/// Reads an optional price filter bound (`Money::parse`: pounds as typed).
+fn parse_price(raw: Option<&str>, field: &str) -> Result<Option<Money>, AppError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(raw) => Money::parse(raw, field).map(Some),
     }
-    if !whole.bytes().all(|b| b.is_ascii_digit())
-        || !frac.bytes().all(|b| b.is_ascii_digit())
-        || frac.len() > 2
-        || whole.len() > 7
-    {
-        return Err(bad());
-    }
-    let pounds: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().map_err(|_| bad())?
-    };
-    let pence: i64 = match frac.len() {
-        0 => 0,
-        1 => frac.parse::<i64>().map_err(|_| bad())? * 10,
-        _ => frac.parse().map_err(|_| bad())?,
-    };
-    if pounds > MAX_PRICE_POUNDS {
-        return Err(bad());
-    }
-    Ok(Some(pounds * 100 + pence))
 }
 
 /// One value of a facet with how many products of the listing have it.
@@ -372,24 +334,24 @@ pub struct FacetValue {
 /// A price band of the price facet (bounds in pence, inclusive).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceBand {
-    pub min: Option<i64>,
-    pub max: Option<i64>,
+    pub min: Option<Money>,
+    pub max: Option<Money>,
     pub count: u32,
     pub selected: bool,
 }
 
 /// The price bands every listing offers.
-pub const PRICE_BANDS: [(Option<i64>, Option<i64>); 5] = [
-    (None, Some(199)),
-    (Some(200), Some(499)),
-    (Some(500), Some(999)),
-    (Some(1000), Some(1999)),
-    (Some(2000), None),
+pub const PRICE_BANDS: [(Option<Money>, Option<Money>); 5] = [
+    (None, Some(Money::gbp(199))),
+    (Some(Money::gbp(200)), Some(Money::gbp(499))),
+    (Some(Money::gbp(500)), Some(Money::gbp(999))),
+    (Some(Money::gbp(1000)), Some(Money::gbp(1999))),
+    (Some(Money::gbp(2000)), None),
 ];
 
-/// A pence amount as the `min`/`max` URL parameters write it ("4.99").
-pub fn pence_param(pence: i64) -> String {
-    format!("{}.{:02}", pence / 100, pence % 100)
+/// An amount as the `min`/`max` URL parameters write it ("4.99").
+pub fn price_param(price: Money) -> String {
+    price.decimal()
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -426,7 +388,7 @@ pub struct CategoryPageData {
 pub struct Variant {
     pub sku: String,
     pub label: String,
-    pub price: i64,
+    pub price: Money,
     pub stock: i64,
 }
 
@@ -465,33 +427,8 @@ pub struct Suggestion {
     pub url: String,
 }
 
-/// Product ids from a cookie: dot-separated, only letters and digits (at most 20),
-/// each once, at most `max`; anything else in it is dropped.
-pub fn parse_id_list(value: &str, max: usize) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
-    value
-        .split('.')
-        .filter(|id| {
-            !id.is_empty() && id.len() <= 20 && id.chars().all(|c| c.is_ascii_alphanumeric())
-        })
-        .filter(|id| seen.insert(*id))
-        .take(max)
-        .map(str::to_string)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn a_cookie_id_list_keeps_only_plain_ids_once() {
-        assert_eq!(
-            super::parse_id_list("85123.84997..x;y.85123.ABC1", 10),
-            vec!["85123", "84997", "ABC1"]
-        );
-        assert_eq!(super::parse_id_list("A.B.C", 2), vec!["A", "B"]);
-        assert!(super::parse_id_list("", 10).is_empty());
-    }
-
     use super::*;
 
     fn params(pairs: &[(&str, &str)]) -> ListingParams {
@@ -533,7 +470,10 @@ mod tests {
         let f = params(&[("min", "£2"), ("max", "4.5")])
             .parse(Locale::En)
             .expect("valid");
-        assert_eq!((f.min_pence, f.max_pence), (Some(200), Some(450)));
+        assert_eq!(
+            (f.min_price, f.max_price),
+            (Some(Money::gbp(200)), Some(Money::gbp(450)))
+        );
         for bad in ["abc", "1.234", "-3", "1e5", "999999999", "."] {
             let err = params(&[("min", bad)])
                 .parse(Locale::ZhHant)
@@ -543,10 +483,14 @@ mod tests {
                 "{bad}: {err:?}"
             );
         }
-        let err = params(&[("min", "5"), ("max", "2")])
+        // A minimum above the maximum is swapped, never a dead end.
+        let f = params(&[("min", "5"), ("max", "2")])
             .parse(Locale::En)
-            .expect_err("max < min");
-        assert!(matches!(err, AppError::Invalid { ref field, .. } if field == "max"));
+            .expect("swapped");
+        assert_eq!(
+            (f.min_price, f.max_price),
+            (Some(Money::gbp(200)), Some(Money::gbp(500)))
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::error::AppError;
 /// The asker's recently viewed products, newest first.
 #[server(prefix = "/api", endpoint = "recent", input = GetUrl)]
 pub async fn recently_viewed() -> Result<Vec<ProductCard>, AppError> {
-    let user = crate::account::ssr::current_user().await?;
+    let user = crate::web::ssr::current_user().await?;
     if user.is_none() {
         super::ssr::page_reads_guest_cookie();
     }
@@ -29,8 +29,8 @@ pub async fn record_view(product: String) -> Result<(), AppError> {
     if state.catalog.current().product(&product).is_none() {
         return Err(AppError::NotFound);
     }
-    let user = crate::account::ssr::current_user().await?;
-    super::ssr::record(&state.db, user.as_ref(), &product).await
+    let user = crate::web::ssr::current_user().await?;
+    super::ssr::record(user.as_ref(), &product).await
 }
 
 /// Forgets the asker's recently viewed products; then back to `back` (a path here).
@@ -38,12 +38,12 @@ pub async fn record_view(product: String) -> Result<(), AppError> {
 pub async fn clear_recently_viewed(
     #[server(default)] back: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::account::ssr::{current_user, see_other, wants_html};
+    use crate::web::ssr::{current_user, see_other, wants_html};
     let user = current_user().await?;
     super::ssr::clear(&crate::state::app_state()?.db, user.as_ref()).await?;
     if wants_html() {
         let back = back
-            .filter(|b| crate::account::is_local_path(b))
+            .filter(|b| crate::web::is_local_path(b))
             .unwrap_or_else(|| "/".into());
         see_other(&back);
     }

@@ -13,6 +13,13 @@ pub mod ssr;
 
 /// The guest cookie: product ids, newest first.
 pub const RECENT_COOKIE: &str = "rv";
+/// The functions are about one shopper; the guest cookie personalises only the pages that
+/// show it (the home page says so in `x-cache-vary`).
+pub const PERSONAL: crate::web::Personal = crate::web::Personal {
+    paths: &["/api/recent"],
+    vary_cookies: &[RECENT_COOKIE],
+    shared_cookies: &[],
+};
 /// The newest this many views are kept (and shown).
 pub const MAX_ITEMS: usize = 12;
 

@@ -5,13 +5,12 @@ use leptos::prelude::*;
 use crate::catalog::ProductCard;
 use crate::i18n::{t, Msg};
 use crate::ui::product_grid;
-use crate::wishlist::Saved;
 
 /// The block: the products, newest first, and a button that forgets them (a plain POST
 /// form that comes back to `back`). With nothing viewed yet it shows `empty`, or nothing.
 pub fn recent_section(
     cards: Vec<ProductCard>,
-    saved: &Saved,
+    action: crate::ui::CardAction,
     back: &str,
     empty: Option<Msg>,
 ) -> Option<AnyView> {
@@ -37,7 +36,7 @@ pub fn recent_section(
                         <button type="submit" class="link-button" data-test="clear-recent">{t(Msg::ClearRecentlyViewed)}</button>
                     </form>
                 </div>
-                {product_grid(cards, "recently-viewed", saved, back)}
+                {product_grid(cards, "recently-viewed", action, back)}
             </section>
         }
         .into_any(),

@@ -4,11 +4,12 @@
 use sqlx::AnyPool;
 
 use super::{push_front, MAX_ITEMS, RECENT_COOKIE};
-use crate::account::ssr::{now_ms, GuestList};
-use crate::account::CurrentUser;
 use crate::error::AppResult;
+use crate::web::ssr::hooks::{DataExport, GuestMerge};
+use crate::web::ssr::{now_ms, Conn, GuestList};
+use crate::web::CurrentUser;
 
-const GUEST: GuestList = GuestList {
+static GUEST: GuestList = GuestList {
     cookie: RECENT_COOKIE,
     max: MAX_ITEMS,
     max_age_secs: 30 * 24 * 3600,
@@ -41,11 +42,14 @@ pub async fn ids(db: &AnyPool, user: Option<&CurrentUser>) -> AppResult<Vec<Stri
 }
 
 /// Puts `product` at the front of the asker's list.
-pub async fn record(db: &AnyPool, user: Option<&CurrentUser>, product: &str) -> AppResult<()> {
+pub async fn record(user: Option<&CurrentUser>, product: &str) -> AppResult<()> {
     match user {
         Some(user) => {
-            put_first(db, user.id, product).await?;
-            trim(db, user.id).await
+            let mut tx = crate::web::ssr::db::write().await?;
+            put_first(&mut tx, user.id, product).await?;
+            trim(&mut tx, user.id).await?;
+            tx.commit().await?;
+            Ok(())
         }
         None => {
             GUEST.write(&push_front(GUEST.read(), product));
@@ -56,7 +60,7 @@ pub async fn record(db: &AnyPool, user: Option<&CurrentUser>, product: &str) -> 
 
 /// Marks `product` viewed now, and after every other view of the member's (two views in
 /// one millisecond still keep their order).
-async fn put_first(db: &AnyPool, user_id: i64, product: &str) -> AppResult<()> {
+async fn put_first(db: &mut Conn, user_id: i64, product: &str) -> AppResult<()> {
     sqlx::query(
         "INSERT INTO recently_viewed (user_id, product_id, viewed_at) \
          SELECT $1, $2, CASE WHEN COALESCE(MAX(viewed_at), 0) >= $3 THEN MAX(viewed_at) + 1 ELSE $3 END \
@@ -72,7 +76,7 @@ async fn put_first(db: &AnyPool, user_id: i64, product: &str) -> AppResult<()> {
 }
 
 /// Keeps a member's newest `MAX_ITEMS` views.
-async fn trim(db: &AnyPool, user_id: i64) -> AppResult<()> {
+async fn trim(db: &mut Conn, user_id: i64) -> AppResult<()> {
     sqlx::query(
         "DELETE FROM recently_viewed WHERE user_id = $1 AND product_id NOT IN \
          (SELECT product_id FROM recently_viewed WHERE user_id = $1 \
@@ -99,9 +103,21 @@ pub async fn clear(db: &AnyPool, user: Option<&CurrentUser>) -> AppResult<()> {
     Ok(())
 }
 
-/// Moves a guest's views into the account that just signed in, newer than anything the
-/// account had (they happened just now), and clears the cookie.
-pub async fn merge_guest_list(db: &AnyPool, user_id: i64) -> AppResult<()> {
+/// Recently viewed's part of the sign-in merge.
+pub const GUEST_MERGE: GuestMerge = GuestMerge {
+    merge: |conn, user_id| Box::pin(merge_guest_list(conn, user_id)),
+    cookie: &GUEST,
+};
+
+/// Recently viewed's part of "download my data".
+pub const DATA_EXPORT: DataExport = DataExport {
+    name: "recently_viewed",
+    export: |db, user| Box::pin(async move { Ok(serde_json::json!(ids(db, Some(user)).await?)) }),
+};
+
+/// Copies a guest's views into the account that just signed in, newer than anything the
+/// account had (they happened just now); the cookie is cleared after the commit.
+async fn merge_guest_list(db: &mut Conn, user_id: i64) -> AppResult<()> {
     let ids = GUEST.read();
     if ids.is_empty() {
         return Ok(());
@@ -109,9 +125,7 @@ pub async fn merge_guest_list(db: &AnyPool, user_id: i64) -> AppResult<()> {
     let catalog = crate::state::app_state()?.catalog.current();
     // Oldest first, so the newest ends up in front.
     for id in ids.iter().rev().filter(|id| catalog.product(id).is_some()) {
-        put_first(db, user_id, id).await?;
+        put_first(&mut *db, user_id, id).await?;
     }
-    trim(db, user_id).await?;
-    GUEST.write(&[]);
-    Ok(())
+    trim(db, user_id).await
 }

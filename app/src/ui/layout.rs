@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
-use crate::account::api::who_am_i;
 use crate::catalog::api::nav_categories;
+use crate::catalog::search::api::suggest;
 use crate::catalog::Suggestion;
 use crate::i18n::{self, t, Locale, Msg};
-use crate::search::api::suggest;
+use crate::web::api::who_am_i;
 
 /// The shop's public origin (`SHOP_PUBLIC_URL`), for absolute URLs in meta tags.
 #[derive(Clone, Debug)]

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::product_grid;
-use crate::catalog::{pence_param, FacetValue, Listing, ListingParams, PriceBand, Sort};
+use crate::catalog::{price_param, FacetValue, Listing, ListingParams, PriceBand, Sort};
 use crate::i18n::{self, format_count, format_price, t, tf, Msg};
 
 pub fn listing_view(
@@ -13,7 +13,7 @@ pub fn listing_view(
     params: ListingParams,
     base: String,
     show_category_facet: bool,
-    saved: &crate::wishlist::Saved,
+    action: super::CardAction,
 ) -> impl IntoView {
     let locale = i18n::current();
     let count = if listing.total == 1 {
@@ -66,7 +66,7 @@ pub fn listing_view(
         product_grid(
             listing.products.clone(),
             "results",
-            saved,
+            action,
             &params.url(&base),
         )
         .into_any()
@@ -133,7 +133,13 @@ fn facet_group(
 fn band_label(band: &PriceBand) -> String {
     let locale = i18n::current();
     match (band.min, band.max) {
-        (None, Some(hi)) => tf(Msg::PriceUnder, &[("price", &format_price(hi + 1, locale))]),
+        (None, Some(hi)) => tf(
+            Msg::PriceUnder,
+            &[(
+                "price",
+                &format_price(crate::domain::Money::gbp(hi.minor() + 1), locale),
+            )],
+        ),
         (Some(lo), Some(hi)) => tf(
             Msg::PriceBetween,
             &[
@@ -155,8 +161,8 @@ fn price_group(bands: Vec<PriceBand>, params: &ListingParams, base: &str) -> Any
             let url = if b.selected {
                 params.with("min", None).with("max", None).url(base)
             } else {
-                let min = b.min.map(pence_param);
-                let max = b.max.map(pence_param);
+                let min = b.min.map(price_param);
+                let max = b.max.map(price_param);
                 params.with("min", min.as_deref()).with("max", max.as_deref()).url(base)
             };
             let label = if b.selected { tf(Msg::RemoveFilter, &[("name", &label)]) } else { label };

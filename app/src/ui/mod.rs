@@ -37,9 +37,9 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
         let here = use_context::<http::request::Parts>()
             .and_then(|p| p.uri.path_and_query().map(|pq| pq.as_str().to_string()))
             .unwrap_or_else(|| "/account".into());
-        crate::account::ssr::see_other(&format!(
+        crate::web::ssr::see_other(&format!(
             "/account/sign-in?next={}",
-            crate::catalog::encode_query_value(&here)
+            crate::web::encode_query_value(&here)
         ));
     }
     #[cfg(feature = "ssr")]
@@ -67,7 +67,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
 }
 
 /// A price, or a "from" price for a product whose variants differ.
-pub fn price_text(min: i64, max: i64) -> String {
+pub fn price_text(min: crate::domain::Money, max: crate::domain::Money) -> String {
     let locale = i18n::current();
     if min == max {
         format_price(min, locale)
@@ -139,34 +139,36 @@ where
     }
 }
 
-/// A grid of product cards, each with its wishlist button (`saved`: what the shopper has
-/// saved; `back`: the page to come back to after saving, at the same card).
+/// What a card offers besides its link (the wishlist's save button): given the product
+/// id and the URL to come back to (at the same card), its view. Pages pass it in, so
+/// `ui` imports no capability.
+pub type CardAction<'a> = &'a dyn Fn(&str, String) -> AnyView;
+
+/// A grid of product cards, each with `action` (`back`: the page to come back to after
+/// using it, at the same card).
 pub fn product_grid(
     products: Vec<ProductCard>,
     test_id: &'static str,
-    saved: &crate::wishlist::Saved,
+    action: CardAction,
     back: &str,
 ) -> AnyView {
     view! {
         <ul class="product-grid" data-test=test_id>
             {products
                 .into_iter()
-                .map(|p| {
-                    let on = saved.has(&p.id);
-                    product_card(p, test_id, on, back)
-                })
+                .map(|p| product_card(p, test_id, action, back))
                 .collect_view()}
         </ul>
     }
     .into_any()
 }
 
-fn product_card(p: ProductCard, grid: &str, saved: bool, back: &str) -> impl IntoView {
+fn product_card(p: ProductCard, grid: &str, action: CardAction, back: &str) -> impl IntoView {
     let url = p.url();
     // Unique on the page even when a product is in two grids (the save button comes back
     // to it).
     let anchor = format!("{grid}-{}", p.id);
-    let save = crate::wishlist::pages::save_button(&p.id, saved, format!("{back}#{anchor}"));
+    let save = action(&p.id, format!("{back}#{anchor}"));
     let price = price_text(p.price_min, p.price_max);
     let stock =
         (!p.in_stock).then(|| view! { <span class="badge out">{t(Msg::OutOfStock)}</span> });

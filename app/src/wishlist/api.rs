@@ -10,7 +10,7 @@ use crate::error::AppError;
 /// Which products the asker has saved.
 #[server(prefix = "/api", endpoint = "wishlist/ids", input = GetUrl)]
 pub async fn saved_products() -> Result<Saved, AppError> {
-    let user = crate::account::ssr::current_user().await?;
+    let user = crate::web::ssr::current_user().await?;
     let db = crate::state::app_state()?.db;
     super::ssr::saved(&db, user.as_ref()).await
 }
@@ -18,7 +18,7 @@ pub async fn saved_products() -> Result<Saved, AppError> {
 /// The asker's list as product cards, newest first.
 #[server(prefix = "/api", endpoint = "wishlist", input = GetUrl)]
 pub async fn wishlist() -> Result<Vec<ProductCard>, AppError> {
-    let user = crate::account::ssr::current_user().await?;
+    let user = crate::web::ssr::current_user().await?;
     let state = crate::state::app_state()?;
     let catalog = state.catalog.current();
     let ids = super::ssr::ids(&state.db, user.as_ref()).await?;
@@ -34,16 +34,16 @@ pub async fn toggle_wishlist(
     product: String,
     #[server(default)] back: Option<String>,
 ) -> Result<bool, AppError> {
-    use crate::account::ssr::{current_user, see_other, wants_html};
+    use crate::web::ssr::{current_user, see_other, wants_html};
     let state = crate::state::app_state()?;
     if state.catalog.current().product(&product).is_none() {
         return Err(AppError::NotFound);
     }
     let user = current_user().await?;
-    let on = super::ssr::toggle(&state.db, user.as_ref(), &product).await?;
+    let on = super::ssr::toggle(user.as_ref(), &product).await?;
     if wants_html() {
         let back = back
-            .filter(|b| crate::account::is_local_path(b))
+            .filter(|b| crate::web::is_local_path(b))
             .unwrap_or_else(|| "/wishlist".into());
         see_other(&back);
     }

@@ -12,6 +12,12 @@ use std::collections::HashSet;
 
 /// The guest wishlist cookie.
 pub const WISHLIST_COOKIE: &str = "wl";
+/// The wishlist page and its functions are about one shopper; so is the guest cookie
+/// (undeclared cookies make a request personal).
+pub const PERSONAL: crate::web::Personal = crate::web::Personal {
+    paths: &["/wishlist", "/api/wishlist"],
+    ..crate::web::Personal::NONE
+};
 /// At most this many products on a list.
 pub const MAX_ITEMS: usize = 100;
 

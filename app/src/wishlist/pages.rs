@@ -10,6 +10,11 @@ use crate::ui::{page_title, product_grid, when_loaded};
 
 /// A POST form that saves or removes `product` and comes back to `back`. Without
 /// JavaScript it is an ordinary form; `aria-pressed` says its state.
+/// The save button as a product card's action (`ui::product_grid`).
+pub fn card_action(saved: &super::Saved) -> impl Fn(&str, String) -> AnyView + '_ {
+    move |id, back| save_button(id, saved.has(id), back).into_any()
+}
+
 pub fn save_button(product: &str, saved: bool, back: String) -> impl IntoView {
     let label = if saved {
         t(Msg::RemoveFromWishlist)
@@ -40,7 +45,8 @@ pub fn WishlistPage() -> impl IntoView {
                 return view! { <p data-test="wishlist-empty">{t(Msg::WishlistEmpty)}</p> }.into_any();
             }
             let saved = Saved(cards.iter().map(|c| c.id.clone()).collect());
-            product_grid(cards, "wishlist", &saved, "/wishlist")
+            let action = card_action(&saved);
+            product_grid(cards, "wishlist", &action, "/wishlist")
         })}
     }
 }

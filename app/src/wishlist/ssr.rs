@@ -3,12 +3,14 @@
 use sqlx::AnyPool;
 
 use super::{Saved, MAX_ITEMS, WISHLIST_COOKIE};
-use crate::account::ssr::GuestList;
-use crate::account::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, Msg};
+use crate::web::ssr::db::{lock_member, write};
+use crate::web::ssr::hooks::{DataExport, GuestMerge};
+use crate::web::ssr::{now_ms, Conn, GuestList};
+use crate::web::CurrentUser;
 
-const GUEST: GuestList = GuestList {
+static GUEST: GuestList = GuestList {
     cookie: WISHLIST_COOKIE,
     max: MAX_ITEMS,
     max_age_secs: 90 * 24 * 3600,
@@ -36,23 +38,28 @@ pub async fn saved(db: &AnyPool, user: Option<&CurrentUser>) -> AppResult<Saved>
 }
 
 /// Adds the product if it is not on the list, else removes it; returns whether it is on
-/// the list now.
-pub async fn toggle(db: &AnyPool, user: Option<&CurrentUser>, product: &str) -> AppResult<bool> {
+/// the list now. For a member, the count against the cap and the insert are one
+/// transaction with the member's rows locked: parallel saves cannot pass the cap.
+pub async fn toggle(user: Option<&CurrentUser>, product: &str) -> AppResult<bool> {
     match user {
         Some(user) => {
+            let backend = crate::state::app_state()?.backend;
+            let mut tx = write().await?;
+            lock_member(&mut tx, backend, user.id).await?;
             let removed =
                 sqlx::query("DELETE FROM wishlist WHERE user_id = $1 AND product_id = $2")
                     .bind(user.id)
                     .bind(product)
-                    .execute(db)
+                    .execute(&mut *tx)
                     .await?
                     .rows_affected();
             if removed > 0 {
+                tx.commit().await?;
                 return Ok(false);
             }
             let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM wishlist WHERE user_id = $1")
                 .bind(user.id)
-                .fetch_one(db)
+                .fetch_one(&mut *tx)
                 .await?;
             if count >= MAX_ITEMS as i64 {
                 return Err(AppError::invalid("product", t(Msg::WishlistFull)));
@@ -63,9 +70,10 @@ pub async fn toggle(db: &AnyPool, user: Option<&CurrentUser>, product: &str) -> 
             )
             .bind(user.id)
             .bind(product)
-            .bind(crate::account::ssr::now_ms())
-            .execute(db)
+            .bind(now_ms())
+            .execute(&mut *tx)
             .await?;
+            tx.commit().await?;
             Ok(true)
         }
         None => {
@@ -86,25 +94,39 @@ pub async fn toggle(db: &AnyPool, user: Option<&CurrentUser>, product: &str) -> 
     }
 }
 
-/// Moves a guest's cookie list into the account that just signed in, and clears it.
-pub async fn merge_guest_list(db: &AnyPool, user_id: i64) -> AppResult<()> {
+/// The wishlist's part of the sign-in merge.
+pub const GUEST_MERGE: GuestMerge = GuestMerge {
+    merge: |conn, user_id| Box::pin(merge_guest_list(conn, user_id)),
+    cookie: &GUEST,
+};
+
+/// The wishlist's part of "download my data".
+pub const DATA_EXPORT: DataExport = DataExport {
+    name: "wishlist",
+    export: |db, user| Box::pin(async move { Ok(serde_json::json!(ids(db, Some(user)).await?)) }),
+};
+
+/// Copies a guest's cookie list into the account that just signed in (the cookie is
+/// cleared after the sign-in commits), at most up to the cap.
+async fn merge_guest_list(conn: &mut Conn, user_id: i64) -> AppResult<()> {
     let ids = GUEST.read();
     if ids.is_empty() {
         return Ok(());
     }
-    let now = crate::account::ssr::now_ms();
+    let now = now_ms();
     for (i, id) in ids.iter().enumerate() {
         sqlx::query(
             "INSERT INTO wishlist (user_id, product_id, added_at) \
              SELECT $1, id, $3 FROM products WHERE id = $2 \
+               AND (SELECT COUNT(*) FROM wishlist WHERE user_id = $1) < $4 \
              ON CONFLICT (user_id, product_id) DO NOTHING",
         )
         .bind(user_id)
         .bind(id)
         .bind(now + i as i64)
-        .execute(db)
+        .bind(MAX_ITEMS as i64)
+        .execute(&mut *conn)
         .await?;
     }
-    GUEST.write(&[]);
     Ok(())
 }

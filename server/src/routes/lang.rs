@@ -34,7 +34,7 @@ pub async fn set_language(Form(form): Form<LangForm>) -> Response {
     ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
 }
 
-pub use app::account::is_local_path;
+pub use app::web::is_local_path;
 
 #[cfg(test)]
 mod tests {

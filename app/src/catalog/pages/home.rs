@@ -35,13 +35,13 @@ pub fn HomePage() -> impl IntoView {
                         </section>
                         <section aria-labelledby="bestsellers-heading">
                             <h2 id="bestsellers-heading">{t(Msg::Bestsellers)}</h2>
-                            {product_grid(home.bestsellers, "bestsellers", &saved, "/")}
+                            {product_grid(home.bestsellers, "bestsellers", &crate::wishlist::pages::card_action(&saved), "/")}
                         </section>
                         <section aria-labelledby="new-heading">
                             <h2 id="new-heading">{t(Msg::NewArrivals)}</h2>
-                            {product_grid(home.new_arrivals, "new-arrivals", &saved, "/")}
+                            {product_grid(home.new_arrivals, "new-arrivals", &crate::wishlist::pages::card_action(&saved), "/")}
                         </section>
-                        {recent_section(recent, &saved, "/", None)}
+                        {recent_section(recent, &crate::wishlist::pages::card_action(&saved), "/", None)}
                     }
                     .into_any(),
                     Err(error) => view! { <ErrorView error/> }.into_any(),

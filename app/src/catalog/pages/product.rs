@@ -24,7 +24,19 @@ pub fn ProductPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let saved = saved.await.unwrap_or_default();
                 match data.await {
-                    Ok(product) => view! { <ProductView product chosen=Signal::derive(chosen) saved/> }.into_any(),
+                    Ok(product) => {
+                        // The right id with a wrong (old, mistyped) slug: 301 to the
+                        // canonical address, keeping the variant choice.
+                        #[cfg(feature = "ssr")]
+                        if path.read_untracked().get("slug").as_deref() != Some(product.slug.as_str()) {
+                            let mut to = crate::catalog::product_url(&product.id, &product.slug);
+                            if let Some(v) = query.read_untracked().get("v") {
+                                to.push_str(&format!("?v={}", crate::web::encode_query_value(&v)));
+                            }
+                            crate::web::ssr::moved_permanently(&to);
+                        }
+                        view! { <ProductView product chosen=Signal::derive(chosen) saved/> }.into_any()
+                    }
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}
@@ -118,7 +130,7 @@ fn ProductView(
         <script type="application/ld+json" inner_html=json_ld></script>
         <section aria-labelledby="related-heading" class="related">
             <h2 id="related-heading">{t(Msg::RelatedProducts)}</h2>
-            {product_grid(product.related.clone(), "related", &saved, &url)}
+            {product_grid(product.related.clone(), "related", &crate::wishlist::pages::card_action(&saved), &url)}
         </section>
     }
 }
@@ -131,7 +143,7 @@ fn variant_chooser(
     let items = variants
         .into_iter()
         .map(|v| {
-            let href = format!("{url}?v={}", crate::catalog::encode_query_value(&v.sku));
+            let href = format!("{url}?v={}", crate::web::encode_query_value(&v.sku));
             let sku = v.sku.clone();
             let is_current = move || selected.get().is_some_and(|s| s.sku == sku);
             view! {
@@ -168,7 +180,7 @@ fn product_json_ld(product: &ProductDetail, url: &str, image: &str) -> String {
                 "@type": "Offer",
                 "sku": v.sku,
                 "name": v.label,
-                "price": format!("{}.{:02}", v.price / 100, v.price % 100),
+                "price": v.price.decimal(),
                 "priceCurrency": "GBP",
                 "availability": if v.stock > 0 { "https://schema.org/InStock" } else { "https://schema.org/OutOfStock" },
                 "url": format!("{url}?v={}", v.sku),

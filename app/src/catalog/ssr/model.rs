@@ -18,6 +18,7 @@ use crate::catalog::{
     CategoryRef, CategoryTile, FacetValue, Facets, Filter, Listing, PriceBand, ProductCard, Sort,
     PAGE_SIZE, PRICE_BANDS,
 };
+use crate::domain::Money;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{fill, format_count, Locale, Msg};
 
@@ -91,9 +92,19 @@ pub enum Scope {
 
 impl Catalog {
     /// Reads the whole catalogue from the database and indexes it for search.
-    pub async fn load(db: &AnyPool) -> AppResult<Catalog> {
+    pub async fn load(pool: &AnyPool) -> AppResult<Catalog> {
+        // One read transaction: every table from the same snapshot, so a commit made
+        // meanwhile cannot tear it (PostgreSQL needs REPEATABLE READ for that; a SQLite
+        // read transaction in WAL mode is one snapshot already).
+        let mut tx = pool.begin().await?;
+        if tx.backend_name() == "PostgreSQL" {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(&mut *tx)
+                .await?;
+        }
+        let db = &mut *tx;
         let version: i64 = sqlx::query("SELECT value FROM counters WHERE name = 'catalog_version'")
-            .fetch_optional(db)
+            .fetch_optional(&mut *db)
             .await?
             .map(|r| r.try_get::<i64, _>(0))
             .transpose()?
@@ -102,7 +113,7 @@ impl Catalog {
         let rows = sqlx::query(
             "SELECT slug, parent_slug, name_en, name_zh, description_en, description_zh FROM categories ORDER BY position, slug",
         )
-        .fetch_all(db)
+        .fetch_all(&mut *db)
         .await?;
         let mut categories = Vec::with_capacity(rows.len());
         let mut parents = Vec::with_capacity(rows.len());
@@ -140,7 +151,7 @@ impl Catalog {
         for r in sqlx::query(
             "SELECT kind, value, name_en, name_zh FROM facet_values ORDER BY kind, position, value",
         )
-        .fetch_all(db)
+        .fetch_all(&mut *db)
         .await?
         {
             let def = FacetDef {
@@ -171,7 +182,7 @@ impl Catalog {
         for r in sqlx::query(
             "SELECT id, slug, title, description_en, primary_category, first_sold_at, orders_count FROM products ORDER BY id",
         )
-        .fetch_all(db)
+        .fetch_all(&mut *db)
         .await?
         {
             let primary: String = r.try_get("primary_category")?;
@@ -181,8 +192,8 @@ impl Catalog {
                     id: r.try_get("id")?,
                     slug: r.try_get("slug")?,
                     title: r.try_get("title")?,
-                    price_min: 0,
-                    price_max: 0,
+                    price_min: Money::default(),
+                    price_max: Money::default(),
                     in_stock: false,
                     image_sku: String::new(),
                     variants: 0,
@@ -205,12 +216,12 @@ impl Catalog {
             .collect();
 
         for r in sqlx::query("SELECT sku, product_id, label, price_pence, stock_on_hand FROM skus ORDER BY product_id, position")
-            .fetch_all(db)
+            .fetch_all(&mut *db)
             .await?
         {
             let Some(&i) = product_index.get(&r.try_get::<String, _>("product_id")?) else { continue };
             let p = &mut products[i];
-            let price: i64 = r.try_get("price_pence")?;
+            let price = Money::gbp(r.try_get("price_pence")?);
             let stock: i64 = r.try_get("stock_on_hand")?;
             let sku: String = r.try_get("sku")?;
             if p.card.variants == 0 {
@@ -227,7 +238,7 @@ impl Catalog {
         }
 
         for r in sqlx::query("SELECT product_id, category_slug FROM product_categories")
-            .fetch_all(db)
+            .fetch_all(&mut *db)
             .await?
         {
             let (Some(&i), Some(&c)) = (
@@ -246,7 +257,7 @@ impl Catalog {
         }
 
         for r in sqlx::query("SELECT product_id, kind, value FROM product_facets")
-            .fetch_all(db)
+            .fetch_all(&mut *db)
             .await?
         {
             let Some(&i) = product_index.get(&r.try_get::<String, _>("product_id")?) else {
@@ -456,8 +467,8 @@ impl Catalog {
         let in_colour = |i: usize| colour.is_none_or(|c| self.products[i].colours.contains(&c));
         let in_price = |i: usize| {
             let price = self.products[i].card.price_min;
-            filter.min_pence.is_none_or(|lo| price >= lo)
-                && filter.max_pence.is_none_or(|hi| price <= hi)
+            filter.min_price.is_none_or(|lo| price >= lo)
+                && filter.max_price.is_none_or(|hi| price <= hi)
         };
 
         // Facet counts are disjunctive: each facet counts with every filter but its own.
@@ -497,7 +508,7 @@ impl Catalog {
                 selected: colour == Some(c),
             })
             .collect();
-        let priced: Vec<i64> = candidates
+        let priced: Vec<Money> = candidates
             .iter()
             .filter(|&&i| in_category(i) && in_colour(i))
             .map(|&i| self.products[i].card.price_min)
@@ -511,7 +522,7 @@ impl Catalog {
                     .iter()
                     .filter(|&&p| lo.is_none_or(|lo| p >= lo) && hi.is_none_or(|hi| p <= hi))
                     .count() as u32,
-                selected: filter.min_pence == lo && filter.max_pence == hi,
+                selected: filter.min_price == lo && filter.max_price == hi,
             })
             .collect();
 

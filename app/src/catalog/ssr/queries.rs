@@ -41,7 +41,7 @@ pub async fn product_detail(
             Ok(Variant {
                 sku: r.try_get("sku")?,
                 label: r.try_get("label")?,
-                price: r.try_get("price_pence")?,
+                price: crate::domain::Money::gbp(r.try_get("price_pence")?),
                 stock: r.try_get("stock_on_hand")?,
             })
         })

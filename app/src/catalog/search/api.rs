@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
+use crate::catalog::search::SearchPageData;
 use crate::catalog::{ListingParams, Suggestion};
 use crate::error::AppError;
-use crate::search::SearchPageData;
 
 /// Search hits considered before facets and paging.
 pub const MAX_HITS: usize = 1000;

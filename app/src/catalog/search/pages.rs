@@ -2,9 +2,9 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
+use crate::catalog::search::api::search_products;
 use crate::catalog::ListingParams;
 use crate::i18n::{t, tf, Msg};
-use crate::search::api::search_products;
 use crate::ui::listing::listing_view;
 use crate::ui::{page_title, ErrorView};
 
@@ -31,7 +31,7 @@ pub fn SearchPage() -> impl IntoView {
                                 <Title text=page_title(&heading)/>
                                 <h1 data-test="page-heading">{heading}</h1>
                                 {none}
-                                {listing_view(listing, params, "/search".to_string(), true, &saved)}
+                                {listing_view(listing, params, "/search".to_string(), true, &crate::wishlist::pages::card_action(&saved))}
                             }
                             .into_any()
                         }

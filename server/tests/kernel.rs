@@ -1,0 +1,261 @@
+//! The kernel's promises, through the real router on both engines: limits hold under
+//! concurrent requests, read-then-write is one transaction, personal pages are never
+//! shared, redirects stay on this shop, and the settable clock.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::Request;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use common::TestApp;
+
+const HTML: (&str, &str) = ("accept", "text/html,application/xhtml+xml");
+const GOOD_PASSWORD: &str = "lantern moss kettle 42";
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", app::web::encode_query_value(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+async fn register(app: &TestApp, email: &str) -> String {
+    let res = app
+        .post_form_with(
+            "/api/account/register",
+            &form(&[
+                ("email", email),
+                ("password", GOOD_PASSWORD),
+                ("name", "Kit Example"),
+            ]),
+            &[HTML],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    res.set_cookie("sid")
+        .filter(|s| !s.is_empty())
+        .expect("a session cookie")
+}
+
+/// Sends `n` copies of a form post at once (each from its own task, on a multi-threaded
+/// runtime) and returns their statuses.
+async fn at_once(
+    app: &TestApp,
+    n: usize,
+    uri: &str,
+    body: impl Fn(usize) -> String,
+    cookie: &str,
+) -> Vec<u16> {
+    let mut tasks = Vec::new();
+    for i in 0..n {
+        let router = app.router.clone();
+        let req = Request::post(uri)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", cookie)
+            .body(Body::from(body(i)))
+            .expect("request");
+        tasks.push(tokio::spawn(async move {
+            let res = router.oneshot(req).await.expect("infallible");
+            let status = res.status().as_u16();
+            let _ = res.into_body().collect().await;
+            status
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.expect("task"));
+    }
+    statuses
+}
+
+fn address(i: usize) -> String {
+    form(&[
+        ("name", "Kit"),
+        ("line1", &format!("{i} High Street")),
+        ("city", "York"),
+        ("postcode", "YO1 7HH"),
+        ("country", "GB"),
+    ])
+}
+
+on_both_engines! {
+    async fn thirty_concurrent_addresses_stop_at_twenty_with_one_default(app) {
+        let sid = register(&app, "kit@example.com").await;
+        let cookie = format!("sid={sid}");
+        let statuses = at_once(&app, 30, "/api/account/addresses/add", address, &cookie).await;
+        let saved = app.count("SELECT COUNT(*) FROM addresses").await;
+        assert_eq!(saved, 20, "statuses: {statuses:?}");
+        assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 20, "{statuses:?}");
+        assert!(statuses.iter().all(|s| *s == 200 || *s == 400), "the rest are a clear field error: {statuses:?}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM addresses WHERE is_default = 1").await, 1);
+
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM addresses ORDER BY id")
+            .fetch_all(&app.state.app.db).await.expect("ids");
+        let statuses = at_once(&app, 20, "/api/account/addresses/default", |i| format!("id={}", ids[i]), &cookie).await;
+        assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM addresses WHERE is_default = 1").await, 1);
+    }
+
+    async fn the_database_refuses_a_second_default_address(app) {
+        let sid = register(&app, "lee@example.com").await;
+        let cookie = format!("sid={sid}");
+        at_once(&app, 2, "/api/account/addresses/add", address, &cookie).await;
+        let second: Result<_, sqlx::Error> = sqlx::query("UPDATE addresses SET is_default = 1")
+            .execute(&app.state.app.db).await;
+        assert!(second.is_err(), "a partial unique index keeps one default per member");
+    }
+
+    async fn twenty_wrong_passwords_at_once_get_five_tries(app) {
+        register(&app, "mo@example.com").await;
+        let statuses = at_once(&app, 20, "/api/account/sign-in", |_| form(&[("email", "mo@example.com"), ("password", "not the password 1")]), "").await;
+        // Five get a try: a wrong-password answer, or 503 when every hashing slot stayed
+        // busy too long (slow debug builds; that try is given back, not counted).
+        let wrong = statuses.iter().filter(|s| **s == 400).count();
+        let busy = statuses.iter().filter(|s| **s == 503).count();
+        assert_eq!(wrong + busy, 5, "five tries: {statuses:?}");
+        assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 15, "{statuses:?}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in_failed'").await, wrong as i64);
+        for _ in 0..busy {
+            let res = app.post_form("/api/account/sign-in", form(&[("email", "mo@example.com"), ("password", "not the password 1")])).await;
+            assert_eq!(res.status, 400, "a try given back can be used: {}", res.body);
+        }
+        // Locked now, even with the right password.
+        let res = app.post_form("/api/account/sign-in", form(&[("email", "mo@example.com"), ("password", GOOD_PASSWORD)])).await;
+        assert_eq!(res.status, 429);
+        // The lock ends with its window (the clock moves; nobody sleeps).
+        app.state.app.clock.advance(16 * 60 * 1000);
+        let res = app.post_form("/api/account/sign-in", form(&[("email", "mo@example.com"), ("password", GOOD_PASSWORD)])).await;
+        assert_eq!(res.status, 200, "{}", res.body);
+    }
+
+    async fn ten_parallel_reset_requests_make_three_links(app) {
+        register(&app, "ned@example.com").await;
+        let statuses = at_once(&app, 10, "/api/account/forgot", |_| form(&[("email", "ned@example.com")]), "").await;
+        assert!(statuses.iter().all(|s| *s == 200), "the answer never tells: {statuses:?}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM password_resets").await, 3);
+        assert_eq!(app.count("SELECT COUNT(*) FROM email_outbox").await, 3);
+    }
+
+    async fn changing_the_password_revokes_outstanding_reset_links(app) {
+        let sid = register(&app, "ola@example.com").await;
+        app.post_form("/api/account/forgot", form(&[("email", "ola@example.com")])).await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM password_resets WHERE used_at IS NULL").await, 1);
+        let res = app
+            .post_form_with("/api/account/password", &form(&[("current", GOOD_PASSWORD), ("password", "copper fern whistle 88")]), &[("cookie", &format!("sid={sid}"))])
+            .await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        assert_eq!(app.count("SELECT COUNT(*) FROM password_resets WHERE used_at IS NULL").await, 0, "the link is dead");
+    }
+
+    async fn an_account_keeps_at_most_ten_sessions_the_oldest_ending_first(app) {
+        let first = register(&app, "pia@example.com").await;
+        let mut last = String::new();
+        for _ in 0..10 {
+            let res = app.post_form_with("/api/account/sign-in", &form(&[("email", "pia@example.com"), ("password", GOOD_PASSWORD)]), &[HTML]).await;
+            assert_eq!(res.status, 303, "{}", res.body);
+            last = res.set_cookie("sid").expect("session");
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 10);
+        let me = app.get_with("/api/account/me", &[("cookie", &format!("sid={first}"))]).await;
+        assert_eq!(me.body, "null", "the oldest session ended");
+        let me = app.get_with("/api/account/me", &[("cookie", &format!("sid={last}"))]).await;
+        assert!(me.body.contains("Kit Example"), "{}", me.body);
+    }
+
+    async fn a_session_idle_for_a_week_ends_by_the_shops_clock(app) {
+        let sid = register(&app, "quy@example.com").await;
+        app.state.app.clock.advance(6 * 24 * 3600 * 1000);
+        let me = app.get_with("/api/account/me", &[("cookie", &format!("sid={sid}"))]).await;
+        assert!(me.body.contains("Kit Example"), "six days idle is fine: {}", me.body);
+        app.state.app.clock.advance(8 * 24 * 3600 * 1000);
+        let me = app.get_with("/api/account/me", &[("cookie", &format!("sid={sid}"))]).await;
+        assert_eq!(me.body, "null");
+    }
+
+    async fn a_form_post_is_never_sent_back_to_a_foreign_referer(app) {
+        // Signing out has nowhere of its own to go for a script, so leptos_axum would
+        // follow the Referer; a foreign one must not be followed.
+        let res = app
+            .post_form_with("/api/wishlist/toggle", "product=85123", &[HTML, ("referer", "https://evil.example/phish")])
+            .await;
+        let location = res.header("location");
+        assert!(location.starts_with('/') && !location.starts_with("//"), "{location}");
+        let res = app
+            .post_form_with("/api/recent/seen", "product=85123", &[HTML, ("referer", "https://evil.example/phish")])
+            .await;
+        let location = res.header("location");
+        assert!(location.is_empty() || (location.starts_with('/') && !location.starts_with("//")), "{location}");
+        assert!(!location.contains("evil"), "{location}");
+    }
+
+    async fn static_files_answer_only_get_and_head(app) {
+        assert_eq!(app.get("/favicon.svg").await.status, 200);
+        for method in ["POST", "PUT", "DELETE", "PATCH"] {
+            let res = app.send(Request::builder().method(method).uri("/favicon.svg").body(Body::empty()).expect("request")).await;
+            assert_eq!(res.status, 405, "{method}");
+            assert_eq!(res.header("allow"), "GET, HEAD");
+        }
+    }
+
+    async fn every_declared_personal_page_says_no_store_and_is_never_shared(app) {
+        let sid = register(&app, "rue@example.com").await;
+        let cookie = format!("sid={sid}");
+        let routes = leptos_axum::generate_route_list(app::App);
+        let mut checked = 0;
+        for route in routes {
+            let path = route.path().to_string();
+            if path.contains(':') || !app::is_personal_path(&path) {
+                continue;
+            }
+            let member = app.get_with(&path, &[("cookie", &cookie)]).await;
+            assert_eq!(member.header("cache-control"), "no-store", "{path} as a member");
+            let guest = app.get(&path).await;
+            assert_eq!(guest.header("cache-control"), "no-store", "{path} as a guest");
+            assert!(guest.header("x-cache").is_empty(), "{path} never goes through the page cache");
+            assert!(!guest.body.contains("Kit Example"), "{path}: a guest never sees the member's page");
+            checked += 1;
+        }
+        assert!(checked >= 10, "every member, wishlist and admin page: {checked}");
+        // The wishlist page in particular.
+        let res = app.get_with("/wishlist", &[("cookie", &cookie)]).await;
+        assert_eq!(res.header("cache-control"), "no-store");
+    }
+
+    async fn a_price_filter_with_min_above_max_is_swapped_not_refused(app) {
+        let res = app.get("/search?q=heart&min=10&max=2").await;
+        assert_eq!(res.status, 200, "{}", res.body);
+    }
+
+    async fn a_product_address_with_a_wrong_slug_moves_permanently(app) {
+        let right = app.get("/p/85123/white-hanging-heart-t-light-holder").await;
+        assert_eq!(right.status, 200);
+        let wrong = app.get("/p/85123/old-name?v=85123A").await;
+        assert_eq!(wrong.status, 301, "{}", wrong.body);
+        assert_eq!(wrong.header("location"), "/p/85123/white-hanging-heart-t-light-holder?v=85123A");
+    }
+
+    async fn every_answer_carries_a_request_id(app) {
+        let a = app.get("/").await;
+        let b = app.get("/").await;
+        assert!(!a.header("x-request-id").is_empty());
+        assert_ne!(a.header("x-request-id"), b.header("x-request-id"), "a cached page gets its own id too");
+    }
+
+    async fn the_cleanup_job_removes_ended_sessions_and_old_emails(app) {
+        register(&app, "sol@example.com").await;
+        app.post_form("/api/account/forgot", form(&[("email", "sol@example.com")])).await;
+        sqlx::query("UPDATE email_outbox SET sent_at = created_at, body = ''")
+            .execute(&app.state.app.db).await.expect("mark sent");
+        let now = app.state.app.clock.now_ms();
+        let none = server::cleanup::run_once(&app.state.app.db, now, 30).await.expect("cleanup");
+        assert_eq!(none, server::cleanup::Cleaned::default(), "nothing is old yet");
+        let later = now + 31 * 24 * 3600 * 1000;
+        let done = server::cleanup::run_once(&app.state.app.db, later, 30).await.expect("cleanup");
+        assert_eq!((done.sessions, done.reset_links, done.emails), (1, 1, 1));
+        assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
+        assert_eq!(app.count("SELECT COUNT(*) FROM email_outbox").await, 0);
+    }
+}
