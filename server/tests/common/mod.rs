@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+pub mod identity;
 mod template;
 
 use std::sync::atomic::{AtomicU32, Ordering};
