@@ -12,7 +12,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const CARGO_LEPTOS_VERSION: &str = "0.3.5";
 const BINARYEN_VERSION: &str = "132.0.0";
@@ -546,6 +546,15 @@ fn test() -> Result<()> {
     let smtp = SmtpSink::start()?;
 
     step("unit and integration tests on SQLite and PostgreSQL (cargo test --release)");
+    // The tests' template databases are this run's own (see server/tests/common/template.rs).
+    let run_id = format!(
+        "{}_{}",
+        std::process::id(),
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default()
+    );
     let mut cmd = tc.command("cargo");
     leptos_env(&mut cmd)
         .args([
@@ -561,9 +570,11 @@ fn test() -> Result<()> {
         .env("TEST_POSTGRES_URL", pg.url())
         .env("TEST_SMTP_URL", smtp.url())
         .env("TEST_MAIL_DIR", &smtp.maildir)
-        .env("TEST_SMTP_PYTHON", &smtp.python);
+        .env("TEST_SMTP_PYTHON", &smtp.python)
+        .env("TEST_RUN_ID", &run_id);
     let cargo_result = run(&mut cmd);
     drop(pg);
+    remove_templates(&run_id);
     cargo_result?;
 
     step("end-to-end tests in Chromium (Playwright)");
@@ -582,6 +593,19 @@ fn test() -> Result<()> {
     let _ = fs::remove_dir_all(&tmp);
     println!("xtask test took {:.0} s", started.elapsed().as_secs_f64());
     result
+}
+
+/// Removes the SQLite template folders the tests built for run `run_id` (the PostgreSQL
+/// ones went with the cluster).
+fn remove_templates(run_id: &str) {
+    let prefix = format!("storefront-template-{run_id}-");
+    if let Ok(entries) = fs::read_dir(env::temp_dir()) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    }
 }
 
 fn bench() -> Result<()> {

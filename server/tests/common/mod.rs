@@ -1,8 +1,12 @@
-//! The test harness: the real router over a fresh database per test, on SQLite or on
+//! The test harness: the real router over a database of the test's own, on SQLite or on
 //! PostgreSQL (a database of its own in the cluster `TEST_POSTGRES_URL` names; `cargo
-//! xtask test` starts one), seeded with `fixtures/online-retail-sample.csv`.
+//! xtask test` starts one), holding `fixtures/online-retail-sample.csv` imported: a copy
+//! of a template imported once per run and engine (see `template`).
 
 #![allow(dead_code)]
+
+pub mod identity;
+mod template;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -34,6 +38,16 @@ pub struct TestApp {
     pub state: ServerState,
     pub config: Config,
     pub import: ImportReport,
+    /// The SQLite copy's folder, removed when the test ends.
+    _dir: Option<RemoveOnDrop>,
+}
+
+struct RemoveOnDrop(std::path::PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -55,10 +69,7 @@ pub async fn fresh_database(engine: Engine) -> String {
             format!("sqlite://{}/shop.db", dir.display())
         }
         Engine::Postgres => {
-            let base = std::env::var("TEST_POSTGRES_URL").expect(
-                "TEST_POSTGRES_URL is not set: the PostgreSQL half of the suite needs a server; \
-                 `cargo xtask test` starts a throw-away one",
-            );
+            let base = template::postgres_base();
             let name = format!("t_{}", unique());
             let admin = server::db::connect(&base, 1)
                 .await
@@ -68,8 +79,7 @@ pub async fn fresh_database(engine: Engine) -> String {
                 .await
                 .expect("create database");
             admin.close().await;
-            let (prefix, _) = base.rsplit_once('/').expect("URL with a database");
-            format!("{prefix}/{name}")
+            template::database_url(&base, &name)
         }
     }
 }
@@ -102,9 +112,10 @@ pub async fn import_file(state: &ServerState, path: &str) -> ImportReport {
 }
 
 impl TestApp {
+    /// The app over a copy of the template: the fixture imported, the catalogue loaded.
     pub async fn spawn(engine: Engine) -> TestApp {
-        let url = fresh_database(engine).await;
-        let config = config_for(&url);
+        let copy = template::copy(engine).await;
+        let config = config_for(&copy.url);
         let state = startup::build_state(&config).await.expect("state");
         assert_eq!(
             state.backend,
@@ -114,19 +125,17 @@ impl TestApp {
                 Backend::Postgres
             }
         );
-        let import = import_file(&state, SAMPLE).await;
-        state
-            .app
-            .catalog
-            .refresh_if_changed(&state.app.db)
-            .await
-            .expect("catalogue loads");
+        assert!(
+            !state.app.catalog.current().products.is_empty(),
+            "the catalogue loads from the copy"
+        );
         let router = startup::router(state.clone(), &config);
         TestApp {
             router,
             state,
             config,
-            import,
+            import: copy.import,
+            _dir: copy.dir.map(RemoveOnDrop),
         }
     }
 
