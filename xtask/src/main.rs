@@ -499,6 +499,8 @@ fn start_server(tc: &Toolchain, db_dir: &Path, smtp: &SmtpSink) -> Result<(Guard
         )
         .env("SHOP_SMTP_URL", smtp.url())
         .env("SHOP_MAIL_POLL_SECS", "1")
+        // The browser tests register many accounts from 127.0.0.1.
+        .env("SHOP_REGISTER_PER_HOUR", "10000")
         .env(
             "RUST_LOG",
             env::var("RUST_LOG").unwrap_or_else(|_| "warn,server=info".into()),
