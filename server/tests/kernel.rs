@@ -9,7 +9,7 @@ use axum::http::Request;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-use common::TestApp;
+use common::{Engine, TestApp};
 
 const HTML: (&str, &str) = ("accept", "text/html,application/xhtml+xml");
 const GOOD_PASSWORD: &str = "lantern moss kettle 42";
@@ -258,4 +258,40 @@ on_both_engines! {
         assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
         assert_eq!(app.count("SELECT COUNT(*) FROM email_outbox").await, 0);
     }
+}
+
+/// New accounts per client address are limited (`SHOP_REGISTER_PER_HOUR`), counted in one
+/// statement; the answer names the wait.
+async fn registrations_per_address_are_limited(engine: Engine) {
+    let app = TestApp::spawn_with(engine, &[("SHOP_REGISTER_PER_HOUR", "3")]).await;
+    for i in 0..3 {
+        register(&app, &format!("reg{i}@example.com")).await;
+    }
+    let res = app
+        .post_form(
+            "/api/account/register",
+            form(&[
+                ("email", "reg9@example.com"),
+                ("password", GOOD_PASSWORD),
+                ("name", "Reg"),
+            ]),
+        )
+        .await;
+    assert_eq!(res.status, 429, "{}", res.body);
+    assert!(res.body.contains("Too many new accounts"), "{}", res.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE email LIKE 'reg%'")
+            .await,
+        3
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registrations_per_address_are_limited_on_sqlite() {
+    registrations_per_address_are_limited(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registrations_per_address_are_limited_on_postgres() {
+    registrations_per_address_are_limited(Engine::Postgres).await;
 }

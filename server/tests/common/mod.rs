@@ -85,16 +85,32 @@ pub async fn fresh_database(engine: Engine) -> String {
 }
 
 pub fn config_for(database_url: &str) -> Config {
+    config_with(database_url, &[])
+}
+
+/// The test configuration with some variables set otherwise.
+pub fn config_with(database_url: &str, overrides: &[(&str, &str)]) -> Config {
     let url = database_url.to_string();
-    Config::from_lookup(move |name| match name {
-        "DATABASE_URL" => Some(url.clone()),
-        "SHOP_SEED" => Some("off".into()),
-        "SHOP_PUBLIC_URL" => Some("https://shop.test".into()),
-        "SHOP_DB_MAX_CONNECTIONS" => Some("4".into()),
-        // Tests register many accounts from one (unknown) client address.
-        "SHOP_REGISTER_PER_HOUR" => Some("1000".into()),
-        "LEPTOS_SITE_ROOT" => Some(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site").into()),
-        _ => None,
+    let overrides: Vec<(String, String)> = overrides
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Config::from_lookup(move |name| {
+        if let Some((_, v)) = overrides.iter().find(|(k, _)| k == name) {
+            return Some(v.clone());
+        }
+        match name {
+            "DATABASE_URL" => Some(url.clone()),
+            "SHOP_SEED" => Some("off".into()),
+            "SHOP_PUBLIC_URL" => Some("https://shop.test".into()),
+            "SHOP_DB_MAX_CONNECTIONS" => Some("4".into()),
+            // Tests register many accounts from one (unknown) client address.
+            "SHOP_REGISTER_PER_HOUR" => Some("1000".into()),
+            "LEPTOS_SITE_ROOT" => {
+                Some(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site").into())
+            }
+            _ => None,
+        }
     })
     .expect("test configuration")
 }
@@ -114,8 +130,13 @@ pub async fn import_file(state: &ServerState, path: &str) -> ImportReport {
 impl TestApp {
     /// The app over a copy of the template: the fixture imported, the catalogue loaded.
     pub async fn spawn(engine: Engine) -> TestApp {
+        TestApp::spawn_with(engine, &[]).await
+    }
+
+    /// The same, with some configuration variables set otherwise.
+    pub async fn spawn_with(engine: Engine, overrides: &[(&str, &str)]) -> TestApp {
         let copy = template::copy(engine).await;
-        let config = config_for(&copy.url);
+        let config = config_with(&copy.url, overrides);
         let state = startup::build_state(&config).await.expect("state");
         assert_eq!(
             state.backend,
