@@ -84,10 +84,10 @@ on_both_engines! {
 
         let chosen = app.get("/p/84997/3-piece-cutlery-set?v=84997c").await;
         assert_eq!(chosen.test_text("sku"), "84997C");
-        // A wrong slug still shows the product, with the right canonical URL.
+        // A wrong slug moves permanently to the canonical URL (issue #10).
         let slug = app.get("/p/84997/anything").await;
-        assert_eq!(slug.status, 200);
-        assert!(slug.body.contains("href=\"https://shop.test/p/84997/3-piece-cutlery-set\""));
+        assert_eq!(slug.status, 301);
+        assert_eq!(slug.header("location"), "/p/84997/3-piece-cutlery-set");
     }
 
     async fn search_ranks_typos_prefixes_and_words(app) {
