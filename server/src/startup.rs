@@ -30,11 +30,10 @@ use crate::{middleware, routes};
 /// `[[workspace.metadata.leptos]]`).
 pub const OUTPUT_NAME: &str = "storefront";
 
-/// The router's state: the app's state plus what only the server needs.
+/// The router's state: the app's state (which also says which engine this is).
 #[derive(Clone)]
 pub struct ServerState {
     pub app: AppState,
-    pub backend: Backend,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -107,7 +106,6 @@ pub async fn build_state(config: &Config) -> Result<ServerState, StartupError> {
             clock: Clock::default(),
             hashing: Arc::new(tokio::sync::Semaphore::new(config.hash_concurrency)),
         },
-        backend,
     })
 }
 

@@ -67,7 +67,7 @@ async fn the_full_dataset_imports_on_sqlite() {
     let state = server::startup::build_state(&config).await.expect("state");
     let report = server::import::import_online_retail(
         &state.app.db,
-        state.backend,
+        state.app.backend,
         Box::new(server::import::BUNDLED_DATASET),
         indicatif::ProgressBar::hidden(),
     )

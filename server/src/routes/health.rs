@@ -10,7 +10,7 @@ pub async fn healthz() -> &'static str {
 
 /// The database answers and has every migration: ready for traffic.
 pub async fn readyz(State(state): State<ServerState>) -> (StatusCode, &'static str) {
-    if crate::db::ready(&state.app.db, state.backend).await {
+    if crate::db::ready(&state.app.db, state.app.backend).await {
         (StatusCode::OK, "ready")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database not ready")

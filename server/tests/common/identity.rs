@@ -134,7 +134,7 @@ pub fn decode_message(raw: &str) -> (String, String) {
 pub async fn make_admin(app: &TestApp, email: &str) -> String {
     server::accounts::create_admin(
         &app.state.app.db,
-        app.state.backend,
+        app.state.app.backend,
         email,
         "staff kettle lantern 7",
         "Ada Admin",

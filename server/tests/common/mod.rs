@@ -119,7 +119,7 @@ pub async fn import_file(state: &ServerState, path: &str) -> ImportReport {
     let file = std::fs::File::open(path).expect("fixture");
     import_online_retail(
         &state.app.db,
-        state.backend,
+        state.app.backend,
         Box::new(file),
         ProgressBar::hidden(),
     )
@@ -139,7 +139,7 @@ impl TestApp {
         let config = config_with(&copy.url, overrides);
         let state = startup::build_state(&config).await.expect("state");
         assert_eq!(
-            state.backend,
+            state.app.backend,
             if engine == Engine::Sqlite {
                 Backend::Sqlite
             } else {

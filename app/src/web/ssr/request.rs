@@ -75,25 +75,23 @@ pub fn see_other(path: &str) {
     } else {
         "/"
     };
-    if let (Some(res), Ok(value)) = (
-        use_context::<ResponseOptions>(),
-        HeaderValue::from_str(path),
-    ) {
-        res.set_status(StatusCode::SEE_OTHER);
-        res.insert_header(header::LOCATION, value);
+    redirect(StatusCode::SEE_OTHER, path);
+}
+
+/// Answers with "301 Moved Permanently" to `path` (a page's canonical address); a path
+/// that is not this shop's is ignored.
+pub fn moved_permanently(path: &str) {
+    if crate::web::is_local_path(path) {
+        redirect(StatusCode::MOVED_PERMANENTLY, path);
     }
 }
 
-/// Answers with "301 Moved Permanently" to `path` (a page's canonical address).
-pub fn moved_permanently(path: &str) {
-    if !crate::web::is_local_path(path) {
-        return;
-    }
+fn redirect(status: StatusCode, path: &str) {
     if let (Some(res), Ok(value)) = (
         use_context::<ResponseOptions>(),
         HeaderValue::from_str(path),
     ) {
-        res.set_status(StatusCode::MOVED_PERMANENTLY);
+        res.set_status(status);
         res.insert_header(header::LOCATION, value);
     }
 }
