@@ -261,8 +261,9 @@ async fn sqlite_schema(db: &AnyPool) -> BTreeSet<String> {
         .fetch_all(db)
         .await
         .expect("foreign keys");
-        let mut by_id: BTreeMap<i64, (String, Vec<String>, Vec<Option<String>>, String)> =
-            BTreeMap::new();
+        // Referenced table, columns here, columns there (None: its primary key), ON DELETE.
+        type SqliteForeignKey = (String, Vec<String>, Vec<Option<String>>, String);
+        let mut by_id: BTreeMap<i64, SqliteForeignKey> = BTreeMap::new();
         for (id, table, from, to, on_delete) in fks {
             let e = by_id
                 .entry(id)
@@ -426,14 +427,16 @@ async fn postgres_schema(db: &AnyPool) -> BTreeSet<String> {
             ));
         }
 
-        let constraints: Vec<(
+        // Kind, columns, referenced table and columns, ON DELETE, definition.
+        type Constraint = (
             String,
             Option<String>,
             Option<String>,
             Option<String>,
             String,
             String,
-        )> = sqlx::query_as(&format!(
+        );
+        let constraints: Vec<Constraint> = sqlx::query_as(&format!(
             "SELECT CAST(c.contype AS TEXT), {}, CAST(CAST(c.confrelid AS regclass) AS TEXT), {}, \
                  CAST(c.confdeltype AS TEXT), pg_get_constraintdef(c.oid) \
                  FROM pg_constraint c WHERE c.conrelid = to_regclass($1) ORDER BY c.conname",
