@@ -48,7 +48,7 @@ on_both_engines! {
         // A second server process on the same database, like a scaled-out deployment.
         let other = server::startup::build_state(&app.config).await.expect("second process");
         let before = other.app.catalog.current().products.len();
-        let extra = std::env::temp_dir().join(format!("extra-{}.csv", std::process::id()));
+        let extra = std::env::temp_dir().join(format!("extra-{}.csv", common::unique()));
         std::fs::write(&extra, "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n\
             600001,12345A,GLOW IN THE DARK STAR LANTERN,3,2011-10-30 10:00:00,4.95,17850.0,United Kingdom\n").expect("write");
         import_file(&app.state, extra.to_str().expect("path")).await;

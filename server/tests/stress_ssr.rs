@@ -83,3 +83,46 @@ fn two_runtimes_in_one_process() {
         t.join().expect("no hang");
     }
 }
+
+/// Apps on tokio runtimes that start and stop while another runtime's app is serving, as
+/// `cargo test` does with more than one test thread (each test has its own runtime): now
+/// and then a request never completes (the timeout layer's 503 after 30 s; meanwhile the
+/// runtime is idle, so the render waits on a wake-up that never comes). Seen on both
+/// engines, and without the template databases too (an import per test, so less overlap:
+/// 1 such run of 8 hung). Until it is understood the suite runs with `--test-threads=1`;
+/// this reproduces it (`-- --ignored`: 6 runs of 8 failed on the 2-core machine).
+#[test]
+#[ignore = "known hang when another runtime in the process stops; see the comment"]
+fn runtimes_that_start_and_stop_beside_a_busy_one() {
+    let threads: Vec<_> = (0..2)
+        .map(|n| {
+            std::thread::spawn(move || {
+                let mut stuck = Vec::new();
+                for round in 0..25 {
+                    let rt = tokio::runtime::Builder::new_multi_thread()
+                        .worker_threads(2)
+                        .enable_all()
+                        .build()
+                        .expect("runtime");
+                    rt.block_on(async {
+                        let app = common::TestApp::spawn(common::Engine::Sqlite).await;
+                        for (i, q) in ["lantern", "heart", "cutlery", "candle"].iter().enumerate() {
+                            let path = format!("/search?q={q}&n={n}_{round}_{i}");
+                            let res =
+                                tokio::time::timeout(Duration::from_secs(20), app.get(&path)).await;
+                            if res.is_err() {
+                                stuck.push(path);
+                            }
+                        }
+                    });
+                }
+                stuck
+            })
+        })
+        .collect();
+    let stuck: Vec<String> = threads
+        .into_iter()
+        .flat_map(|t| t.join().expect("thread"))
+        .collect();
+    assert!(stuck.is_empty(), "never completed: {stuck:?}");
+}

@@ -540,6 +540,7 @@ fn test() -> Result<()> {
     let tc = setup(true)?;
     step("format check (cargo fmt --check)");
     run(tc.command("cargo").args(["fmt", "--all", "--check"]))?;
+    clippy(&tc)?;
     build(&tc)?;
 
     step("PostgreSQL: a throw-away cluster");
@@ -567,6 +568,9 @@ fn test() -> Result<()> {
             "-p",
             "server",
             "--",
+            // One test at a time: with more, a request now and then never completes when
+            // another test's tokio runtime stops meanwhile (reproduced, not yet explained:
+            // server/tests/stress_ssr.rs, `runtimes_that_start_and_stop_beside_a_busy_one`).
             "--test-threads=1",
         ])
         .env("TEST_POSTGRES_URL", pg.url())
@@ -595,6 +599,48 @@ fn test() -> Result<()> {
     let _ = fs::remove_dir_all(&tmp);
     println!("xtask test took {:.0} s", started.elapsed().as_secs_f64());
     result
+}
+
+/// Clippy with `-D warnings` over both builds: the server's (app with `ssr`, server, xtask,
+/// tests included) and the browser's (app with `hydrate`, frontend, for wasm32). Both
+/// check builds use the dev profile, so they do not touch the release build's artifacts.
+fn clippy(tc: &Toolchain) -> Result<()> {
+    step("lints, server build (cargo clippy -D warnings)");
+    let mut cmd = tc.command("cargo");
+    leptos_env(&mut cmd).args([
+        "clippy",
+        "-p",
+        "app",
+        "-p",
+        "server",
+        "-p",
+        "xtask",
+        "--all-targets",
+        "--features",
+        "app/ssr",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    run(&mut cmd)?;
+    step("lints, hydrate build (cargo clippy --target wasm32-unknown-unknown -D warnings)");
+    let mut cmd = tc.command("cargo");
+    leptos_env(&mut cmd).args([
+        "clippy",
+        "-p",
+        "frontend",
+        "-p",
+        "app",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--features",
+        "app/hydrate",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    run(&mut cmd)
 }
 
 /// Removes the SQLite template folders the tests built for run `run_id` (the PostgreSQL

@@ -52,7 +52,8 @@ impl Drop for RemoveOnDrop {
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
-fn unique() -> String {
+/// `<pid>_<n>`: unique in this run, across test processes too.
+pub fn unique() -> String {
     format!(
         "{}_{}",
         std::process::id(),
