@@ -93,7 +93,7 @@ fn transport(app: &TestApp, url: String, ca: Option<&Path>) -> Transport {
 
 async fn queue(app: &TestApp, to: &str) {
     app::web::ssr::enqueue_email(
-        &mut *app.state.app.db.acquire().await.expect("connection"),
+        &mut app.state.app.db.acquire().await.expect("connection"),
         to,
         "Hello",
         "Over TLS",

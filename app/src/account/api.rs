@@ -97,7 +97,6 @@ mod ssr {
 
     /// Registration is one transaction: the account, its audit entry, its session and the
     /// guest's merged lists are all written, or none (a crash half-way leaves nothing).
-
     pub async fn register(
         email: &str,
         password: String,
