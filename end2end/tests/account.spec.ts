@@ -1,5 +1,5 @@
-import { expect, Page, test, TestInfo } from '@playwright/test';
-import { emailTo, expectAccessible, jsEnabled, open, settled } from './helpers';
+import { expect, Page, TestInfo } from '@playwright/test';
+import { test, emailTo, expectAccessible, jsEnabled, open, settled } from './helpers';
 
 const PASSWORD = 'lantern moss kettle 42';
 

@@ -1,5 +1,29 @@
-import { expect, Page, test, TestInfo } from '@playwright/test';
+import { expect, Page, test as base, TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+
+/**
+ * Every test of every spec: no page may report a Content-Security-Policy violation (the
+ * browser logs each refused script, style, frame or connection to the console), and the
+ * policy must be there to be violated.
+ */
+export const test = base.extend<{ cspWatch: void }>({
+  cspWatch: [
+    async ({ page }, use) => {
+      const refused: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) refused.push(`${page.url()}: ${m.text()}`);
+      });
+      let policed = 0;
+      page.on('response', (r) => {
+        if (r.request().resourceType() === 'document' && r.headers()['content-security-policy']) policed++;
+      });
+      await use();
+      expect(refused, 'Content-Security-Policy violations').toEqual([]);
+      if (page.url().startsWith('http')) expect(policed, 'pages with a policy').toBeGreaterThan(0);
+    },
+    { auto: true },
+  ],
+});
 
 export const jsEnabled = (info: TestInfo) => info.project.use.javaScriptEnabled !== false;
 

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { expectAccessible, jsEnabled, open, settled } from './helpers';
+import { expect } from '@playwright/test';
+import { test, expectAccessible, jsEnabled, open, settled } from './helpers';
 
 test('search tolerates a typo', async ({ page }, info) => {
   await open(page, info, '/');

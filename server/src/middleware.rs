@@ -47,9 +47,14 @@ pub async fn request_user(mut req: Request, next: Next) -> Response {
 /// Headers every response carries; pages and functions about a person (what the
 /// capabilities declare in `app::PERSONAL`) also say `Cache-Control: no-store`, so neither
 /// the page cache nor a browser or proxy keeps them.
+///
+/// Every response carries a Content-Security-Policy (`app::web::ssr::csp`): on a page it
+/// allows, by hash, exactly the inline scripts the renderer stamped with its nonce, so the
+/// page cache can serve one copy with one true policy to every visitor.
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let personal = app::is_personal_path(req.uri().path());
-    let mut res = next.run(req).await;
+    let res = next.run(req).await;
+    let mut res = with_content_security_policy(res).await;
     let h = res.headers_mut();
     if personal {
         h.insert("cache-control", HeaderValue::from_static("no-store"));
@@ -61,6 +66,48 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     h.entry("x-frame-options")
         .or_insert(HeaderValue::from_static("DENY"));
     res
+}
+
+/// The largest page whose scripts are read for the policy; a bigger one (none is near) is
+/// answered as an error rather than sent without its scripts allowed.
+const MAX_POLICED_PAGE: usize = 16 * 1024 * 1024;
+
+async fn with_content_security_policy(res: Response) -> Response {
+    use app::web::ssr::csp;
+    let (mut parts, body) = res.into_parts();
+    let nonce = parts.headers.remove(csp::NONCE_HEADER);
+    let html = parts
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !html {
+        parts.headers.insert(
+            http::header::CONTENT_SECURITY_POLICY,
+            header_value(&csp::policy("", None)),
+        );
+        return Response::from_parts(parts, body);
+    }
+    let bytes = match to_bytes(body, MAX_POLICED_PAGE).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::error!(error = %e, "page body could not be read for its security policy");
+            parts.status = StatusCode::INTERNAL_SERVER_ERROR;
+            parts.headers.remove(http::header::CONTENT_LENGTH);
+            return Response::from_parts(parts, Body::from("The page could not be sent."));
+        }
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let policy = csp::policy(&text, nonce.as_ref().and_then(|n| n.to_str().ok()));
+    parts
+        .headers
+        .insert(http::header::CONTENT_SECURITY_POLICY, header_value(&policy));
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The policy is built from ASCII (keywords and base64), so it is always a valid value.
+fn header_value(policy: &str) -> HeaderValue {
+    HeaderValue::from_str(policy).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
 }
 
 /// Refuses cross-site requests that could change something (every method but GET, HEAD

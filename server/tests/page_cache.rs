@@ -73,3 +73,105 @@ on_both_engines! {
         assert!(after.body.contains("£98.76"), "the new price is on the page");
     }
 }
+
+/// The inline scripts a browser would run: no `src`, and no data type (JSON-LD).
+fn executable_inline_scripts(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start..];
+        let tag_end = rest.find('>').expect("script tag ends");
+        let tag = &rest[..tag_end];
+        let close = rest.find("</script>").expect("script closes");
+        let content = &rest[tag_end + 1..close];
+        let data = tag.contains("type=\"application/");
+        if !tag.contains(" src=") && !data && !content.is_empty() {
+            found.push(content.to_string());
+        }
+        rest = &rest[close..];
+    }
+    found
+}
+
+fn sha256(script: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(script.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+/// Every page says which scripts may run: the shop's files and, by hash, each of its own
+/// inline scripts; the copy the cache serves to the next visitor carries the same true
+/// policy (hashes, not a nonce that would then be shared).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_has_a_content_security_policy_that_allows_its_own_scripts_only() {
+    let app = common::TestApp::spawn(common::Engine::Sqlite).await;
+    for path in [
+        "/",
+        PRODUCT,
+        "/c/home-decor",
+        "/search?q=mug",
+        "/account/sign-in",
+        "/p/nope/nothing",
+    ] {
+        let page = app.get(path).await;
+        let policy = page.header("content-security-policy").to_string();
+        for part in [
+            "default-src 'self'",
+            "script-src 'self' 'wasm-unsafe-eval' 'sha256-",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(
+                policy.contains(part),
+                "{path}: `{part}` missing from `{policy}`"
+            );
+        }
+        assert!(
+            !policy.contains("unsafe-inline") && !policy.contains("'nonce-"),
+            "{path}: {policy}"
+        );
+        assert_eq!(
+            page.header("x-render-nonce"),
+            "",
+            "{path}: the nonce stays inside"
+        );
+        let scripts = executable_inline_scripts(&page.body);
+        assert!(
+            scripts.len() >= 2,
+            "{path}: the loader and the idle deadline at least"
+        );
+        for script in &scripts {
+            assert!(
+                policy.contains(&sha256(script)),
+                "{path}: script not allowed: {script:.80}"
+            );
+        }
+        if page.header("x-cache") == "miss" {
+            let again = app.get(path).await;
+            assert_eq!(again.header("x-cache"), "hit", "{path}");
+            assert_eq!(
+                again.header("content-security-policy"),
+                policy,
+                "{path}: same copy, same policy"
+            );
+        }
+    }
+    // A search for markup is text on the page, never an allowed script.
+    let q = "%3Cscript%3Ealert(1)%3C%2Fscript%3E";
+    let search = app.get(&format!("/search?q={q}")).await;
+    assert!(!search
+        .header("content-security-policy")
+        .contains(&sha256("alert(1)")));
+    assert!(!search.body.contains("<script>alert(1)</script>"));
+
+    let file = app.get("/robots.txt").await;
+    assert!(file
+        .header("content-security-policy")
+        .contains("default-src 'self'"));
+}

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod clock;
+pub mod csp;
 pub mod db;
 pub mod form;
 pub mod guard;
