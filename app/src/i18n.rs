@@ -207,6 +207,29 @@ messages! {
     Language { en: "Language", zh: "語言" }
     ChangeLanguage { en: "Change", zh: "切換" }
     FooterData { en: "Catalogue and order history: the Online Retail dataset (Daqing Chen, UCI Machine Learning Repository, 2015, CC BY 4.0).", zh: "商品目錄與訂單記錄：Online Retail 資料集（Daqing Chen，UCI 機器學習資料庫，2015，CC BY 4.0）。" }
+    HomePromise { en: "Thousands of gifts, from one lantern to a shop's worth", zh: "數千款禮品，一件起購，整店補貨也可以" }
+    HomePromiseText { en: "Lanterns, tableware, bags and decorations from a UK gift wholesaler, delivered across the UK or ready to collect in our shops.", zh: "英國禮品批發商的燈籠、餐具、提袋與裝飾品，全英配送，也可到門市取貨。" }
+    TrustLine { en: "Why shop with us", zh: "為什麼選擇我們" }
+    TrustDelivery { en: "UK delivery in 2–4 working days", zh: "全英 2–4 個工作天送達" }
+    TrustReturns { en: "Free returns within 30 days", zh: "30 天內免費退貨" }
+    TrustPayment { en: "Secure payment", zh: "安全付款" }
+    TrustHelp { en: "Questions? Contact us", zh: "有問題嗎？聯絡我們" }
+    CustomerService { en: "Customer service", zh: "顧客服務" }
+    AboutTitle { en: "About us", zh: "關於我們" }
+    AboutText1 { en: "Hearth & Heart Gifts began in 2010 as a gift wholesaler in the United Kingdom. Our catalogue holds thousands of gifts and homewares: lanterns, tableware, bags, stationery and seasonal decorations.", zh: "暖心禮品於 2010 年在英國以禮品批發起家。我們的商品目錄有數千款禮品與家居用品：燈籠、餐具、提袋、文具與節慶裝飾。" }
+    AboutText2 { en: "Many of our customers are shops that buy by the dozen; everyone is welcome to buy a single piece. You can order online for delivery, or collect from one of our shops.", zh: "許多顧客是按打採購的商店；單件購買也同樣歡迎。您可以在網上訂購送貨到府，或到我們的門市取貨。" }
+    DeliveryTitle { en: "Delivery and payment", zh: "配送與付款" }
+    DeliveryText1 { en: "We deliver to addresses across the United Kingdom. Orders leave our warehouse within one working day and usually arrive in 2–4 working days.", zh: "我們配送至英國各地地址。訂單會在一個工作天內從倉庫出貨，通常 2–4 個工作天送達。" }
+    DeliveryText2 { en: "You can also collect your order from one of our shops at no charge. The checkout shows the delivery charge and when a collection will be ready before you pay.", zh: "您也可以免費到我們的門市取貨。結帳頁會在付款前顯示運費與可取貨的時間。" }
+    PaymentTitle { en: "Secure payment", zh: "安全付款" }
+    PaymentText { en: "Payments are taken over an encrypted connection by our payment provider; we never see or keep your card number. Prices include VAT.", zh: "付款透過加密連線由我們的金流服務商處理，我們不會看到或保存您的卡號。價格已含增值稅。" }
+    ReturnsTitle { en: "Returns", zh: "退貨" }
+    ReturnsText1 { en: "You can return anything within 30 days of delivery or collection for a full refund, as long as it is unused and in its packaging.", zh: "收貨或取貨後 30 天內，商品未使用且包裝完整，即可退貨並獲全額退款。" }
+    ReturnsText2 { en: "Bring it to any of our shops, or contact us and we will send you a free return label. Your refund goes back to the way you paid within 5 working days of our receiving the item.", zh: "您可以帶到任何一家門市，或聯絡我們索取免費退貨標籤。我們收到商品後 5 個工作天內，款項會退回您的原付款方式。" }
+    ContactTitle { en: "Contact us", zh: "聯絡我們" }
+    ContactText1 { en: "Our customer service team answers email within one working day, Monday to Friday, 9:00 to 17:00 UK time.", zh: "客服團隊會在一個工作天內回覆電子郵件，服務時間為英國時間週一至週五 9:00 至 17:00。" }
+    ContactEmail { en: "Email", zh: "電子郵件" }
+    ContactPhone { en: "Telephone", zh: "電話" }
     FeaturedCategories { en: "Shop by category", zh: "依分類選購" }
     Bestsellers { en: "Bestsellers", zh: "暢銷商品" }
     NewArrivals { en: "New arrivals", zh: "新品上架" }
@@ -254,6 +277,23 @@ messages! {
     SearchTitle { en: "Search", zh: "搜尋" }
     SearchEmpty { en: "Type a word to search the catalogue.", zh: "請輸入關鍵字搜尋商品。" }
     SearchNoResults { en: "Nothing matches “{q}”. Try another word or browse the categories.", zh: "找不到符合「{q}」的商品，請換個關鍵字或瀏覽分類。" }
+    SearchInsteadWords { en: "Search for one word instead", zh: "改用單一關鍵字搜尋" }
+    SearchInsteadCategories { en: "Browse the categories", zh: "瀏覽商品分類" }
+    SearchCustomers { en: "Search customers", zh: "搜尋顧客" }
+    AuditRegister { en: "Registered", zh: "註冊帳戶" }
+    AuditSignIn { en: "Signed in", zh: "登入" }
+    AuditSignInFailed { en: "Sign-in failed", zh: "登入失敗" }
+    AuditSignInThrottled { en: "Sign-in refused: too many tries", zh: "登入遭拒：嘗試次數過多" }
+    AuditSignOut { en: "Signed out", zh: "登出" }
+    AuditSignOutOthers { en: "Signed out other devices", zh: "登出其他裝置" }
+    AuditPasswordChange { en: "Changed password", zh: "變更密碼" }
+    AuditPasswordReset { en: "Reset password by email link", zh: "透過電子郵件連結重設密碼" }
+    AuditPasswordResetRequested { en: "Asked for a password reset link", zh: "申請密碼重設連結" }
+    AuditPasswordResetLimited { en: "Reset link refused: too many asked", zh: "重設連結遭拒：申請次數過多" }
+    AuditPasswordResetUnknown { en: "Reset link asked for an unknown email", zh: "以未註冊的電子郵件申請重設連結" }
+    AuditAccountDelete { en: "Deleted account", zh: "刪除帳戶" }
+    AuditAdminCreate { en: "Administrator created from the command line", zh: "透過命令列建立管理員" }
+    AuditRoleSet { en: "Role set to {role}", zh: "角色設為{role}" }
     SearchShortened { en: "Your search was long, so only its beginning was used.", zh: "搜尋字詞過長，只使用了開頭部分。" }
     NotFoundTitle { en: "Page not found", zh: "找不到網頁" }
     NotFoundBody { en: "We could not find that page. It may have moved, or the address may be mistyped.", zh: "找不到這個網頁，它可能已移動，或網址有誤。" }

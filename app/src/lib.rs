@@ -11,7 +11,9 @@ pub mod admin;
 pub mod catalog;
 pub mod domain;
 pub mod error;
+pub mod frame;
 pub mod i18n;
+pub mod info;
 pub mod recent;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -85,6 +87,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             .map(|s| s.site.public_url.clone())
             .unwrap_or_default();
         provide_context(ui::layout::SiteOrigin(origin.clone()));
+        web::ssr::csp::announce_nonce();
         (locale, origin)
     };
     #[cfg(not(feature = "ssr"))]
@@ -100,7 +103,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href=css/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
-                <script inner_html=IDLE_DEADLINE_JS></script>
+                <script nonce=leptos::nonce::use_nonce() inner_html=IDLE_DEADLINE_JS></script>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
@@ -123,14 +126,14 @@ fn provide_page_context() {
 }
 
 /// The whole page. Rendered on the server only: this is islands mode, so the browser
-/// hydrates just the `#[island]` components (`ui::layout::SearchBox`, `ui::nav::ClientNav`).
+/// hydrates just the `#[island]` components (`frame::SearchBox`, `ui::nav::ClientNav`).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_page_context();
     view! {
         <Router>
-            <ui::layout::SiteHeader/>
+            <frame::SiteHeader><wishlist::pages::HeaderLink/></frame::SiteHeader>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <ui::ErrorView error=AppError::NotFound/> }>
                     <Route path=path!("") view=catalog::pages::HomePage ssr=SsrMode::Async/>
@@ -147,6 +150,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/wishlist") view=wishlist::pages::WishlistPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/forgot") view=account::pages::ForgotPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/reset") view=account::pages::ResetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/pages/:slug") view=info::pages::InfoPageView/>
                     <Route path=path!("/admin") view=admin::pages::AdminDashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products") view=admin::pages::AdminProductsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/customers") view=admin::pages::AdminCustomersPage ssr=SsrMode::Async/>
@@ -154,7 +158,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/audit") view=admin::pages::AdminAuditPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
-            <ui::layout::SiteFooter/>
+            <frame::SiteFooter>{info::pages::service_links()}</frame::SiteFooter>
             <ui::nav::ClientNav/>
         </Router>
     }

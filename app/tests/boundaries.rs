@@ -11,16 +11,13 @@ use std::path::{Path, PathBuf};
 
 /// Top-level modules that are capabilities.
 const CAPABILITIES: &[&str] = &[
-    "account", "admin", "catalog", "recent", "search", "wishlist",
+    "account", "admin", "catalog", "info", "recent", "search", "wishlist",
 ];
 /// The shared layers.
 const SHARED: &[&str] = &["web", "ui"];
 
 /// Allowed edges `from -> to` (public surface only: never `to::ssr`).
 const ALLOWED: &[(&str, &str)] = &[
-    // The header's search box and category menu, and the listing/product-card views,
-    // render the catalogue's read model (search is part of the catalogue).
-    ("ui", "catalog"),
     // Pages that show product cards put the wishlist's save button on them.
     ("catalog", "wishlist"),
     ("account", "wishlist"),
@@ -31,6 +28,8 @@ const ALLOWED: &[(&str, &str)] = &[
     ("account", "recent"),
     // The admin lists the catalogue's products.
     ("admin", "catalog"),
+    // The home page's trust line links to the delivery, returns and contact pages.
+    ("catalog", "info"),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -95,7 +94,7 @@ fn capabilities_depend_only_on_the_kernel_and_listed_public_surfaces() {
             let from_known =
                 CAPABILITIES.contains(&from.as_str()) || SHARED.contains(&from.as_str());
             if !from_known {
-                continue; // lib.rs (the composition root), error.rs, i18n.rs, state.rs...
+                continue; // lib.rs and frame.rs (the composition root), error.rs, i18n.rs, state.rs...
             }
             let rel = file.strip_prefix(&src).expect("under src").display();
             if sub == "ssr" || sub.starts_with("ssr{") {

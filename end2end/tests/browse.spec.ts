@@ -1,11 +1,12 @@
-import { expect, test } from '@playwright/test';
-import { expectAccessible, isSameDocument, jsEnabled, markDocument, open, settled } from './helpers';
+import { expect } from '@playwright/test';
+import { test, expectAccessible, isSameDocument, jsEnabled, markDocument, open, settled } from './helpers';
 
 test('home -> category -> filter -> product', async ({ page }, info) => {
   const home = await open(page, info, '/');
   expect(home?.status()).toBe(200);
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Gifts and homewares');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText("Thousands of gifts, from one lantern to a shop's worth");
+  await expect(page.getByTestId('trust-line').getByRole('link')).toHaveCount(4);
   await expect(page.getByTestId('bestsellers').getByTestId('product-card')).toHaveCount(8);
   await expect(page.getByTestId('new-arrivals').getByTestId('product-card')).toHaveCount(8);
   await expectAccessible(page);
@@ -93,8 +94,8 @@ test('back and forward across in-place filters; the language switch keeps the pa
   await expect(red).toHaveAttribute('aria-current', 'true');
   if (jsEnabled(info)) expect(await isSameDocument(page)).toBe(true);
 
-  await page.locator('#lang-select').selectOption('zh-Hant');
-  await page.locator('.lang-switch button[type="submit"]').click();
+  await page.locator('#lang-select-footer').selectOption('zh-Hant');
+  await page.locator('.lang-footer button[type="submit"]').click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-Hant');
   await expect(page).toHaveURL(/\/c\/home-decor\?colour=red$/);
   await expect(red).toHaveAttribute('aria-current', 'true');
@@ -148,12 +149,50 @@ test('bad listing input gets a clear message, not an error page', async ({ page 
 
 test('language switch to Traditional Chinese', async ({ page }, info) => {
   await open(page, info, '/c/home-decor');
-  await page.locator('#lang-select').selectOption('zh-Hant');
-  await page.locator('.lang-switch button[type="submit"]').click();
+  await page.locator('#lang-select-footer').selectOption('zh-Hant');
+  await page.locator('.lang-footer button[type="submit"]').click();
   await expect(page).toHaveURL(/\/c\/home-decor$/);
   await settled(page, info);
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-Hant');
   await expect(page.getByTestId('page-heading')).toHaveText('家居裝飾');
   await expect(page.getByTestId('result-count')).toContainText('件商品');
   await expectAccessible(page);
+});
+
+test('phone: a short header, the categories in a menu, the first product on the first screen', async ({ page }, info) => {
+  test.skip(!info.project.name.startsWith('phone'), 'phones only');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await open(page, info, '/c/home-decor');
+  const header = await page.locator('header.site-header').boundingBox();
+  expect(header?.height ?? 999).toBeLessThanOrEqual(120);
+  // The shop's name on one line, whole.
+  const brand = page.locator('.brand');
+  const fits = await brand.evaluate((el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().height < 40);
+  expect(fits).toBe(true);
+  const first = await page.getByTestId('results').getByTestId('product-card').first().boundingBox();
+  expect(first?.y ?? 9999).toBeLessThan(844);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  // The categories menu opens (a disclosure: no JavaScript needed) and leads to a category.
+  await page.locator('.category-menu summary').click();
+  await page.locator('.category-menu').getByRole('link', { name: 'Kitchen & dining' }).click();
+  await expect(page).toHaveURL(/\/c\/kitchen-dining$/);
+  await settled(page, info);
+  await expectAccessible(page);
+});
+
+test('the footer leads to customer service pages; a search that finds nothing offers a way on', async ({ page }, info) => {
+  await open(page, info, '/');
+  await page.getByTestId('service-links').getByRole('link', { name: 'Returns' }).click();
+  await expect(page).toHaveURL(/\/pages\/returns$/);
+  await settled(page, info);
+  await expect(page.getByTestId('page-heading')).toHaveText('Returns');
+  await expectAccessible(page);
+  await open(page, info, '/search?q=zzzzqqq+lantern');
+  await expect(page.getByTestId('no-results')).toContainText('zzzzqqq lantern');
+  await expect(page.getByTestId('search-bestsellers').getByTestId('product-card')).toHaveCount(4);
+  await expectAccessible(page);
+  await page.getByTestId('search-instead').getByRole('link', { name: 'lantern' }).click();
+  await expect(page).toHaveURL(/q=lantern$/);
+  await settled(page, info);
+  await expect(page.getByTestId('results').getByTestId('product-card').first()).toBeVisible();
 });

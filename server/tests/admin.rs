@@ -73,7 +73,16 @@ on_both_engines! {
         let audit = as_user(&app, &admin, "/admin/audit").await;
         assert_eq!(audit.status, 200);
         let log = audit.test_text("audit");
-        assert!(log.contains("role_set:editor") && log.contains("admin_create") && log.contains("sign_in"), "{log}");
+        // Actions read as words in the page's language, not codes.
+        for words in ["Role set to Editor", "Administrator created from the command line", "Signed in"] {
+            assert!(log.contains(words), "{words} missing: {log}");
+        }
+        assert!(!log.contains("role_set") && !log.contains("sign_in"), "{log}");
+        let zh = app
+            .get_with("/admin/audit", &[("cookie", &format!("sid={admin}; lang=zh-Hant"))])
+            .await
+            .test_text("audit");
+        assert!(zh.contains("登入") && zh.contains("角色設為"), "{zh}");
         // An Editor may see the dashboard but not staff management.
         let editor = app
             .post_form_with("/api/account/sign-in", &form(&[("email", "hal@example.com"), ("password", GOOD_PASSWORD)]), &[HTML])
@@ -99,6 +108,8 @@ on_both_engines! {
         assert_eq!(customers.status, 200);
         let uk = app.count("SELECT COUNT(*) FROM customers WHERE LOWER(country) = 'united kingdom'").await;
         assert_eq!(customers.count_test("row") as i64, uk.min(50));
+        assert!(customers.body.contains(">Search customers</label>"), "the search box is labelled for customers");
+        assert!(products.body.contains(">Search products</label>"));
         // LIKE metacharacters are taken literally.
         assert_eq!(as_user(&app, &admin, "/admin/customers?q=%25").await.count_test("row"), 0);
 

@@ -104,6 +104,17 @@ on_both_engines! {
         let nothing = app.get("/search?q=zzzzqqq").await;
         assert_eq!(nothing.status, 200);
         assert!(nothing.body.contains("data-test=\"no-results\""));
+        assert!(nothing.test_text("no-results").contains("zzzzqqq"), "it says what was searched");
+        // Somewhere to go instead: the word that finds something alone, the categories,
+        // the bestsellers.
+        let partly = app.get("/search?q=zzzzqqq+lantern").await;
+        assert_eq!(partly.count_test("no-results"), 1, "{}", partly.test_text("page-heading"));
+        assert!(partly.body.contains("href=\"/search?q=lantern\""), "the word that finds something");
+        assert_eq!(partly.count_test("search-instead"), 1);
+        assert!(partly.test_text("search-categories").contains("Home décor"));
+        assert!(partly.body.contains("data-test=\"search-categories\""));
+        assert!(partly.body.matches("data-test=\"product-card\"").count() == 4, "four bestsellers");
+        assert_eq!(nothing.count_test("search-instead"), 0, "no word of it finds anything");
         let empty = app.get("/search").await;
         assert_eq!(empty.status, 200);
         assert!(empty.body.contains("Type a word to search"));
@@ -118,6 +129,7 @@ on_both_engines! {
         assert!(map.header("content-type").starts_with("application/xml"));
         assert!(map.body.contains("<loc>https://shop.test/p/84997/3-piece-cutlery-set</loc>"));
         assert!(map.body.contains("<loc>https://shop.test/c/home-decor</loc>"));
+        assert!(map.body.contains("<loc>https://shop.test/pages/returns</loc>"));
         let robots = app.get("/robots.txt").await;
         assert!(robots.body.contains("Sitemap: https://shop.test/sitemap.xml"));
         assert!(robots.body.contains("Disallow: /api/"));
@@ -146,5 +158,37 @@ on_both_engines! {
         let bad = app.post_form("/lang", "lang=klingon").await;
         assert_eq!(bad.status, 400);
         assert!(bad.body.contains("lang:"));
+    }
+
+    async fn information_pages_and_the_links_to_them(app) {
+        for (slug, heading, zh) in [
+            ("about", "About us", "關於我們"),
+            ("delivery", "Delivery and payment", "配送與付款"),
+            ("returns", "Returns", "退貨"),
+            ("contact", "Contact us", "聯絡我們"),
+        ] {
+            let path = format!("/pages/{slug}");
+            let page = app.get(&path).await;
+            assert_eq!(page.status, 200, "{path}");
+            assert_eq!(page.test_text("page-heading"), heading);
+            assert!(page.body.contains(&format!("rel=\"canonical\" href=\"https://shop.test{path}\"")) || page.body.contains(&format!("href=\"https://shop.test{path}\" rel=\"canonical\"")), "{path}: canonical link");
+            let chinese = app.get_with(&path, &[("cookie", "lang=zh-Hant")]).await;
+            assert_eq!(chinese.test_text("page-heading"), zh);
+            // Every page's footer links here.
+            let home = app.get("/").await;
+            assert!(home.test_text("service-links").contains(heading), "{heading} in the footer");
+            assert!(home.body.contains(&format!("href=\"{path}\"")));
+        }
+        assert!(app.get("/pages/contact").await.test_text("contact").contains("help@hearth-heart.example"));
+        assert_eq!(app.get("/pages/nothing-here").await.status, 404);
+        // The home page's promise and trust line, linking to delivery, returns, payment and help.
+        let home = app.get("/").await;
+        assert_eq!(home.count_test("hero"), 1);
+        let trust = home.test_text("trust-line");
+        for words in ["delivery", "returns", "Secure payment", "Contact us"] {
+            assert!(trust.contains(words), "{words} missing from the trust line: {trust}");
+        }
+        assert!(home.body.contains("href=\"/pages/delivery#payment\""));
+        assert!(home.test_text("attribution-credit").contains("Online Retail"), "the dataset credit stays");
     }
 }

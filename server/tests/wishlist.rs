@@ -20,6 +20,10 @@ on_both_engines! {
         assert_eq!(wl, product);
         let page = app.get_with("/wishlist", &[("cookie", &format!("wl={wl}"))]).await;
         assert_eq!(page.count_test("product-card"), 1);
+        assert_eq!(page.test_text("header-wishlist-count"), "1", "the header counts the guest's list");
+        let bare = app.get("/wishlist").await;
+        assert_eq!(bare.count_test("wishlist-link"), 1, "the header links to the list");
+        assert_eq!(bare.count_test("header-wishlist-count"), 0, "no list, no count");
         assert!(page.body.contains("aria-pressed=\"true\""));
         // Unknown products are refused.
         let unknown = app.post_form("/api/wishlist/toggle", "product=NOPE999").await;
@@ -40,11 +44,15 @@ on_both_engines! {
         assert_eq!(stored, vec![product.clone()]);
         let overview = as_user(&app, &sid, "/account").await;
         assert_eq!(overview.test_text("wishlist-count"), "1 saved");
+        assert_eq!(overview.test_text("header-wishlist-count"), "1", "the member's count in the header");
         // Toggling again as the member removes it.
         let cookie = format!("sid={sid}");
         let off = app.post_form_with("/api/wishlist/toggle", &form(&[("product", &product)]), &[("cookie", &cookie)]).await;
         assert_eq!(off.status, 200);
         assert_eq!(off.body, "false");
         assert_eq!(app.count("SELECT COUNT(*) FROM wishlist").await, 0);
+        let home = as_user(&app, &sid, "/").await;
+        assert_eq!(home.count_test("wishlist-link"), 1);
+        assert_eq!(home.count_test("header-wishlist-count"), 0, "an empty list shows no count");
     }
 }

@@ -86,10 +86,12 @@ pub fn AdminStaffPage() -> impl IntoView {
             view! {
                 <h1 data-test="page-heading">{t(Msg::AdminStaff)}</h1>
                 {admin_nav("/admin/staff")}
-                <table class="admin-table" data-test="staff">
-                    <thead><tr><th scope="col">{t(Msg::Name)}</th><th scope="col">{t(Msg::Email)}</th><th scope="col">{t(Msg::Role)}</th></tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
+                <div class="table-scroll" role="region" aria-label=t(Msg::AdminStaff) tabindex="0">
+                    <table class="admin-table" data-test="staff">
+                        <thead><tr><th scope="col">{t(Msg::Name)}</th><th scope="col">{t(Msg::Email)}</th><th scope="col">{t(Msg::Role)}</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
                 <h2>{t(Msg::GrantRole)}</h2>
                 {error}
                 <form method="post" action="/api/admin/staff/role" class="account-form" data-test="role-form">
@@ -122,7 +124,7 @@ pub fn AdminAuditPage() -> impl IntoView {
                 <tr>
                     <td>{format_time(e.at)}</td>
                     <td>{e.actor.unwrap_or_else(|| "–".into())}</td>
-                    <td>{e.action}</td>
+                    <td>{action_label(&e.action)}</td>
                     <td>{e.subject.unwrap_or_default()}</td>
                     <td>{e.client.unwrap_or_default()}</td>
                 </tr>
@@ -130,14 +132,16 @@ pub fn AdminAuditPage() -> impl IntoView {
             view! {
                 <h1 data-test="page-heading">{t(Msg::AdminAudit)}</h1>
                 {admin_nav("/admin/audit")}
-                <table class="admin-table" data-test="audit">
-                    <thead><tr>
-                        <th scope="col">{t(Msg::When)}</th><th scope="col">{t(Msg::Who)}</th>
-                        <th scope="col">{t(Msg::What)}</th><th scope="col">{t(Msg::Subject)}</th>
-                        <th scope="col">{t(Msg::Client)}</th>
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
+                <div class="table-scroll" role="region" aria-label=t(Msg::AdminAudit) tabindex="0">
+                    <table class="admin-table" data-test="audit">
+                        <thead><tr>
+                            <th scope="col">{t(Msg::When)}</th><th scope="col">{t(Msg::Who)}</th>
+                            <th scope="col">{t(Msg::What)}</th><th scope="col">{t(Msg::Subject)}</th>
+                            <th scope="col">{t(Msg::Client)}</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
             }
             .into_any()
         })}
@@ -157,7 +161,13 @@ fn list_query() -> (String, u32) {
 }
 
 /// The search box and the pager of an admin list (GET, so they work without JS).
-fn list_controls(base: &'static str, q: &str, page: u32, total: u32) -> (AnyView, AnyView) {
+fn list_controls(
+    base: &'static str,
+    search_label: Msg,
+    q: &str,
+    page: u32,
+    total: u32,
+) -> (AnyView, AnyView) {
     let pages = total.div_ceil(super::PAGE_SIZE).max(1);
     let link = |p: u32| {
         let mut url = format!("{base}?page={p}");
@@ -177,7 +187,7 @@ fn list_controls(base: &'static str, q: &str, page: u32, total: u32) -> (AnyView
     (
         view! {
             <form method="get" action=base class="sort-form" role="search">
-                <label for="admin-q">{t(Msg::SearchLabel)}</label>
+                <label for="admin-q">{t(search_label)}</label>
                 <input id="admin-q" type="search" name="q" value=q.to_string() maxlength="200"/>
                 <button type="submit">{t(Msg::SearchButton)}</button>
             </form>
@@ -199,6 +209,7 @@ fn list_controls(base: &'static str, q: &str, page: u32, total: u32) -> (AnyView
 fn list_page<T, Fut>(
     path: &'static str,
     title: Msg,
+    search_label: Msg,
     test_id: &'static str,
     columns: &'static [Msg],
     fetch: fn(String, u32) -> Fut,
@@ -219,17 +230,19 @@ where
         <Title text=page_title(t(title))/>
         <Meta name="robots" content="noindex"/>
         {when_loaded(data, move |list| {
-            let (search, pager) = list_controls(path, &q, list.page, list.total);
+            let (search, pager) = list_controls(path, search_label, &q, list.page, list.total);
             view! {
                 <h1 data-test="page-heading">{t(title)}</h1>
                 {admin_nav(path)}
                 {search}
-                <table class="admin-table" data-test=test_id>
-                    <thead><tr>
-                        {columns.iter().map(|c| view! { <th scope="col">{t(*c)}</th> }).collect_view()}
-                    </tr></thead>
-                    <tbody>{list.rows.into_iter().map(row).collect_view()}</tbody>
-                </table>
+                <div class="table-scroll" role="region" aria-label=t(title) tabindex="0">
+                    <table class="admin-table" data-test=test_id>
+                        <thead><tr>
+                            {columns.iter().map(|c| view! { <th scope="col">{t(*c)}</th> }).collect_view()}
+                        </tr></thead>
+                        <tbody>{list.rows.into_iter().map(row).collect_view()}</tbody>
+                    </table>
+                </div>
                 {pager}
             }
         })}
@@ -241,6 +254,7 @@ pub fn AdminProductsPage() -> impl IntoView {
     list_page(
         "/admin/products",
         Msg::AdminCatalog,
+        Msg::SearchLabel,
         "products",
         &[
             Msg::Sku,
@@ -272,6 +286,7 @@ pub fn AdminCustomersPage() -> impl IntoView {
     list_page(
         "/admin/customers",
         Msg::AdminCustomers,
+        Msg::SearchCustomers,
         "customers",
         &[
             Msg::CustomerNumber,
@@ -292,4 +307,32 @@ pub fn AdminCustomersPage() -> impl IntoView {
             .into_any()
         },
     )
+}
+
+/// An audit action as words in the page's language (an unknown code as it is).
+fn action_label(action: &str) -> String {
+    if let Some(code) = action.strip_prefix("role_set:") {
+        let role = Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == code)
+            .map_or_else(|| code.to_string(), |r| role_label(r).to_string());
+        return crate::i18n::tf(Msg::AuditRoleSet, &[("role", &role)]);
+    }
+    let msg = match action {
+        "register" => Msg::AuditRegister,
+        "sign_in" => Msg::AuditSignIn,
+        "sign_in_failed" => Msg::AuditSignInFailed,
+        "sign_in_throttled" => Msg::AuditSignInThrottled,
+        "sign_out" => Msg::AuditSignOut,
+        "sign_out_others" => Msg::AuditSignOutOthers,
+        "password_change" => Msg::AuditPasswordChange,
+        "password_reset" => Msg::AuditPasswordReset,
+        "password_reset_requested" => Msg::AuditPasswordResetRequested,
+        "password_reset_limited" => Msg::AuditPasswordResetLimited,
+        "password_reset_unknown_email" => Msg::AuditPasswordResetUnknown,
+        "account_delete" => Msg::AuditAccountDelete,
+        "admin_create" => Msg::AuditAdminCreate,
+        other => return other.to_string(),
+    };
+    t(msg).to_string()
 }

@@ -15,6 +15,9 @@ use serde::{Deserialize, Serialize};
 use crate::domain::Money;
 use crate::error::AppError;
 use crate::i18n::{fill, Locale, Msg};
+/// The product card is drawn by `ui` for every capability that shows products; the
+/// catalogue fills it.
+pub use crate::ui::card::{image_url, product_url, ProductCard, LOW_STOCK};
 /// Kept here too: links to listings are built with it.
 pub use crate::web::encode_query_value;
 
@@ -24,37 +27,6 @@ pub const PAGE_SIZE: u32 = 24;
 pub const MAX_PAGE: u32 = 10_000;
 /// Longest search text we read; the rest of a longer one is dropped (and the shopper told).
 pub const MAX_QUERY_CHARS: usize = 200;
-
-/// A product as a listing shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProductCard {
-    pub id: String,
-    pub slug: String,
-    pub title: String,
-    pub price_min: Money,
-    pub price_max: Money,
-    pub in_stock: bool,
-    /// The SKU whose picture stands for the product.
-    pub image_sku: String,
-    pub variants: u32,
-}
-
-impl ProductCard {
-    pub fn url(&self) -> String {
-        product_url(&self.id, &self.slug)
-    }
-    pub fn image_url(&self) -> String {
-        image_url(&self.image_sku)
-    }
-}
-
-pub fn product_url(id: &str, slug: &str) -> String {
-    format!("/p/{id}/{slug}")
-}
-
-pub fn image_url(sku: &str) -> String {
-    format!("/img/p/{sku}.svg")
-}
 
 pub fn category_url(slug: &str) -> String {
     format!("/c/{slug}")
@@ -391,9 +363,6 @@ pub struct Variant {
     pub price: Money,
     pub stock: i64,
 }
-
-/// Stock levels at or below this show "only N left".
-pub const LOW_STOCK: i64 = 10;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductDetail {

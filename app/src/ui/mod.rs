@@ -1,15 +1,16 @@
 //! Components shared by the pages.
 
+pub mod card;
 pub mod layout;
-pub mod listing;
 pub mod nav;
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
-use crate::catalog::{ProductCard, LOW_STOCK};
 use crate::error::AppError;
 use crate::i18n::{self, format_price, t, tf, Msg};
+pub use card::ProductCard;
+use card::LOW_STOCK;
 
 /// `<title>` for a page: "Page | Shop".
 ///

@@ -33,6 +33,28 @@ pub fn save_button(product: &str, saved: bool, back: String) -> impl IntoView {
     }
 }
 
+/// The header's link to the list, with how many products are on it. A guest without a
+/// list gets the bare link, so the shared (cached) copy of a page is the same for every
+/// such guest; a member's pages and a guest's with a list (its cookie makes the request
+/// personal) are never shared, so their count is theirs.
+#[component]
+pub fn HeaderLink() -> impl IntoView {
+    let saved = Resource::new(|| (), |_| super::api::saved_products());
+    view! {
+        <Suspense fallback=|| view! { <a class="header-link" href="/wishlist" data-test="wishlist-link">{t(Msg::Wishlist)}</a> }>
+            {move || Suspend::new(async move {
+                let n = saved.await.map(|s| s.0.len()).unwrap_or_default();
+                let count = (n > 0).then(|| view! { " " <span class="count" data-test="header-wishlist-count">{n}</span> });
+                view! {
+                    <a class="header-link" href="/wishlist" data-test="wishlist-link">
+                        <span aria-hidden="true">"♡"</span>" "<span class="link-text">{t(Msg::Wishlist)}</span>{count}
+                    </a>
+                }
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn WishlistPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| wishlist());

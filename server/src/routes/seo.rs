@@ -12,7 +12,7 @@ pub async fn robots(State(state): State<ServerState>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body)
 }
 
-/// Every category and product, by canonical URL.
+/// The home page, the information pages, every category and product, by canonical URL.
 pub async fn sitemap(State(state): State<ServerState>) -> impl IntoResponse {
     let catalog = state.app.catalog.current();
     let origin = &state.app.site.public_url;
@@ -25,6 +25,9 @@ pub async fn sitemap(State(state): State<ServerState>) -> impl IntoResponse {
         xml.push_str("</loc></url>\n");
     };
     url("/");
+    for page in app::info::InfoPage::ALL {
+        url(&page.url());
+    }
     for c in &catalog.categories {
         if catalog.category_count(catalog.category_index(&c.slug).unwrap_or_default()) > 0 {
             url(&app::catalog::category_url(&c.slug));

@@ -3,10 +3,10 @@ use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::catalog::api::category_page;
+use crate::catalog::pages::listing::listing_view;
 use crate::catalog::{category_url, ListingParams};
 use crate::i18n::{t, Msg};
 use crate::ui::layout::absolute_url;
-use crate::ui::listing::listing_view;
 use crate::ui::{page_title, ErrorView};
 
 #[component]

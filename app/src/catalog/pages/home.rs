@@ -23,10 +23,12 @@ pub fn HomePage() -> impl IntoView {
                 let recent = recent.await.unwrap_or_default();
                 match data.await {
                     Ok(home) => view! {
-                        <section class="hero">
-                            <h1>{t(Msg::HomeTitle)}</h1>
-                            <p>{t(Msg::HomeDescription)}</p>
+                        <section class="hero" data-test="hero">
+                            <h1>{t(Msg::HomePromise)}</h1>
+                            <p>{t(Msg::HomePromiseText)}</p>
+                            <a class="cta" href="#featured-heading">{t(Msg::FeaturedCategories)}</a>
                         </section>
+                        {crate::info::pages::trust_line()}
                         <section aria-labelledby="featured-heading">
                             <h2 id="featured-heading">{t(Msg::FeaturedCategories)}</h2>
                             <ul class="category-tiles" data-test="featured-categories">

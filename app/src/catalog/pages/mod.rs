@@ -2,6 +2,7 @@
 
 mod category;
 mod home;
+pub mod listing;
 mod product;
 
 pub use category::CategoryPage;

@@ -7,6 +7,8 @@ use crate::error::AppError;
 
 /// Search hits considered before facets and paging.
 pub const MAX_HITS: usize = 1000;
+/// Bestsellers offered when a search finds nothing.
+pub const INSTEAD_SHELF: usize = 4;
 /// Suggestions shown while typing.
 pub const SUGGESTIONS: usize = 6;
 
@@ -37,14 +39,31 @@ pub async fn search_products(
         return Ok(SearchPageData {
             query: None,
             listing: None,
+            instead: None,
         });
     };
     let catalog = state.catalog.current();
     let hits = ranked(&catalog, &query, MAX_HITS);
+    let instead = hits.is_empty().then(|| crate::catalog::search::Instead {
+        words: query
+            .split_whitespace()
+            .filter(|w| w.chars().count() > 2)
+            .filter(|w| !ranked(&catalog, w, 1).is_empty())
+            .take(SUGGESTIONS)
+            .map(str::to_string)
+            .collect(),
+        categories: catalog
+            .top_categories()
+            .filter(|&c| catalog.category_count(c) > 0)
+            .map(|c| catalog.category_ref(c, locale))
+            .collect(),
+        bestsellers: catalog.bestsellers(INSTEAD_SHELF),
+    });
     let listing = catalog.listing(Scope::Hits(hits), None, &filter, locale)?;
     Ok(SearchPageData {
         query: Some(query),
         listing: Some(listing),
+        instead,
     })
 }
 

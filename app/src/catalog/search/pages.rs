@@ -2,11 +2,12 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
+use crate::catalog::pages::listing::listing_view;
 use crate::catalog::search::api::search_products;
+use crate::catalog::search::Instead;
 use crate::catalog::ListingParams;
 use crate::i18n::{t, tf, Msg};
-use crate::ui::listing::listing_view;
-use crate::ui::{page_title, ErrorView};
+use crate::ui::{page_title, product_grid, CardAction, ErrorView};
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
@@ -24,14 +25,20 @@ pub fn SearchPage() -> impl IntoView {
                     Ok(result) => match (result.query, result.listing) {
                         (Some(q), Some(listing)) => {
                             let heading = tf(Msg::SearchResultsFor, &[("q", &q)]);
-                            let none = (listing.total == 0).then(|| view! {
-                                <p class="empty" data-test="no-results">{tf(Msg::SearchNoResults, &[("q", &q)])}</p>
-                            });
+                            let action = crate::wishlist::pages::card_action(&saved);
+                            let body = match result.instead {
+                                Some(instead) => view! {
+                                    {listing.notice.map(|n| view! { <p class="notice" role="status">{n}</p> })}
+                                    <p class="empty" data-test="no-results">{tf(Msg::SearchNoResults, &[("q", &q)])}</p>
+                                    {instead_view(instead, &action)}
+                                }
+                                .into_any(),
+                                None => listing_view(listing, params, "/search".to_string(), true, &action).into_any(),
+                            };
                             view! {
                                 <Title text=page_title(&heading)/>
                                 <h1 data-test="page-heading">{heading}</h1>
-                                {none}
-                                {listing_view(listing, params, "/search".to_string(), true, &crate::wishlist::pages::card_action(&saved))}
+                                {body}
                             }
                             .into_any()
                         }
@@ -47,4 +54,48 @@ pub fn SearchPage() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// Where to go after a search that found nothing: the words that find something alone,
+/// the categories, the bestsellers.
+fn instead_view(instead: Instead, action: CardAction) -> AnyView {
+    let words = (!instead.words.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="instead-words" class="instead">
+                <h2 id="instead-words">{t(Msg::SearchInsteadWords)}</h2>
+                <ul class="chips" data-test="search-instead">
+                    {instead
+                        .words
+                        .into_iter()
+                        .map(|w| {
+                            let href = format!("/search?q={}", crate::web::encode_query_value(&w));
+                            view! { <li><a href=href>{w}</a></li> }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        }
+    });
+    let bestsellers = product_grid(instead.bestsellers, "search-bestsellers", action, "/search");
+    view! {
+        {words}
+        <section aria-labelledby="instead-categories" class="instead">
+            <h2 id="instead-categories">{t(Msg::SearchInsteadCategories)}</h2>
+            <ul class="chips" data-test="search-categories">
+                {instead
+                    .categories
+                    .into_iter()
+                    .map(|c| {
+                        let url = c.url();
+                        view! { <li><a href=url>{c.name}</a></li> }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+        <section aria-labelledby="instead-bestsellers" class="instead">
+            <h2 id="instead-bestsellers">{t(Msg::Bestsellers)}</h2>
+            {bestsellers}
+        </section>
+    }
+    .into_any()
 }

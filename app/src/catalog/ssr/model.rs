@@ -400,6 +400,12 @@ impl Catalog {
         }
     }
 
+    /// The `n` most ordered products.
+    pub fn bestsellers(&self, n: usize) -> Vec<ProductCard> {
+        let all = (0..self.products.len()).collect();
+        self.cards(self.most_ordered(all).into_iter().take(n))
+    }
+
     /// Products from the same primary category, most ordered first.
     pub fn related(&self, id: &str, n: usize) -> Vec<ProductCard> {
         let Some(&me) = self.product_index.get(id) else {

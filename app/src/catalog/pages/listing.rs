@@ -4,16 +4,16 @@
 
 use leptos::prelude::*;
 
-use super::product_grid;
 use crate::catalog::{price_param, FacetValue, Listing, ListingParams, PriceBand, Sort};
 use crate::i18n::{self, format_count, format_price, t, tf, Msg};
+use crate::ui::{product_grid, CardAction};
 
 pub fn listing_view(
     listing: Listing,
     params: ListingParams,
     base: String,
     show_category_facet: bool,
-    action: super::CardAction,
+    action: CardAction,
 ) -> impl IntoView {
     let locale = i18n::current();
     let count = if listing.total == 1 {

@@ -1,0 +1,226 @@
+//! The frame around every page: the header (brand, categories, search, the
+//! capabilities' links, account, language) and the footer. Like `lib.rs`, it composes
+//! capabilities (the catalogue's categories and search suggestions, the account link),
+//! so `ui` itself needs none.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_query_map};
+
+use crate::catalog::api::nav_categories;
+use crate::catalog::search::api::suggest;
+use crate::catalog::Suggestion;
+use crate::i18n::{self, t, Locale, Msg};
+use crate::web::api::who_am_i;
+
+/// What the search field shows: the query on the search page, nothing elsewhere.
+fn current_search() -> String {
+    let location = use_location();
+    if location.pathname.get_untracked() == "/search" {
+        use_query_map()
+            .read_untracked()
+            .get("q")
+            .unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
+
+/// `children`: the links capabilities put in the header (the wishlist's), composed by the
+/// app so that `ui` needs no capability.
+#[component]
+pub fn SiteHeader(children: Children) -> impl IntoView {
+    let nav = Resource::new(|| (), |_| nav_categories());
+    view! {
+        <a class="skip-link" href="#main">{t(Msg::SkipToContent)}</a>
+        <header class="site-header">
+            <div class="header-row">
+                <a class="brand" href="/">{t(Msg::ShopName)}</a>
+                // Phones: the categories fold into a menu beside the search (a disclosure,
+                // so it opens without JavaScript); wider screens show them as a row.
+                <details class="category-menu">
+                    <summary>{t(Msg::Categories)}</summary>
+                    <nav aria-label=t(Msg::MainNavigation)>{category_list(nav)}</nav>
+                </details>
+                <SearchBox
+                    current=current_search()
+                    text=SearchText {
+                        label: t(Msg::SearchLabel).into(),
+                        placeholder: t(Msg::SearchPlaceholder).into(),
+                        button: t(Msg::SearchButton).into(),
+                        suggestions: t(Msg::Suggestions).into(),
+                    }
+                />
+                <div class="header-links">
+                    {children()}
+                    <AccountLink/>
+                </div>
+                <LanguageSwitcher place="header"/>
+            </div>
+            <nav class="category-nav" aria-label=t(Msg::MainNavigation)>
+                {category_list(nav)}
+            </nav>
+        </header>
+    }
+}
+
+fn category_list(
+    nav: Resource<Result<Vec<crate::catalog::CategoryRef>, crate::error::AppError>>,
+) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let categories = nav.await.unwrap_or_default();
+                view! {
+                    <ul>
+                        {categories
+                            .into_iter()
+                            .map(|c| { let url = c.url(); view! { <li><a href=url>{c.name}</a></li> } })
+                            .collect_view()}
+                    </ul>
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// "Sign in" for a guest, "My account" for a member.
+#[component]
+fn AccountLink() -> impl IntoView {
+    let me = Resource::new(|| (), |_| who_am_i());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match me.await.ok().flatten() {
+                    Some(_) => view! { <a class="account-link" href="/account" data-test="account-link">{t(Msg::AccountTitle)}</a> }.into_any(),
+                    None => view! { <a class="account-link" href="/account/sign-in" data-test="account-link">{t(Msg::SignInTitle)}</a> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `children`: the customer-service links, composed by the app.
+#[component]
+pub fn SiteFooter(children: Children) -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <div class="footer-columns">
+                {children()}
+                <div>
+                    <p class="brand-line">{t(Msg::ShopName)}</p>
+                    <p>{t(Msg::ShopTagline)}</p>
+                    <LanguageSwitcher place="footer"/>
+                </div>
+            </div>
+            <p class="attribution" data-test="attribution-credit">{t(Msg::FooterData)}</p>
+        </footer>
+    }
+}
+
+/// Switches language with a plain form POST to `/lang`, which sets the cookie and sends
+/// the shopper back to the page they were on; works the same with or without JavaScript
+/// (`ui::nav` keeps the `data-current-url` field up to date after in-place updates).
+///
+/// It is in the footer everywhere and, on wider screens, in the header too (`place` keeps
+/// their ids apart).
+#[component]
+fn LanguageSwitcher(place: &'static str) -> impl IntoView {
+    let location = use_location();
+    // The router's `search` has no leading `?` on the server.
+    let search = location.search.get_untracked();
+    let back = match search.trim_start_matches('?') {
+        "" => location.pathname.get_untracked(),
+        query => format!("{}?{query}", location.pathname.get_untracked()),
+    };
+    let current = i18n::current();
+    view! {
+        <form class=format!("lang-switch lang-{place}") method="post" action="/lang">
+            <label for=format!("lang-select-{place}")>{t(Msg::Language)}</label>
+            <select id=format!("lang-select-{place}") name="lang">
+                {Locale::ALL
+                    .into_iter()
+                    .map(|l| view! { <option value=l.tag() selected=l == current lang=l.tag()>{l.native_name()}</option> })
+                    .collect_view()}
+            </select>
+            <input type="hidden" name="back" value=back data-current-url=""/>
+            <button type="submit">{t(Msg::ChangeLanguage)}</button>
+        </form>
+    }
+}
+
+/// The search box's words, translated on the server and handed to the island as props,
+/// so the translation table stays out of the WASM.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct SearchText {
+    label: String,
+    placeholder: String,
+    button: String,
+    suggestions: String,
+}
+
+/// The search field, an island. Without JavaScript it is a GET form to `/search`;
+/// hydrated it also shows suggestions while the shopper types (debounced, newest answer
+/// wins). `current` is the query of the search page being shown.
+#[island]
+fn SearchBox(current: String, text: SearchText) -> impl IntoView {
+    let SearchText {
+        label,
+        placeholder,
+        button,
+        suggestions: list_label,
+    } = text;
+    let suggestions = RwSignal::new(Vec::<Suggestion>::new());
+    let typed = RwSignal::new(0u64);
+
+    let on_input = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        let ticket = typed.get_untracked() + 1;
+        typed.set(ticket);
+        if text.trim().chars().count() < 2 {
+            suggestions.set(Vec::new());
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            #[cfg(feature = "hydrate")]
+            gloo_timers::future::TimeoutFuture::new(150).await;
+            if typed.get_untracked() != ticket {
+                return;
+            }
+            let found = suggest(text).await.unwrap_or_default();
+            if typed.get_untracked() == ticket {
+                suggestions.set(found);
+            }
+        });
+    };
+    // A submitted search (shown in place on the search page) closes the list.
+    let on_submit = move |_| {
+        typed.update(|t| *t += 1);
+        suggestions.set(Vec::new());
+    };
+
+    view! {
+        <form class="search-form" role="search" method="get" action="/search" on:submit=on_submit>
+            <label for="search-input" class="visually-hidden">{label}</label>
+            <input
+                id="search-input"
+                type="search"
+                name="q"
+                autocomplete="off"
+                maxlength="200"
+                placeholder=placeholder
+                value=current
+                on:input=on_input
+            />
+            <button type="submit">{button}</button>
+            <div class="suggestions" aria-live="polite">
+                <Show when=move || !suggestions.read().is_empty()>
+                    <ul aria-label=list_label.clone() data-test="suggestions">
+                        <For each=move || suggestions.get() key=|s| s.url.clone() let:s>
+                            <li><a href=s.url>{s.title}</a></li>
+                        </For>
+                    </ul>
+                </Show>
+            </div>
+        </form>
+    }
+}
