@@ -148,3 +148,26 @@ pub async fn ready(pool: &AnyPool, backend: Backend) -> bool {
     .await;
     matches!(applied, Ok(n) if n >= expected)
 }
+
+/// How long `/readyz` waits for a write before it calls the database unwritable.
+pub const WRITE_PROBE_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Whether the database takes a write now: one committed upsert of a probe counter,
+/// within `WRITE_PROBE_LIMIT`. It fails on a read-only file or replica, a full disk, and
+/// a write lock held longer than the limit (a stuck writer), none of which a read shows.
+pub async fn takes_writes(pool: &AnyPool, now_ms: i64) -> Result<(), String> {
+    let write = sqlx::query(
+        "INSERT INTO counters (name, value) VALUES ('ready_probe', $1) \
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+    )
+    .bind(now_ms)
+    .execute(pool);
+    match tokio::time::timeout(WRITE_PROBE_LIMIT, write).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err(format!(
+            "no write within {} s (a write lock is held)",
+            WRITE_PROBE_LIMIT.as_secs()
+        )),
+    }
+}

@@ -54,6 +54,27 @@ fn address(i: usize) -> String {
 }
 
 on_both_engines! {
+    async fn readyz_says_when_the_database_takes_no_writes(app) {
+        assert_eq!(app.get("/readyz").await.status, 200);
+        // Another writer holds the write lock (SQLite) or the probe's row (PostgreSQL).
+        let mut held = app::web::ssr::db::begin_write(&app.state.app.db, app.state.app.backend)
+            .await
+            .expect("begin");
+        sqlx::query("INSERT INTO counters (name, value) VALUES ('ready_probe', 0) ON CONFLICT (name) DO UPDATE SET value = 0")
+            .execute(&mut *held)
+            .await
+            .expect("hold");
+        let started = std::time::Instant::now();
+        let stuck = app.get("/readyz").await;
+        assert_eq!(stuck.status, 503, "{}", stuck.body);
+        assert_eq!(stuck.body, "database cannot take writes");
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "it answers promptly");
+        // Reads go on meanwhile.
+        assert_eq!(app.get("/p/84997/3-piece-cutlery-set").await.status, 200);
+        held.rollback().await.expect("release");
+        assert_eq!(app.get("/readyz").await.status, 200);
+    }
+
     async fn thirty_concurrent_addresses_stop_at_twenty_with_one_default(app) {
         let sid = register(&app, "kit@example.com").await;
         let cookie = format!("sid={sid}");

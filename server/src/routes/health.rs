@@ -8,11 +8,22 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// The database answers and has every migration: ready for traffic.
-pub async fn readyz(State(state): State<ServerState>) -> (StatusCode, &'static str) {
-    if crate::db::ready(&state.app.db, state.app.backend).await {
-        (StatusCode::OK, "ready")
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database not ready")
+/// The database answers, has every migration and takes a write: ready for traffic. A
+/// database that can only be read (a read-only file, a full disk, a stuck writer) is not
+/// ready: the shop could show pages but not keep a cart or an order.
+pub async fn readyz(State(state): State<ServerState>) -> (StatusCode, String) {
+    if !crate::db::ready(&state.app.db, state.app.backend).await {
+        return (StatusCode::SERVICE_UNAVAILABLE, "database not ready".into());
+    }
+    let now = state.app.clock.now_ms();
+    match crate::db::takes_writes(&state.app.db, now).await {
+        Ok(()) => (StatusCode::OK, "ready".into()),
+        Err(reason) => {
+            tracing::warn!(%reason, "readiness: the database takes no writes");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database cannot take writes".into(),
+            )
+        }
     }
 }
