@@ -78,3 +78,45 @@ async fn the_full_dataset_imports_on_sqlite() {
     assert!(report.written.products.0 > 3000, "{:?}", report.written);
     assert!(report.written.customers.0 > 3900);
 }
+
+/// Two processes starting on one empty PostgreSQL database: one imports, the other waits
+/// for it and finds the catalogue there (it does not parse the data or write it again).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_one_process_imports_into_an_empty_postgres_database() {
+    let url = common::fresh_database(common::Engine::Postgres).await;
+    let config = common::config_for(&url);
+    let first = server::startup::build_state(&config)
+        .await
+        .expect("first process");
+    let second = server::startup::build_state(&config)
+        .await
+        .expect("second process");
+    let fixture = || {
+        Box::new(std::fs::File::open(common::SAMPLE).expect("fixture"))
+            as Box<dyn std::io::Read + Send>
+    };
+    let (a, b) = tokio::join!(
+        server::import::seed_from_if_empty(&first.app.db, first.app.backend, fixture),
+        server::import::seed_from_if_empty(&second.app.db, second.app.backend, fixture),
+    );
+    let (a, b) = (a.expect("first import"), b.expect("second import"));
+    assert_eq!(
+        u8::from(a.is_some()) + u8::from(b.is_some()),
+        1,
+        "exactly one process imports"
+    );
+    let report = a.or(b).expect("a report");
+    let products: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM products")
+        .fetch_one(&first.app.db)
+        .await
+        .expect("count");
+    assert_eq!(
+        products as u64, report.written.products.1,
+        "all of them new, written once"
+    );
+    // Later starts find it done.
+    let again = server::import::seed_from_if_empty(&second.app.db, second.app.backend, fixture)
+        .await
+        .expect("third start");
+    assert!(again.is_none());
+}

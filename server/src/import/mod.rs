@@ -100,6 +100,14 @@ pub async fn import_online_retail(
     }
     progress.reset();
     progress.set_message("writing");
+    if progress.is_hidden() {
+        tracing::info!(
+            rows.read = report.rows_read,
+            products = model.products.len(),
+            orders = model.orders.len(),
+            "import: read; writing it in one transaction"
+        );
+    }
     report.written = write::write(pool, backend, model, &progress).await?;
     progress.finish_and_clear();
     report.seconds = started.elapsed().as_secs_f64();
@@ -161,6 +169,10 @@ fn read_all(
         if report.rows_read % 10_000 == 0 {
             progress.set_position(report.rows_read);
         }
+        // Without a progress bar (the first start's import) the log says how far it is.
+        if progress.is_hidden() && report.rows_read % 100_000 == 0 {
+            tracing::info!(rows.read = report.rows_read, "import: reading the data");
+        }
     }
     progress.set_position(report.rows_read);
     Ok((report, collector.build()))
@@ -171,18 +183,72 @@ pub async fn seed_if_empty(
     pool: &AnyPool,
     backend: Backend,
 ) -> Result<Option<ImportReport>, ImportError> {
+    seed_from_if_empty(pool, backend, || {
+        Box::new(BUNDLED_DATASET) as Box<dyn Read + Send>
+    })
+    .await
+}
+
+/// The key of the PostgreSQL advisory lock the first start's import holds.
+const IMPORT_LOCK: i64 = 0x5345_4544; // "SEED"
+
+/// Imports `input` if the catalogue is empty, in one process only: on PostgreSQL, several
+/// processes starting on an empty database queue on an advisory lock, so the first
+/// imports and the others, once it is done, find the catalogue there and skip (before
+/// this, each parsed everything and waited on the first one's transaction). The lock is
+/// a session lock on a connection of its own: a process killed mid-import loses it with
+/// its connection, and its transaction rolls back, so the next start imports again.
+/// SQLite is one process's file; its writer lock orders the rest.
+pub async fn seed_from_if_empty(
+    pool: &AnyPool,
+    backend: Backend,
+    input: impl FnOnce() -> Box<dyn Read + Send>,
+) -> Result<Option<ImportReport>, ImportError> {
+    let mut lock = None;
+    if backend == Backend::Postgres {
+        let mut conn = pool.acquire().await?;
+        let waited = std::time::Instant::now();
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(IMPORT_LOCK)
+            .execute(&mut *conn)
+            .await?;
+        if waited.elapsed() > std::time::Duration::from_secs(1) {
+            tracing::info!(
+                seconds = waited.elapsed().as_secs_f64(),
+                "import: waited for another process's import"
+            );
+        }
+        lock = Some(conn);
+    }
+    let result = import_if_empty(pool, backend, input).await;
+    if let Some(mut conn) = lock {
+        if let Err(e) = sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(IMPORT_LOCK)
+            .execute(&mut *conn)
+            .await
+        {
+            // Dropping the connection would return it to the pool still holding the lock.
+            tracing::warn!(error = %e, "import: could not release the import lock; closing its connection");
+            let _ = sqlx::Connection::close(conn.detach()).await;
+        }
+    }
+    result
+}
+
+async fn import_if_empty(
+    pool: &AnyPool,
+    backend: Backend,
+    input: impl FnOnce() -> Box<dyn Read + Send>,
+) -> Result<Option<ImportReport>, ImportError> {
     let products: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM products")
         .fetch_one(pool)
         .await?;
     if products > 0 {
         return Ok(None);
     }
-    let report = import_online_retail(
-        pool,
-        backend,
-        Box::new(BUNDLED_DATASET),
-        ProgressBar::hidden(),
-    )
-    .await?;
+    tracing::info!(
+        "import: the catalogue is empty; importing the bundled Online Retail data (about half a minute)"
+    );
+    let report = import_online_retail(pool, backend, input(), ProgressBar::hidden()).await?;
     Ok(Some(report))
 }
