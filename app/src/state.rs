@@ -49,7 +49,13 @@ impl Default for Limits {
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
+    /// Reads (and the start-up's migrations and import).
     pub db: AnyPool,
+    /// Writes: on SQLite one connection of its own, so a writer waiting for the database's
+    /// one write lock never holds a connection a read needs, and a writer that cannot get
+    /// it within `SHOP_WRITE_WAIT_SECS` is answered 503; on PostgreSQL the same pool.
+    #[from_ref(skip)]
+    pub writer: AnyPool,
     pub backend: Backend,
     pub catalog: CatalogHandle,
     pub site: Arc<SiteSettings>,

@@ -49,6 +49,9 @@ pub struct Config {
     pub max_sessions: i64,
     /// Password hashes computed at once (`SHOP_HASH_CONCURRENCY`, default: the cores).
     pub hash_concurrency: usize,
+    /// Seconds a write waits for SQLite's writer before it is answered 503
+    /// (`SHOP_WRITE_WAIT_SECS`, default 5).
+    pub write_wait_secs: u64,
     /// Days that ended sessions, spent reset links and sent emails are kept
     /// (`SHOP_RETENTION_DAYS`, default 30); the cleanup job removes older ones.
     pub retention_days: u64,
@@ -180,6 +183,7 @@ impl Config {
             register_per_hour: number("SHOP_REGISTER_PER_HOUR", 10)?.clamp(1, 1_000_000) as i64,
             max_sessions: number("SHOP_MAX_SESSIONS", 10)?.clamp(1, 1000) as i64,
             hash_concurrency: number("SHOP_HASH_CONCURRENCY", cores)?.clamp(1, 256) as usize,
+            write_wait_secs: number("SHOP_WRITE_WAIT_SECS", 5)?.clamp(1, 60),
             retention_days: number("SHOP_RETENTION_DAYS", 30)?.max(1),
             smtp_url,
             smtp_ca_file,

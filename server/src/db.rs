@@ -56,6 +56,27 @@ pub async fn connect_with(
     max_connections: u32,
     synchronous: Synchronous,
 ) -> Result<AnyPool, sqlx::Error> {
+    open(url, max_connections, synchronous, None).await
+}
+
+/// SQLite's writer: one connection of its own, which a write waits for at most `wait`
+/// (then `PoolTimedOut`, answered 503), as it waits at most `wait` for another process's
+/// write lock (`busy_timeout`). Reads keep the other pool's connections: WAL lets them
+/// read while the writer writes, and no waiting writer holds a connection they need.
+pub async fn connect_writer(
+    url: &str,
+    synchronous: Synchronous,
+    wait: std::time::Duration,
+) -> Result<AnyPool, sqlx::Error> {
+    open(url, 1, synchronous, Some(wait)).await
+}
+
+async fn open(
+    url: &str,
+    max_connections: u32,
+    synchronous: Synchronous,
+    writer_wait: Option<std::time::Duration>,
+) -> Result<AnyPool, sqlx::Error> {
     sqlx::any::install_default_drivers();
     let backend = Backend::of_url(url);
     let mut url = url.to_string();
@@ -82,15 +103,20 @@ pub async fn connect_with(
     }
     let options = AnyConnectOptions::from_str(&url)?;
     probe(&options, backend).await?;
-    let pool = AnyPoolOptions::new()
-        .max_connections(max_connections)
+    let busy_ms = writer_wait.map_or(10_000, |w| w.as_millis());
+    let mut pool = AnyPoolOptions::new().max_connections(max_connections);
+    if let Some(wait) = writer_wait {
+        pool = pool.acquire_timeout(wait);
+    }
+    let pool = pool
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
                     conn.execute("PRAGMA journal_mode = WAL").await?;
                     conn.execute(synchronous.pragma()).await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
-                    conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    conn.execute(format!("PRAGMA busy_timeout = {busy_ms}").as_str())
+                        .await?;
                 }
                 Ok(())
             })

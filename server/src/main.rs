@@ -77,9 +77,9 @@ async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     startup::spawn_catalog_refresh(&state, Duration::from_secs(config.catalog_refresh_secs));
-    server::mailer::spawn(state.app.db.clone(), &config)?;
+    server::mailer::spawn(state.app.writer.clone(), &config)?;
     server::cleanup::spawn(
-        state.app.db.clone(),
+        state.app.writer.clone(),
         config.retention_days,
         Duration::from_secs(600),
     );

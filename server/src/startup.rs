@@ -64,6 +64,17 @@ pub async fn build_state(config: &Config) -> Result<ServerState, StartupError> {
     )
     .await?;
     db::migrate(&pool, backend).await?;
+    let writer = match backend {
+        Backend::Sqlite => {
+            db::connect_writer(
+                &config.database_url,
+                config.sqlite_synchronous,
+                Duration::from_secs(config.write_wait_secs),
+            )
+            .await?
+        }
+        Backend::Postgres => pool.clone(),
+    };
     if config.seed {
         if let Some(report) = crate::import::seed_if_empty(&pool, backend).await? {
             tracing::info!(
@@ -94,6 +105,7 @@ pub async fn build_state(config: &Config) -> Result<ServerState, StartupError> {
         app: AppState {
             leptos_options,
             db: pool,
+            writer,
             backend,
             catalog: CatalogHandle::new(catalog),
             site: Arc::new(SiteSettings {

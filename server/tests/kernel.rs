@@ -57,7 +57,7 @@ on_both_engines! {
     async fn readyz_says_when_the_database_takes_no_writes(app) {
         assert_eq!(app.get("/readyz").await.status, 200);
         // Another writer holds the write lock (SQLite) or the probe's row (PostgreSQL).
-        let mut held = app::web::ssr::db::begin_write(&app.state.app.db, app.state.app.backend)
+        let mut held = app::web::ssr::db::begin_write(&app.state.app.writer, app.state.app.backend)
             .await
             .expect("begin");
         sqlx::query("INSERT INTO counters (name, value) VALUES ('ready_probe', 0) ON CONFLICT (name) DO UPDATE SET value = 0")
@@ -287,4 +287,231 @@ async fn registrations_per_address_are_limited_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registrations_per_address_are_limited_on_postgres() {
     registrations_per_address_are_limited(Engine::Postgres).await;
+}
+
+/// SQLite's one writer: a write lock held by one writer stalls no read (pages of a member
+/// and of the catalogue answer at once), and a write that cannot get the database within
+/// `SHOP_WRITE_WAIT_SECS` is answered 503 with `Retry-After` and a clear message, then
+/// goes through once the lock is gone. On PostgreSQL the same reads, beside a held write
+/// transaction.
+async fn a_held_write_lock_stalls_no_read(engine: Engine) {
+    let app = TestApp::spawn_with(engine, &[("SHOP_WRITE_WAIT_SECS", "1")]).await;
+    let sid = register(&app, "wren@example.com").await;
+    let cookie = format!("sid={sid}");
+    let backend = app.state.app.backend;
+    let mut held = app::web::ssr::db::begin_write(&app.state.app.writer, backend)
+        .await
+        .expect("hold the writer");
+    sqlx::query("UPDATE counters SET value = value WHERE name = 'catalog_version'")
+        .execute(&mut *held)
+        .await
+        .expect("write under the lock");
+    let started = std::time::Instant::now();
+    let account = app.get_with("/account", &[("cookie", &cookie)]).await;
+    assert_eq!(account.status, 200, "{}", account.body);
+    let product = app.get("/p/84997/3-piece-cutlery-set").await;
+    assert_eq!(product.status, 200);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "reads did not wait: {:?}",
+        started.elapsed()
+    );
+    if engine == Engine::Sqlite {
+        let started = std::time::Instant::now();
+        let res = app
+            .post_form_with(
+                "/api/wishlist/toggle",
+                "product=84997",
+                &[("cookie", &cookie)],
+            )
+            .await;
+        assert_eq!(res.status, 503, "{}", res.body);
+        assert_eq!(res.header("retry-after"), "2");
+        assert_eq!(
+            res.json()["message"],
+            "The shop is busy right now. Please try again in a moment."
+        );
+        let waited = started.elapsed();
+        assert!(
+            waited >= std::time::Duration::from_millis(900)
+                && waited < std::time::Duration::from_secs(5),
+            "{waited:?}"
+        );
+    }
+    held.rollback().await.expect("release");
+    let res = app
+        .post_form_with(
+            "/api/wishlist/toggle",
+            "product=84997",
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM wishlist").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_held_write_lock_stalls_no_read_on_sqlite() {
+    a_held_write_lock_stalls_no_read(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_held_write_lock_stalls_no_read_on_postgres() {
+    a_held_write_lock_stalls_no_read(Engine::Postgres).await;
+}
+
+/// A one-connection SMTP server for the outbox test: it answers like a mail server, but
+/// holds its "250 queued" for the DATA until `go` fires, and reports each message it
+/// took.
+async fn slow_smtp(
+    go: tokio::sync::oneshot::Receiver<()>,
+) -> (
+    String,
+    tokio::sync::mpsc::UnboundedReceiver<String>,
+    tokio::sync::oneshot::Receiver<()>,
+) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!(
+        "smtp://127.0.0.1:{}",
+        listener.local_addr().expect("addr").port()
+    );
+    let (messages, received) = tokio::sync::mpsc::unbounded_channel();
+    let (in_data, in_data_rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let mut go = Some(go);
+        let mut in_data = Some(in_data);
+        while let Ok((socket, _)) = listener.accept().await {
+            let (read, mut write) = socket.into_split();
+            let mut lines = BufReader::new(read).lines();
+            let _ = write.write_all(b"220 test ready\r\n").await;
+            let mut message: Option<String> = None;
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(body) = message.as_mut() {
+                    if line == "." {
+                        let body = message.take().unwrap_or_default();
+                        let _ = messages.send(body);
+                        if let Some(tx) = in_data.take() {
+                            let _ = tx.send(());
+                        }
+                        if let Some(go) = go.take() {
+                            let _ = go.await;
+                        }
+                        let _ = write.write_all(b"250 queued\r\n").await;
+                    } else {
+                        body.push_str(&line);
+                        body.push('\n');
+                    }
+                    continue;
+                }
+                let verb = line
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_uppercase();
+                let reply: &[u8] = match verb.as_str() {
+                    "EHLO" | "HELO" => b"250 test\r\n",
+                    "DATA" => {
+                        message = Some(String::new());
+                        b"354 go on\r\n"
+                    }
+                    "QUIT" => {
+                        let _ = write.write_all(b"221 bye\r\n").await;
+                        break;
+                    }
+                    _ => b"250 ok\r\n",
+                };
+                let _ = write.write_all(reply).await;
+            }
+        }
+    });
+    (url, received, in_data_rx)
+}
+
+/// The outbox never sends one email twice: a database lock is taken while the email is
+/// being handed to the mail server and held past its acceptance, so "mark as sent" meets
+/// the lock (on SQLite it fails and is retried; on PostgreSQL it waits). Once the lock is
+/// gone the email is marked sent with its body emptied, the next round sends nothing, and
+/// the server got it once, with the outbox's stable Message-ID.
+async fn a_lock_held_across_the_send_sends_the_email_once(engine: Engine) {
+    let app = TestApp::spawn_with(engine, &[("SHOP_WRITE_WAIT_SECS", "1")]).await;
+    register(&app, "olive@example.com").await;
+    app.post_form(
+        "/api/account/forgot",
+        form(&[("email", "olive@example.com")]),
+    )
+    .await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM email_outbox WHERE sent_at IS NULL")
+            .await,
+        1
+    );
+    let id: i64 = sqlx::query_scalar("SELECT id FROM email_outbox")
+        .fetch_one(&app.state.app.db)
+        .await
+        .expect("id");
+
+    let (go, go_rx) = tokio::sync::oneshot::channel();
+    let (url, mut received, in_data) = slow_smtp(go_rx).await;
+    let transport = move || {
+        server::mailer::Transport::from_config(&server::config::Config {
+            smtp_url: Some(server::config::SmtpUrl(url.clone())),
+            ..common::config_for("sqlite::memory:")
+        })
+        .expect("smtp transport")
+    };
+    let from: lettre::message::Mailbox = "Shop <shop@example.com>".parse().expect("from");
+    let sender = {
+        let (writer, transport, from) = (app.state.app.writer.clone(), transport(), from.clone());
+        tokio::spawn(async move { server::mailer::send_due(&writer, &transport, &from).await })
+    };
+    // The server has the message; before it says "queued", another writer takes a lock
+    // the mark needs.
+    in_data.await.expect("the message reached the server");
+    let mut held = app::web::ssr::db::begin_write(&app.state.app.db, app.state.app.backend)
+        .await
+        .expect("hold");
+    sqlx::query("UPDATE email_outbox SET attempts = attempts WHERE id = $1")
+        .bind(id)
+        .execute(&mut *held)
+        .await
+        .expect("lock the row");
+    go.send(()).expect("let the server accept");
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    held.commit().await.expect("release");
+    let sent = sender.await.expect("sender task").expect("send_due");
+    assert_eq!(sent, 1);
+    let (sent_at, body): (Option<i64>, String) =
+        sqlx::query_as("SELECT sent_at, body FROM email_outbox WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.state.app.db)
+            .await
+            .expect("row");
+    assert!(sent_at.is_some(), "marked sent");
+    assert_eq!(body, "", "the reset link does not outlive its delivery");
+    // The next round finds nothing to send.
+    assert_eq!(
+        server::mailer::send_due(&app.state.app.writer, &transport(), &from)
+            .await
+            .expect("again"),
+        0
+    );
+    let first = received.recv().await.expect("one message");
+    assert!(
+        first.contains(&format!("Message-ID: <outbox-{id}-")),
+        "{first}"
+    );
+    assert!(received.try_recv().is_err(), "sent once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_held_across_the_send_sends_the_email_once_on_sqlite() {
+    a_lock_held_across_the_send_sends_the_email_once(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_held_across_the_send_sends_the_email_once_on_postgres() {
+    a_lock_held_across_the_send_sends_the_email_once(Engine::Postgres).await;
 }

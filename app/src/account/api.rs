@@ -73,11 +73,14 @@ pub async fn sign_in(
 #[server(prefix = "/api", endpoint = "account/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::web::ssr::{audit, current_user, see_other, wants_html};
-    let db = crate::state::app_state()?.db;
-    if let Some(user) = current_user().await? {
-        audit(&mut *db.acquire().await?, Some(user.id), "sign_out", None).await?;
+    let user = current_user().await?;
+    // The audit entry and the session's end are one transaction.
+    let mut tx = crate::web::ssr::db::write().await?;
+    if let Some(user) = user {
+        audit(&mut tx, Some(user.id), "sign_out", None).await?;
     }
-    super::ssr::end_session(&db).await?;
+    super::ssr::end_session(&mut tx).await?;
+    tx.commit().await?;
     if wants_html() {
         see_other("/");
     }
@@ -268,7 +271,7 @@ pub async fn save_profile(
             ),
             None => None,
         };
-        let db = crate::state::app_state()?.db;
+        let db = crate::web::ssr::db::writer()?;
         sqlx::query(
             "UPDATE users SET name = $1, birthday = $2, marketing_consent = $3 WHERE id = $4",
         )
@@ -400,8 +403,8 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
             Some(&format!("user:{}", user.id)),
         )
         .await?;
+        ssr::end_session(&mut tx).await?;
         tx.commit().await?;
-        ssr::end_session(&db).await?;
         Ok("/?deleted=1".to_string())
     }
     .await;

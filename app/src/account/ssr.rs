@@ -234,11 +234,11 @@ pub fn clear_guest_cookies() {
 }
 
 /// Ends the request's session (if any) and clears its cookie.
-pub async fn end_session(db: &AnyPool) -> AppResult<()> {
+pub async fn end_session(conn: &mut Conn) -> AppResult<()> {
     if let Some(token) = request_cookie(SESSION_COOKIE) {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(hash_token(&token))
-            .execute(db)
+            .execute(&mut *conn)
             .await?;
     }
     add_cookie(format!(

@@ -40,7 +40,7 @@ pub async fn clear_recently_viewed(
 ) -> Result<(), AppError> {
     use crate::web::ssr::{current_user, see_other, wants_html};
     let user = current_user().await?;
-    super::ssr::clear(&crate::state::app_state()?.db, user.as_ref()).await?;
+    super::ssr::clear(&crate::web::ssr::db::writer()?, user.as_ref()).await?;
     if wants_html() {
         let back = back
             .filter(|b| crate::web::is_local_path(b))

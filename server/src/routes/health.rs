@@ -16,7 +16,7 @@ pub async fn readyz(State(state): State<ServerState>) -> (StatusCode, String) {
         return (StatusCode::SERVICE_UNAVAILABLE, "database not ready".into());
     }
     let now = state.app.clock.now_ms();
-    match crate::db::takes_writes(&state.app.db, now).await {
+    match crate::db::takes_writes(&state.app.writer, now).await {
         Ok(()) => (StatusCode::OK, "ready".into()),
         Err(reason) => {
             tracing::warn!(%reason, "readiness: the database takes no writes");

@@ -36,10 +36,15 @@ pub async fn begin_write(pool: &AnyPool, backend: Backend) -> Result<Tx, sqlx::E
     }
 }
 
-/// A write transaction on the request's database.
+/// A write transaction on the request's database (on its writer pool).
 pub async fn write() -> AppResult<Tx> {
     let state = crate::state::app_state()?;
-    Ok(begin_write(&state.db, state.backend).await?)
+    Ok(begin_write(&state.writer, state.backend).await?)
+}
+
+/// The pool for a single write statement outside a transaction.
+pub fn writer() -> AppResult<AnyPool> {
+    Ok(crate::state::app_state()?.writer)
 }
 
 /// Serialises the writers of one member's rows (address book, wishlist): on PostgreSQL a

@@ -57,6 +57,19 @@ pub async fn current_user() -> AppResult<Option<CurrentUser>> {
     Ok(user)
 }
 
+/// Runs a session write on the writer pool without the request waiting for it.
+fn beside(writer: sqlx::AnyPool, sql: &'static str, now: Option<i64>, hash: String) {
+    tokio::spawn(async move {
+        let query = match now {
+            Some(now) => sqlx::query(sql).bind(now).bind(hash),
+            None => sqlx::query(sql).bind(hash),
+        };
+        if let Err(e) = query.execute(&writer).await {
+            tracing::debug!(error = %e, "session bookkeeping skipped");
+        }
+    });
+}
+
 /// Looks the session up. An idle or too old session is deleted here. `last_seen_at` is
 /// refreshed at most once a minute (the only write a read makes: it is what the idle
 /// timeout slides on).
@@ -64,7 +77,8 @@ async fn resolve_user() -> AppResult<Option<CurrentUser>> {
     let Some(token) = request_cookie(SESSION_COOKIE) else {
         return Ok(None);
     };
-    let db = app_state()?.db;
+    let state = app_state()?;
+    let db = state.db;
     let hash = hash_token(&token);
     let row = sqlx::query(
         "SELECT s.user_id, s.created_at, s.last_seen_at, u.name, u.role \
@@ -76,19 +90,25 @@ async fn resolve_user() -> AppResult<Option<CurrentUser>> {
     let Some(row) = row else { return Ok(None) };
     let now = now_ms();
     let (created, seen): (i64, i64) = (row.try_get(1)?, row.try_get(2)?);
+    // Reading a page never waits for the writer: these two writes run beside the
+    // request (an expired session is refused whether or not its row is gone yet; a
+    // missed refresh is made by the next request a minute on).
     if now - seen > IDLE_TIMEOUT_MS || now - created > ABSOLUTE_TIMEOUT_MS {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(&hash)
-            .execute(&db)
-            .await?;
+        beside(
+            state.writer,
+            "DELETE FROM sessions WHERE token_hash = $1",
+            None,
+            hash,
+        );
         return Ok(None);
     }
     if now - seen > MINUTE_MS {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-            .bind(now)
-            .bind(&hash)
-            .execute(&db)
-            .await?;
+        beside(
+            state.writer,
+            "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2",
+            Some(now),
+            hash,
+        );
     }
     let role: String = row.try_get(4)?;
     Ok(Some(CurrentUser {
