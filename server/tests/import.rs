@@ -120,3 +120,55 @@ async fn only_one_process_imports_into_an_empty_postgres_database() {
         .expect("third start");
     assert!(again.is_none());
 }
+
+/// The cost of durable commits on SQLite (`synchronous = FULL`, the default, against
+/// `NORMAL`): small write transactions per second on this machine's disk, medians of
+/// three alternating rounds, and their ratio. A figure for the README, never a pass/fail:
+/// `cargo test --release -p server --test import -- --ignored --nocapture commit_cost`
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: prints figures"]
+async fn commit_cost_of_synchronous_full_on_sqlite() {
+    use server::db::{connect_with, Synchronous};
+    const COMMITS: u32 = 300;
+    let mut rates: Vec<(Synchronous, f64)> = Vec::new();
+    for round in 0..3 {
+        for mode in [Synchronous::Full, Synchronous::Normal] {
+            let dir = std::env::temp_dir().join(format!(
+                "storefront-commits-{}-{round}-{mode:?}",
+                std::process::id()
+            ));
+            let _ = std::fs::remove_dir_all(&dir);
+            let url = format!("sqlite://{}/bench.db", dir.display());
+            let pool = connect_with(&url, 1, mode).await.expect("open");
+            sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+                .execute(&pool)
+                .await
+                .expect("table");
+            let started = std::time::Instant::now();
+            for i in 0..COMMITS {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.expect("begin");
+                sqlx::query("INSERT INTO t (v) VALUES ($1)")
+                    .bind(format!("row {i}"))
+                    .execute(&mut *tx)
+                    .await
+                    .expect("insert");
+                tx.commit().await.expect("commit");
+            }
+            rates.push((mode, f64::from(COMMITS) / started.elapsed().as_secs_f64()));
+            pool.close().await;
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+    let median = |mode: Synchronous| {
+        let mut r: Vec<f64> = rates
+            .iter()
+            .filter(|(m, _)| *m == mode)
+            .map(|(_, r)| *r)
+            .collect();
+        r.sort_by(f64::total_cmp);
+        r[r.len() / 2]
+    };
+    let (full, normal) = (median(Synchronous::Full), median(Synchronous::Normal));
+    println!("commits/s (median of 3, {COMMITS} one-row write transactions each): FULL {full:.0}, NORMAL {normal:.0}; FULL/NORMAL = {:.2}", full / normal);
+    println!("all rounds: {rates:?}");
+}

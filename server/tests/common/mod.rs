@@ -6,7 +6,7 @@
 #![allow(dead_code)]
 
 pub mod identity;
-mod template;
+pub mod template;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
