@@ -91,7 +91,8 @@ test('a weak password is refused with the field and the reason', async ({ page }
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/account\/register$/);
   await settled(page, info);
-  await expect(page.getByTestId('form-error')).toContainText('too easy to guess');
+  await expect(page.getByTestId('field-error')).toContainText('too easy to guess');
+  await expect(page.getByTestId('form-error')).toHaveCount(0);
   await expect(page.locator('#f-password')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Bo');
   await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');

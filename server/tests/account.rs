@@ -48,7 +48,10 @@ on_both_engines! {
                 .await;
             let page = form_page_after(&app, &res, "/account/register").await;
             assert_eq!(page.status, 200);
-            assert!(page.test_text("form-error").contains(reason), "{field}: {}", page.test_text("form-error"));
+            // Shown once, next to its field.
+            assert!(page.test_text("field-error").contains(reason), "{field}: {}", page.test_text("field-error"));
+            assert_eq!(page.count_test("form-error"), 0, "{field}: not repeated above the form");
+            assert!(page.body.contains(&format!("id=\"f-{field}-error\"")), "{field}: the error is the field's");
             assert!(page.body.contains(&format!("id=\"f-{field}\"")));
             assert!(page.body.contains("aria-invalid=\"true\""), "the field is marked");
             assert!(!page.body.contains(password) || password.len() < 6, "the password is never echoed");
@@ -238,7 +241,8 @@ on_both_engines! {
         assert_eq!(bad.status, 303);
         let flash = bad.set_cookie("flash").expect("flash");
         let page = app.get_with("/account/profile", &[("cookie", &format!("{cookie}; flash={flash}"))]).await;
-        assert!(page.test_text("form-error").contains("must be a real date"));
+        assert!(page.test_text("field-error").contains("must be a real date"));
+        assert_eq!(page.count_test("form-error"), 0);
         let name: String = sqlx::query_scalar("SELECT name FROM users WHERE email = 'jo@example.com'")
             .fetch_one(&app.state.app.db).await.expect("user");
         assert_eq!(name, "Jo March", "nothing saved");
@@ -497,7 +501,8 @@ on_both_engines! {
             .await;
         let flash = bad.set_cookie("flash").expect("flash");
         let page = app.get_with("/account/addresses", &[("cookie", &format!("{cookie}; flash={flash}"))]).await;
-        assert!(page.test_text("form-error").contains("not a valid postcode"));
+        assert!(page.test_text("field-error").contains("not a valid postcode"));
+        assert_eq!(page.count_test("form-error"), 0);
         assert!(page.body.contains("value=\"3 Side St\""), "typed values kept");
         assert_eq!(app.count("SELECT COUNT(*) FROM addresses").await, 1);
     }

@@ -24,11 +24,15 @@ fn flash_for(form: &str) -> Option<Flash> {
     }
 }
 
-/// The error summary at the top of a form (announced), if there is one.
-fn form_error(flash: &Option<Flash>) -> impl IntoView {
-    flash.as_ref().map(|f| {
-        view! { <p class="form-error" role="alert" data-test="form-error">{f.message.clone()}</p> }
-    })
+/// An error that is not about one of the form's `fields`, above the form (announced).
+/// An error about a field is shown once, next to that field (see `field`).
+fn form_error(flash: &Option<Flash>, fields: &[&str]) -> impl IntoView {
+    flash
+        .as_ref()
+        .filter(|f| !fields.contains(&f.field.as_str()))
+        .map(|f| {
+            view! { <p class="form-error" role="alert" data-test="form-error">{f.message.clone()}</p> }
+        })
 }
 
 struct Field {
@@ -79,7 +83,7 @@ fn field(f: Field, flash: &Option<Flash>) -> impl IntoView {
                 aria-describedby=(!described.is_empty()).then_some(described)
             />
             {f.hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-            {error.map(|e| view! { <p class="field-error" id=error_id data-test="field-error">{e}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id role="alert" data-test="field-error">{e}</p> })}
         </div>
     }
 }
@@ -115,7 +119,7 @@ pub fn SignInPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <section class="account-form">
             <h1 data-test="page-heading">{t(Msg::SignInTitle)}</h1>
-            {form_error(&flash)}
+            {form_error(&flash, &["email", "password"])}
             <form method="post" action="/api/account/sign-in" data-test="sign-in-form">
                 {field(Field { label: t(Msg::Email), name: "email", kind: "email", autocomplete: "username", required: true, hint: None }, &flash)}
                 {field(Field { label: t(Msg::Password), name: "password", kind: "password", autocomplete: "current-password", required: true, hint: None }, &flash)}
@@ -146,7 +150,7 @@ pub fn RegisterPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <section class="account-form">
             <h1 data-test="page-heading">{t(Msg::RegisterTitle)}</h1>
-            {form_error(&flash)}
+            {form_error(&flash, &["name", "email", "password", "birthday"])}
             <form method="post" action="/api/account/register" data-test="register-form">
                 {field(Field { label: t(Msg::Name), name: "name", kind: "text", autocomplete: "name", required: true, hint: None }, &flash)}
                 {field(Field { label: t(Msg::Email), name: "email", kind: "email", autocomplete: "email", required: true, hint: None }, &flash)}
@@ -270,7 +274,7 @@ pub fn ProfilePage() -> impl IntoView {
                     <h1 data-test="page-heading">{t(Msg::ProfileTitle)}</h1>
                     {account_nav("/account/profile")}
                     {note_view(saved)}
-                    {form_error(&error)}
+                    {form_error(&error, &["name", "birthday"])}
                     <p>{t(Msg::Email)} ": " <span data-test="email">{p.email}</span></p>
                     <form method="post" action="/api/account/profile/save" data-test="profile-form">
                         {field(Field { label: t(Msg::Name), name: "name", kind: "text", autocomplete: "name", required: true, hint: None }, &flash)}
@@ -322,7 +326,7 @@ pub fn SecurityPage() -> impl IntoView {
                 {note_view(changed)}
                 <section class="account-form">
                     <h2>{t(Msg::ChangePassword)}</h2>
-                    {form_error(&flash)}
+                    {form_error(&flash, &["current", "password"])}
                     <form method="post" action="/api/account/password" data-test="password-form">
                         {field(Field { label: t(Msg::CurrentPassword), name: "current", kind: "password", autocomplete: "current-password", required: true, hint: None }, &flash)}
                         {field(Field { label: t(Msg::NewPassword), name: "password", kind: "password", autocomplete: "new-password", required: true, hint: Some(hint) }, &flash)}
@@ -370,7 +374,7 @@ pub fn PrivacyPage() -> impl IntoView {
                             <section class="account-form">
                                 <h2>{t(Msg::DeleteAccount)}</h2>
                                 <p>{t(Msg::DeleteAccountText)}</p>
-                                {form_error(&flash)}
+                                {form_error(&flash, &["password"])}
                                 <form method="post" action="/api/account/delete" data-test="delete-form">
                                     {field(Field { label: t(Msg::ConfirmWithPassword), name: "password", kind: "password", autocomplete: "current-password", required: true, hint: None }, &flash)}
                                     <button type="submit" class="danger">{t(Msg::DeleteAccount)}</button>
@@ -398,7 +402,7 @@ pub fn ForgotPage() -> impl IntoView {
             <h1 data-test="page-heading">{t(Msg::ForgotTitle)}</h1>
             {note_view(sent)}
             <p>{t(Msg::ForgotText)}</p>
-            {form_error(&flash)}
+            {form_error(&flash, &["email"])}
             <form method="post" action="/api/account/forgot" data-test="forgot-form">
                 {field(Field { label: t(Msg::Email), name: "email", kind: "email", autocomplete: "username", required: true, hint: None }, &flash)}
                 <button type="submit" class="primary">{t(Msg::ForgotButton)}</button>
@@ -428,7 +432,7 @@ pub fn ResetPage() -> impl IntoView {
                 Suspend::new(async move {
                     let form = match check.await {
                         Ok(true) => view! {
-                            {form_error(&flash)}
+                            {form_error(&flash, &["password"])}
                             <form method="post" action="/api/account/reset" data-test="reset-form">
                                 <input type="hidden" name="token" value=token/>
                                 {field(Field { label: t(Msg::NewPassword), name: "password", kind: "password", autocomplete: "new-password", required: true, hint: Some(hint) }, &flash)}
@@ -513,7 +517,7 @@ pub fn AddressesPage() -> impl IntoView {
                 view! { <option value=*code selected=chosen.eq_ignore_ascii_case(code)>{label}</option> }
             }).collect_view();
             let country_error = flash.as_ref().filter(|f| f.field == "country").map(|f| {
-                view! { <p class="field-error" id="f-country-error" data-test="field-error">{f.message.clone()}</p> }
+                view! { <p class="field-error" id="f-country-error" role="alert" data-test="field-error">{f.message.clone()}</p> }
             });
             view! {
                 <h1 data-test="page-heading">{t(Msg::AddressesTitle)}</h1>
@@ -522,7 +526,7 @@ pub fn AddressesPage() -> impl IntoView {
                 {list}
                 <section class="account-form">
                     <h2>{t(Msg::AddAddress)}</h2>
-                    {form_error(&flash)}
+                    {form_error(&flash, &["name", "line1", "line2", "city", "postcode", "country", "phone"])}
                     <form method="post" action="/api/account/addresses/add" data-test="address-form">
                         {field(Field { label: t(Msg::Name), name: "name", kind: "text", autocomplete: "name", required: true, hint: None }, &flash)}
                         {field(Field { label: t(Msg::AddressLine1), name: "line1", kind: "text", autocomplete: "address-line1", required: true, hint: None }, &flash)}

@@ -29,7 +29,8 @@ pub fn finish_form(
         Err(e @ (AppError::Invalid { .. } | AppError::Throttled { .. })) if wants_html() => {
             let (field, message) = match e {
                 AppError::Invalid { field, message } => (field, message),
-                other => ("email".to_string(), other.message(crate::i18n::current())),
+                // Not about one field (too many tries): said once, above the form.
+                other => (String::new(), other.message(crate::i18n::current())),
             };
             let flash = Flash {
                 form: form.into(),
