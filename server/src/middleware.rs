@@ -84,7 +84,7 @@ async fn with_content_security_policy(res: Response) -> Response {
     if !html {
         parts.headers.insert(
             http::header::CONTENT_SECURITY_POLICY,
-            header_value(&csp::policy("", None)),
+            HeaderValue::from_static(csp::BASE_POLICY),
         );
         return Response::from_parts(parts, body);
     }

@@ -12,14 +12,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use common::Engine;
 
-/// A plain HTTP/1.1 form post; the status, or `None` when the server is gone.
-async fn post(addr: &str, path: &str, body: &str) -> Option<u16> {
+/// Sends one raw HTTP/1.1 request; the answer's status, or `None` when the server is gone.
+async fn send(addr: &str, request: String) -> Option<u16> {
     let mut stream = tokio::net::TcpStream::connect(addr).await.ok()?;
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
     stream.write_all(request.as_bytes()).await.ok()?;
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).await.ok()?;
@@ -30,17 +25,22 @@ async fn post(addr: &str, path: &str, body: &str) -> Option<u16> {
         .ok()
 }
 
+/// A plain form post.
+async fn post(addr: &str, path: &str, body: &str) -> Option<u16> {
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    send(addr, request).await
+}
+
 async fn get(addr: &str, path: &str) -> Option<u16> {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.ok()?;
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.ok()?;
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).await.ok()?;
-    String::from_utf8_lossy(&answer)
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
+    send(
+        addr,
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    )
+    .await
 }
 
 fn free_address() -> String {

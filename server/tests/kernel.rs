@@ -306,6 +306,8 @@ async fn a_held_write_lock_stalls_no_read(engine: Engine) {
         .execute(&mut *held)
         .await
         .expect("write under the lock");
+    let as_wren = [("cookie", cookie.as_str())];
+    let save = || app.post_form_with("/api/wishlist/toggle", "product=84997", &as_wren);
     let started = std::time::Instant::now();
     let account = app.get_with("/account", &[("cookie", &cookie)]).await;
     assert_eq!(account.status, 200, "{}", account.body);
@@ -318,13 +320,7 @@ async fn a_held_write_lock_stalls_no_read(engine: Engine) {
     );
     if engine == Engine::Sqlite {
         let started = std::time::Instant::now();
-        let res = app
-            .post_form_with(
-                "/api/wishlist/toggle",
-                "product=84997",
-                &[("cookie", &cookie)],
-            )
-            .await;
+        let res = save().await;
         assert_eq!(res.status, 503, "{}", res.body);
         assert_eq!(res.header("retry-after"), "2");
         assert_eq!(
@@ -339,13 +335,7 @@ async fn a_held_write_lock_stalls_no_read(engine: Engine) {
         );
     }
     held.rollback().await.expect("release");
-    let res = app
-        .post_form_with(
-            "/api/wishlist/toggle",
-            "product=84997",
-            &[("cookie", &cookie)],
-        )
-        .await;
+    let res = save().await;
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(app.count("SELECT COUNT(*) FROM wishlist").await, 1);
 }

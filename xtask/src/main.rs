@@ -605,42 +605,46 @@ fn test() -> Result<()> {
 /// tests included) and the browser's (app with `hydrate`, frontend, for wasm32). Both
 /// check builds use the dev profile, so they do not touch the release build's artifacts.
 fn clippy(tc: &Toolchain) -> Result<()> {
-    step("lints, server build (cargo clippy -D warnings)");
-    let mut cmd = tc.command("cargo");
-    leptos_env(&mut cmd).args([
-        "clippy",
-        "-p",
-        "app",
-        "-p",
-        "server",
-        "-p",
-        "xtask",
-        "--all-targets",
-        "--features",
-        "app/ssr",
-        "--",
-        "-D",
-        "warnings",
-    ]);
-    run(&mut cmd)?;
-    step("lints, hydrate build (cargo clippy --target wasm32-unknown-unknown -D warnings)");
-    let mut cmd = tc.command("cargo");
-    leptos_env(&mut cmd).args([
-        "clippy",
-        "-p",
-        "frontend",
-        "-p",
-        "app",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--all-targets",
-        "--features",
-        "app/hydrate",
-        "--",
-        "-D",
-        "warnings",
-    ]);
-    run(&mut cmd)
+    let builds: [(&str, &[&str]); 2] = [
+        (
+            "lints, server build (cargo clippy -D warnings)",
+            &[
+                "-p",
+                "app",
+                "-p",
+                "server",
+                "-p",
+                "xtask",
+                "--features",
+                "app/ssr",
+            ],
+        ),
+        (
+            "lints, hydrate build (cargo clippy --target wasm32-unknown-unknown -D warnings)",
+            &[
+                "-p",
+                "frontend",
+                "-p",
+                "app",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--features",
+                "app/hydrate",
+            ],
+        ),
+    ];
+    for (title, packages) in builds {
+        step(title);
+        let mut cmd = tc.command("cargo");
+        leptos_env(&mut cmd).arg("clippy").args(packages).args([
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]);
+        run(&mut cmd)?;
+    }
+    Ok(())
 }
 
 /// Removes the SQLite template folders the tests built for run `run_id` (the PostgreSQL

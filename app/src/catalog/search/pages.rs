@@ -60,41 +60,51 @@ pub fn SearchPage() -> impl IntoView {
 /// the categories, the bestsellers.
 fn instead_view(instead: Instead, action: CardAction) -> AnyView {
     let words = (!instead.words.is_empty()).then(|| {
-        view! {
-            <section aria-labelledby="instead-words" class="instead">
-                <h2 id="instead-words">{t(Msg::SearchInsteadWords)}</h2>
-                <ul class="chips" data-test="search-instead">
-                    {instead
-                        .words
-                        .into_iter()
-                        .map(|w| {
-                            let href = format!("/search?q={}", crate::web::encode_query_value(&w));
-                            view! { <li><a href=href>{w}</a></li> }
-                        })
-                        .collect_view()}
-                </ul>
-            </section>
-        }
+        let links = instead.words.into_iter().map(|w| {
+            (
+                format!("/search?q={}", crate::web::encode_query_value(&w)),
+                w,
+            )
+        });
+        chips(
+            "instead-words",
+            Msg::SearchInsteadWords,
+            "search-instead",
+            links,
+        )
     });
+    let categories = instead.categories.into_iter().map(|c| (c.url(), c.name));
+    let categories = chips(
+        "instead-categories",
+        Msg::SearchInsteadCategories,
+        "search-categories",
+        categories,
+    );
     let bestsellers = product_grid(instead.bestsellers, "search-bestsellers", action, "/search");
     view! {
         {words}
-        <section aria-labelledby="instead-categories" class="instead">
-            <h2 id="instead-categories">{t(Msg::SearchInsteadCategories)}</h2>
-            <ul class="chips" data-test="search-categories">
-                {instead
-                    .categories
-                    .into_iter()
-                    .map(|c| {
-                        let url = c.url();
-                        view! { <li><a href=url>{c.name}</a></li> }
-                    })
-                    .collect_view()}
-            </ul>
-        </section>
+        {categories}
         <section aria-labelledby="instead-bestsellers" class="instead">
             <h2 id="instead-bestsellers">{t(Msg::Bestsellers)}</h2>
             {bestsellers}
+        </section>
+    }
+    .into_any()
+}
+
+/// A headed row of links, `(href, text)` each.
+fn chips(
+    id: &'static str,
+    heading: Msg,
+    test_id: &'static str,
+    links: impl Iterator<Item = (String, String)>,
+) -> AnyView {
+    view! {
+        <section aria-labelledby=id class="instead">
+            <h2 id=id>{t(heading)}</h2>
+            <ul class="chips" data-test=test_id>
+                {links.map(|(href, text)| view! { <li><a href=href>{text}</a></li> }).collect_view()}
+            </ul>
         </section>
     }
     .into_any()

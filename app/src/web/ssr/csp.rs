@@ -31,6 +31,22 @@ pub fn announce_nonce() {
     }
 }
 
+// 'wasm-unsafe-eval': the browser may compile the shop's own WebAssembly (it allows no
+// `eval` of JavaScript). A page's script hashes go between the two halves.
+macro_rules! script_src {
+    () => {
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
+    };
+}
+macro_rules! the_rest {
+    () => {
+        "; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    };
+}
+
+/// The policy of an answer that is not a page (no inline script is allowed).
+pub const BASE_POLICY: &str = concat!(script_src!(), the_rest!());
+
 /// The policy for a page whose inline scripts with `nonce` are allowed (`None`: no inline
 /// script is).
 pub fn policy(html: &str, nonce: Option<&str>) -> String {
@@ -42,12 +58,7 @@ pub fn policy(html: &str, nonce: Option<&str>) -> String {
             scripts.push('\'');
         }
     }
-    // 'wasm-unsafe-eval': the browser may compile the shop's own WebAssembly (it allows
-    // no `eval` of JavaScript).
-    format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{scripts}; \
-         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-    )
+    format!("{}{scripts}{}", script_src!(), the_rest!())
 }
 
 /// The contents of the inline `<script>` elements whose start tag carries
@@ -102,6 +113,7 @@ mod tests {
     #[test]
     fn without_a_nonce_no_inline_script_is_allowed() {
         let p = policy("<script nonce=\"n1\">a()</script>", None);
+        assert_eq!(p, BASE_POLICY);
         assert!(!p.contains("sha256"), "{p}");
         for part in [
             "default-src 'self'",
