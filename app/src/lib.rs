@@ -74,8 +74,10 @@ pub(crate) const DATA_EXPORTS: &[web::ssr::hooks::DataExport] =
 /// Leptos' island loader waits for `requestIdleCallback`, which a page that is never
 /// idle (a busy phone, a loaded test machine) may postpone indefinitely; seen once as a
 /// page that never hydrated within 45 s. This gives every idle callback a deadline of
-/// 1.5 s, after which the browser runs it anyway. Must come before the loader.
-const IDLE_DEADLINE_JS: &str = "(()=>{const r=window.requestIdleCallback;if(r){window.requestIdleCallback=(c,o)=>r.call(window,c,Object.assign({timeout:1500},o))}})()";
+/// 1.5 s, after which the browser runs it anyway. Must come before the loader, and is
+/// the first script of every page: its nonce is the one the security policy trusts
+/// (`web::ssr::csp`).
+pub(crate) const IDLE_DEADLINE_JS: &str = "(()=>{const r=window.requestIdleCallback;if(r){window.requestIdleCallback=(c,o)=>r.call(window,c,Object.assign({timeout:1500},o))}})()";
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -87,7 +89,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             .map(|s| s.site.public_url.clone())
             .unwrap_or_default();
         provide_context(ui::layout::SiteOrigin(origin.clone()));
-        web::ssr::csp::announce_nonce();
         (locale, origin)
     };
     #[cfg(not(feature = "ssr"))]
@@ -102,8 +103,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#7a2e1f"/>
                 <link rel="stylesheet" href=css/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
-                <AutoReload options=options.clone()/>
                 <script nonce=leptos::nonce::use_nonce() inner_html=IDLE_DEADLINE_JS></script>
+                <AutoReload options=options.clone()/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
