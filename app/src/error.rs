@@ -90,11 +90,20 @@ impl AppError {
         }
     }
 
-    /// What to tell the user, in their language.
+    /// The field an `Invalid` error is about (the form puts the message next to it).
+    pub fn field(&self) -> Option<String> {
+        match self {
+            AppError::Invalid { field, .. } => Some(field.clone()),
+            _ => None,
+        }
+    }
+
+    /// What to tell the user, in their language: one whole sentence (an `Invalid`'s
+    /// field is in `field()`, not in the sentence).
     pub fn message(&self, locale: Locale) -> String {
         match self {
             AppError::NotFound => Msg::NotFoundBody.text(locale).to_string(),
-            AppError::Invalid { field, message } => format!("{field}: {message}"),
+            AppError::Invalid { message, .. } => message.clone(),
             AppError::BadRequest { message }
             | AppError::Throttled { message }
             | AppError::Conflict { message }

@@ -303,14 +303,12 @@ messages! {
     ForbiddenTitle { en: "Not allowed", zh: "沒有權限" }
     BackHome { en: "Back to the home page", zh: "回到首頁" }
     Loading { en: "Loading…", zh: "載入中……" }
-    ErrPageNumber { en: "must be a whole number from 1 to {max}", zh: "必須是 1 到 {max} 之間的整數" }
-    ErrPageOutOfRange { en: "there are only {pages} pages", zh: "總共只有 {pages} 頁" }
-    ErrPrice { en: "must be an amount in pounds such as 4.50, from 0 to 100000", zh: "必須是以英鎊計的金額，例如 4.50，範圍 0 到 100000" }
-    ErrPriceOrder { en: "must not be less than the minimum price", zh: "不能低於最低價格" }
-    ErrUnknownSort { en: "must be one of: relevance, price-asc, price-desc, bestselling, newest", zh: "必須是以下其中之一：relevance、price-asc、price-desc、bestselling、newest" }
-    ErrUnknownValue { en: "has no value “{value}”", zh: "沒有「{value}」這個選項" }
-    ErrTooLong { en: "is too long (at most {max} characters)", zh: "太長（最多 {max} 個字元）" }
-    ErrRequestUnreadable { en: "the request could not be read", zh: "無法讀取請求內容" }
+    ErrPageNumber { en: "A page number is a whole number from 1 to {max}.", zh: "頁碼必須是 1 到 {max} 之間的整數。" }
+    ErrPageOutOfRange { en: "There are only {pages} pages.", zh: "總共只有 {pages} 頁。" }
+    ErrUnknownSort { en: "Sort by one of: relevance, price-asc, price-desc, bestselling, newest.", zh: "排序方式必須是以下其中之一：relevance、price-asc、price-desc、bestselling、newest。" }
+    ErrUnknownValue { en: "There is no “{value}” to choose here.", zh: "這裡沒有「{value}」這個選項。" }
+    ErrTooLong { en: "This is too long: at most {max} characters.", zh: "內容太長：最多 {max} 個字元。" }
+    ErrRequestUnreadable { en: "The request could not be read.", zh: "無法讀取請求內容。" }
     ErrBodyTooLarge { en: "The request is too large.", zh: "請求內容過大。" }
     // Category description and product description templates (the importer writes them
     // in both languages; see server/src/import/describe.rs).
@@ -335,14 +333,14 @@ messages! {
     BirthdayOptional { en: "Birthday (optional)", zh: "生日（選填）" }
     MarketingConsent { en: "Send me offers and news by email", zh: "以電子郵件寄送優惠與最新消息給我" }
     PasswordHint { en: "At least {n} characters; a few unrelated words work well.", zh: "至少 {n} 個字元；用幾個不相關的詞組合效果很好。" }
-    PasswordTooShort { en: "must be at least 10 characters long", zh: "至少需要 10 個字元" }
-    PasswordTooLong { en: "must be at most 128 characters long", zh: "最多 128 個字元" }
-    PasswordTooCommon { en: "is too easy to guess (a common password, a pattern, or your own name or email); try a few unrelated words", zh: "太容易被猜到（常見密碼、規律組合，或包含您的姓名或電子郵件）；請試著組合幾個不相關的詞" }
-    EmailInvalid { en: "is not a valid email address", zh: "不是有效的電子郵件地址" }
-    EmailTaken { en: "already has an account; sign in instead", zh: "已經註冊過帳戶，請直接登入" }
-    NameInvalid { en: "is required (at most 100 characters)", zh: "為必填（最多 100 個字元）" }
-    BirthdayInvalid { en: "must be a real date (YYYY-MM-DD)", zh: "必須是有效日期（YYYY-MM-DD）" }
-    SignInWrong { en: "email or password is wrong", zh: "電子郵件或密碼錯誤" }
+    PasswordTooShort { en: "Use at least 10 characters for the password.", zh: "密碼至少需要 10 個字元。" }
+    PasswordTooLong { en: "Use at most 128 characters for the password.", zh: "密碼最多 128 個字元。" }
+    PasswordTooCommon { en: "This password is too easy to guess (a common password, a pattern, or your own name or email); try a few unrelated words.", zh: "此密碼太容易被猜到（常見密碼、規律組合，或包含您的姓名或電子郵件）；請試著組合幾個不相關的詞。" }
+    EmailInvalid { en: "This is not a valid email address; it looks like name@example.com.", zh: "這不是有效的電子郵件地址，格式應如 name@example.com。" }
+    EmailTaken { en: "This email already has an account; sign in instead.", zh: "此電子郵件已經註冊過帳戶，請直接登入。" }
+    NameInvalid { en: "A name is required (at most 100 characters).", zh: "姓名為必填（最多 100 個字元）。" }
+    BirthdayInvalid { en: "The birthday must be a real date (YYYY-MM-DD), or left empty.", zh: "生日必須是有效日期（YYYY-MM-DD），或留空。" }
+    SignInWrong { en: "The email or password is wrong.", zh: "電子郵件或密碼錯誤。" }
     RegisterThrottled { en: "Too many new accounts from this address. Try again in {minutes} minutes.", zh: "此位址建立的帳戶過多，請於 {minutes} 分鐘後再試。" }
     ErrBusy { en: "The shop is busy right now. Please try again in a moment.", zh: "商店目前忙碌中，請稍後再試。" }
     ErrConflict { en: "Someone else changed this at the same time. Please reload and try again.", zh: "此內容已同時被他人修改，請重新載入後再試。" }
@@ -373,7 +371,7 @@ messages! {
     ChangePassword { en: "Change password", zh: "變更密碼" }
     CurrentPassword { en: "Current password", zh: "目前的密碼" }
     NewPassword { en: "New password", zh: "新密碼" }
-    CurrentPasswordWrong { en: "is not your current password", zh: "不是您目前的密碼" }
+    CurrentPasswordWrong { en: "This is not your current password.", zh: "這不是您目前的密碼。" }
     PasswordChanged { en: "Password changed. Your other sessions have been signed out.", zh: "密碼已變更，其他裝置已登出。" }
     Sessions { en: "Where you are signed in", zh: "已登入的裝置" }
     Device { en: "Device", zh: "裝置" }
@@ -392,7 +390,7 @@ messages! {
     SaveToWishlist { en: "Save to wishlist", zh: "加入願望清單" }
     RemoveFromWishlist { en: "Remove from wishlist", zh: "從願望清單移除" }
     WishlistEmpty { en: "Nothing saved yet: use “Save to wishlist” on any product.", zh: "尚未收藏任何商品：在商品上點選「加入願望清單」即可。" }
-    WishlistFull { en: "the wishlist holds at most 100 products", zh: "願望清單最多可收藏 100 件商品" }
+    WishlistFull { en: "The wishlist holds at most 100 products.", zh: "願望清單最多可收藏 100 件商品。" }
     WishlistCount { en: "{n} saved", zh: "已收藏 {n} 件" }
     RecentlyViewed { en: "Recently viewed", zh: "最近瀏覽" }
     ClearRecentlyViewed { en: "Clear history", zh: "清除瀏覽紀錄" }
@@ -408,13 +406,13 @@ messages! {
     MakeDefault { en: "Make default", zh: "設為預設" }
     Delete { en: "Delete", zh: "刪除" }
     NoAddresses { en: "No saved addresses yet.", zh: "尚未儲存任何地址。" }
-    AddressLineInvalid { en: "is required (at most 200 characters)", zh: "為必填（最多 200 個字元）" }
-    CityInvalid { en: "is required (at most 100 characters)", zh: "為必填（最多 100 個字元）" }
-    CountryInvalid { en: "is not a country we deliver to", zh: "不在我們的配送範圍內" }
-    PostcodeInvalid { en: "is not a valid postcode for that country", zh: "不是該國家／地區的有效郵遞區號" }
-    PhoneInvalid { en: "must be 6 to 15 digits (spaces, +, - and brackets allowed)", zh: "須為 6 至 15 位數字（可含空格、+、- 與括號）" }
+    AddressLineInvalid { en: "An address line is required (at most 200 characters).", zh: "地址為必填（最多 200 個字元）。" }
+    CityInvalid { en: "A town or city is required (at most 100 characters).", zh: "城鎮或城市為必填（最多 100 個字元）。" }
+    CountryInvalid { en: "We do not deliver to that country.", zh: "我們不配送到該國家／地區。" }
+    PostcodeInvalid { en: "This is not a valid postcode for that country.", zh: "這不是該國家／地區的有效郵遞區號。" }
+    PhoneInvalid { en: "A phone number has 6 to 15 digits (spaces, +, - and brackets allowed).", zh: "電話號碼須為 6 至 15 位數字（可含空格、+、- 與括號）。" }
     AddressSaved { en: "Address saved.", zh: "地址已儲存。" }
-    TooManyAddresses { en: "you can keep at most 20 addresses; delete one first", zh: "最多可儲存 20 個地址，請先刪除一個" }
+    TooManyAddresses { en: "You can keep at most 20 addresses; delete one first.", zh: "最多可儲存 20 個地址，請先刪除一個。" }
     ForgotTitle { en: "Reset your password", zh: "重設密碼" }
     ForgotText { en: "Enter your account's email and we will send you a link to choose a new password.", zh: "請輸入帳戶的電子郵件，我們會寄送設定新密碼的連結給您。" }
     ForgotButton { en: "Send the link", zh: "寄送連結" }
@@ -449,9 +447,9 @@ messages! {
     RoleEditor { en: "Editor", zh: "編輯" }
     RoleAdmin { en: "Admin", zh: "管理員" }
     GrantRole { en: "Set a role", zh: "設定角色" }
-    RoleInvalid { en: "must be shopper, support, editor or admin", zh: "必須是顧客、客服、編輯或管理員" }
-    NoSuchAccount { en: "has no account", zh: "沒有對應的帳戶" }
-    OwnRole { en: "is your own account; another Admin must change your role", zh: "是您自己的帳戶；須由其他管理員變更您的角色" }
+    RoleInvalid { en: "The role must be shopper, support, editor or admin.", zh: "角色必須是顧客、客服、編輯或管理員。" }
+    NoSuchAccount { en: "No account has this email address.", zh: "沒有使用此電子郵件的帳戶。" }
+    OwnRole { en: "This is your own account; another Admin must change your role.", zh: "這是您自己的帳戶；須由其他管理員變更您的角色。" }
     When { en: "When (UTC)", zh: "時間（UTC）" }
     Variants { en: "Variants", zh: "款式" }
     Price { en: "Price", zh: "價格" }

@@ -141,10 +141,12 @@ test('not found pages answer 404', async ({ page }, info) => {
 test('bad listing input gets a clear message, not an error page', async ({ page }, info) => {
   const res = await open(page, info, '/c/home-decor?page=abc');
   expect(res?.status()).toBe(400);
-  await expect(page.getByTestId('error')).toContainText('page: must be a whole number');
+  await expect(page.getByTestId('error')).toContainText('A page number is a whole number from 1 to');
+  await expect(page.getByTestId('error')).toHaveAttribute('data-field', 'page');
   const price = await open(page, info, '/c/home-decor?min=cheap');
   expect(price?.status()).toBe(400);
-  await expect(page.getByTestId('error')).toContainText('min:');
+  await expect(page.getByTestId('error')).toContainText('Enter an amount such as 12.50.');
+  await expect(page.getByTestId('error')).toHaveAttribute('data-field', 'min');
 });
 
 test('language switch to Traditional Chinese', async ({ page }, info) => {

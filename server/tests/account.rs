@@ -115,7 +115,7 @@ on_both_engines! {
                 .post_form("/api/account/sign-in", form(&[("email", email), ("password", "wrong wrong wrong")]))
                 .await;
             assert_eq!(res.status, 400);
-            assert_eq!(res.json()["message"], "email or password is wrong");
+            assert_eq!(res.json()["message"], "The email or password is wrong.");
             assert!(res.set_cookie("sid").is_none());
         }
         assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in_failed'").await, 2);

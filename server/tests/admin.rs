@@ -64,7 +64,7 @@ on_both_engines! {
         for (body, message) in [
             ("email=root%40example.com&role=shopper", "your own account"),
             ("email=hal%40example.com&role=king", "must be shopper, support, editor or admin"),
-            ("email=nobody%40example.com&role=editor", "has no account"),
+            ("email=nobody%40example.com&role=editor", "No account has this email address"),
         ] {
             let res = app.post_form_with("/api/admin/staff/role", body, &[("cookie", &format!("sid={admin}"))]).await;
             assert_eq!(res.status, 400, "{body}");

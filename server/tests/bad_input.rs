@@ -7,26 +7,30 @@ on_both_engines! {
         for page in ["abc", "-1", "0", "1.5", "99999999999999999999", "%00", "1%27%20OR%201%3D1"] {
             let res = app.get(&format!("/c/home-decor?page={page}")).await;
             assert_eq!(res.status, 400, "page={page}");
-            assert!(res.test_text("error").contains("page: must be a whole number"), "page={page}: {}", res.test_text("error"));
+            assert!(res.test_text("error").contains("A page number is a whole number from 1 to"), "page={page}: {}", res.test_text("error"));
+            assert!(res.body.contains("data-field=\"page\""), "page={page}");
         }
         let far = app.get("/c/home-decor?page=9999").await;
         assert_eq!(far.status, 400);
-        assert!(far.test_text("error").contains("page: there are only"));
+        assert!(far.test_text("error").contains("There are only"));
         let zh = app.get_with("/c/home-decor?page=abc", &[("accept-language", "zh-Hant")]).await;
-        assert!(zh.test_text("error").contains("page: 必須是"), "{}", zh.test_text("error"));
+        assert!(zh.test_text("error").contains("頁碼必須是"), "{}", zh.test_text("error"));
     }
 
     async fn bad_filters_get_a_400_naming_the_field(app) {
-        for (query, field) in [
-            ("min=cheap", "min:"),
-            ("max=1e9", "max:"),
-            ("sort=%27%3B%20DROP%20TABLE%20products%3B--", "sort:"),
-            ("colour=plaid", "colour:"),
-            ("cat=no-such-child", "cat:"),
+        for (query, field, sentence) in [
+            ("min=cheap", "min", "Enter an amount such as 12.50."),
+            ("max=1e9", "max", "Enter an amount such as 12.50."),
+            ("sort=%27%3B%20DROP%20TABLE%20products%3B--", "sort", "Sort by one of: relevance,"),
+            ("colour=plaid", "colour", "There is no “plaid” to choose here."),
+            ("cat=no-such-child", "cat", "There is no “no-such-child” to choose here."),
         ] {
             let res = app.get(&format!("/c/home-decor?{query}")).await;
             assert_eq!(res.status, 400, "{query}");
-            assert!(res.test_text("error").contains(field), "{query}: {}", res.test_text("error"));
+            // One whole sentence, the field in the markup (not in the words).
+            let text = res.test_text("error");
+            assert!(text.contains(sentence) && !text.contains(&format!("{field}:")), "{query}: {text}");
+            assert!(res.body.contains(&format!("data-field=\"{field}\"")), "{query}");
         }
     }
 

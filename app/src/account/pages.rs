@@ -10,83 +10,9 @@ use super::api::{my_addresses, my_profile, my_sessions, reset_link_valid};
 use super::{Flash, PASSWORD_MIN};
 use crate::error::AppError;
 use crate::i18n::{t, tf, Msg};
+use crate::ui::form::{choice, field, form_error, submit, take_flash, Field};
 use crate::ui::{format_time, page_title, when_loaded, ErrorView};
 use crate::web::api::who_am_i;
-
-/// The flash for `form`, taken (and cleared) on the server.
-fn flash_for(form: &str) -> Option<Flash> {
-    #[cfg(feature = "ssr")]
-    return crate::web::ssr::take_flash(form);
-    #[cfg(not(feature = "ssr"))]
-    {
-        let _ = form;
-        None
-    }
-}
-
-/// An error that is not about one of the form's `fields`, above the form (announced).
-/// An error about a field is shown once, next to that field (see `field`).
-fn form_error(flash: &Option<Flash>, fields: &[&str]) -> impl IntoView {
-    flash
-        .as_ref()
-        .filter(|f| !fields.contains(&f.field.as_str()))
-        .map(|f| {
-            view! { <p class="form-error" role="alert" data-test="form-error">{f.message.clone()}</p> }
-        })
-}
-
-struct Field {
-    label: &'static str,
-    name: &'static str,
-    kind: &'static str,
-    autocomplete: &'static str,
-    required: bool,
-    hint: Option<String>,
-}
-
-fn field(f: Field, flash: &Option<Flash>) -> impl IntoView {
-    let error = flash
-        .as_ref()
-        .filter(|fl| fl.field == f.name)
-        .map(|fl| fl.message.clone());
-    // Passwords are never sent back.
-    let value = if f.kind == "password" {
-        String::new()
-    } else {
-        flash
-            .as_ref()
-            .map(|fl| fl.value(f.name))
-            .unwrap_or_default()
-    };
-    let id = format!("f-{}", f.name);
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = [
-        f.hint.as_ref().map(|_| hint_id.clone()),
-        error.as_ref().map(|_| error_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
-    view! {
-        <div class="field">
-            <label for=id.clone()>{f.label}</label>
-            <input
-                id=id
-                name=f.name
-                type=f.kind
-                value=value
-                autocomplete=f.autocomplete
-                required=f.required
-                aria-invalid=error.is_some().then_some("true")
-                aria-describedby=(!described.is_empty()).then_some(described)
-            />
-            {f.hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-            {error.map(|e| view! { <p class="field-error" id=error_id role="alert" data-test="field-error">{e}</p> })}
-        </div>
-    }
-}
 
 fn next_param() -> Option<String> {
     use_query_map()
@@ -97,7 +23,7 @@ fn next_param() -> Option<String> {
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let flash = flash_for("sign-in");
+    let flash = take_flash("sign-in");
     let next = next_param()
         .or_else(|| {
             flash
@@ -124,7 +50,7 @@ pub fn SignInPage() -> impl IntoView {
                 {field(Field { label: t(Msg::Email), name: "email", kind: "email", autocomplete: "username", required: true, hint: None }, &flash)}
                 {field(Field { label: t(Msg::Password), name: "password", kind: "password", autocomplete: "current-password", required: true, hint: None }, &flash)}
                 <input type="hidden" name="next" value=next/>
-                <button type="submit" class="primary">{t(Msg::SignInButton)}</button>
+                {submit(t(Msg::SignInButton))}
             </form>
             <p><a href="/account/forgot" data-test="forgot-link">{t(Msg::ForgotLink)}</a></p>
             <p>{t(Msg::NoAccountYet)} " " <a href=register>{t(Msg::RegisterTitle)}</a></p>
@@ -134,7 +60,7 @@ pub fn SignInPage() -> impl IntoView {
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let flash = flash_for("register");
+    let flash = take_flash("register");
     let next = next_param()
         .or_else(|| {
             flash
@@ -161,7 +87,7 @@ pub fn RegisterPage() -> impl IntoView {
                     <label for="f-marketing">{t(Msg::MarketingConsent)}</label>
                 </div>
                 <input type="hidden" name="next" value=next/>
-                <button type="submit" class="primary">{t(Msg::RegisterButton)}</button>
+                {submit(t(Msg::RegisterButton))}
             </form>
             <p>{t(Msg::HaveAccount)} " " <a href="/account/sign-in">{t(Msg::SignInTitle)}</a></p>
         </section>
@@ -250,7 +176,7 @@ fn note_view(note: Option<&'static str>) -> impl IntoView {
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let data = Resource::new(|| (), |_| my_profile());
-    let flash = flash_for("profile");
+    let flash = take_flash("profile");
     let saved = done_note("saved", Msg::Saved);
     view! {
         <Title text=page_title(t(Msg::ProfileTitle))/>
@@ -283,7 +209,7 @@ pub fn ProfilePage() -> impl IntoView {
                             <input id="f-marketing" type="checkbox" name="marketing" checked=marketing/>
                             <label for="f-marketing">{t(Msg::MarketingConsent)}</label>
                         </div>
-                        <button type="submit" class="primary">{t(Msg::Save)}</button>
+                        {submit(t(Msg::Save))}
                     </form>
                 </section>
             }
@@ -295,7 +221,7 @@ pub fn ProfilePage() -> impl IntoView {
 #[component]
 pub fn SecurityPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| my_sessions());
-    let flash = flash_for("password");
+    let flash = take_flash("password");
     let changed = done_note("changed", Msg::PasswordChanged);
     let hint = tf(Msg::PasswordHint, &[("n", &PASSWORD_MIN.to_string())]);
     view! {
@@ -330,7 +256,7 @@ pub fn SecurityPage() -> impl IntoView {
                     <form method="post" action="/api/account/password" data-test="password-form">
                         {field(Field { label: t(Msg::CurrentPassword), name: "current", kind: "password", autocomplete: "current-password", required: true, hint: None }, &flash)}
                         {field(Field { label: t(Msg::NewPassword), name: "password", kind: "password", autocomplete: "new-password", required: true, hint: Some(hint) }, &flash)}
-                        <button type="submit" class="primary">{t(Msg::ChangePassword)}</button>
+                        {submit(t(Msg::ChangePassword))}
                     </form>
                 </section>
                 <section>
@@ -354,7 +280,7 @@ pub fn SecurityPage() -> impl IntoView {
 #[component]
 pub fn PrivacyPage() -> impl IntoView {
     let me = Resource::new(|| (), |_| who_am_i());
-    let flash = flash_for("delete");
+    let flash = take_flash("delete");
     view! {
         <Title text=page_title(t(Msg::PrivacyTitle))/>
         <Meta name="robots" content="noindex"/>
@@ -393,7 +319,7 @@ pub fn PrivacyPage() -> impl IntoView {
 
 #[component]
 pub fn ForgotPage() -> impl IntoView {
-    let flash = flash_for("forgot");
+    let flash = take_flash("forgot");
     let sent = done_note("sent", Msg::ForgotSent);
     view! {
         <Title text=page_title(t(Msg::ForgotTitle))/>
@@ -405,7 +331,7 @@ pub fn ForgotPage() -> impl IntoView {
             {form_error(&flash, &["email"])}
             <form method="post" action="/api/account/forgot" data-test="forgot-form">
                 {field(Field { label: t(Msg::Email), name: "email", kind: "email", autocomplete: "username", required: true, hint: None }, &flash)}
-                <button type="submit" class="primary">{t(Msg::ForgotButton)}</button>
+                {submit(t(Msg::ForgotButton))}
             </form>
         </section>
     }
@@ -417,7 +343,7 @@ pub fn ResetPage() -> impl IntoView {
         .read_untracked()
         .get("token")
         .unwrap_or_default();
-    let flash = flash_for("reset");
+    let flash = take_flash("reset");
     let hint = tf(Msg::PasswordHint, &[("n", &PASSWORD_MIN.to_string())]);
     let check = {
         let token = token.clone();
@@ -436,7 +362,7 @@ pub fn ResetPage() -> impl IntoView {
                             <form method="post" action="/api/account/reset" data-test="reset-form">
                                 <input type="hidden" name="token" value=token/>
                                 {field(Field { label: t(Msg::NewPassword), name: "password", kind: "password", autocomplete: "new-password", required: true, hint: Some(hint) }, &flash)}
-                                <button type="submit" class="primary">{t(Msg::ResetButton)}</button>
+                                {submit(t(Msg::ResetButton))}
                             </form>
                         }
                         .into_any(),
@@ -462,7 +388,7 @@ pub fn ResetPage() -> impl IntoView {
 #[component]
 pub fn AddressesPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| my_addresses());
-    let flash = flash_for("address");
+    let flash = take_flash("address");
     let saved = done_note("saved", Msg::AddressSaved);
     let locale = crate::i18n::current();
     view! {
@@ -511,14 +437,10 @@ pub fn AddressesPage() -> impl IntoView {
                 }).collect_view();
                 view! { <ul class="addresses" data-test="addresses">{items}</ul> }.into_any()
             };
-            let chosen = flash.as_ref().map(|f| f.value("country")).filter(|c| !c.is_empty()).unwrap_or_else(|| "GB".into());
-            let options = super::COUNTRIES.iter().map(|(code, en, zh)| {
+            let countries = super::COUNTRIES.iter().map(|(code, en, zh)| {
                 let label = if locale == crate::i18n::Locale::ZhHant { *zh } else { *en };
-                view! { <option value=*code selected=chosen.eq_ignore_ascii_case(code)>{label}</option> }
-            }).collect_view();
-            let country_error = flash.as_ref().filter(|f| f.field == "country").map(|f| {
-                view! { <p class="field-error" id="f-country-error" role="alert" data-test="field-error">{f.message.clone()}</p> }
-            });
+                ((*code).to_string(), label.to_string())
+            }).collect();
             view! {
                 <h1 data-test="page-heading">{t(Msg::AddressesTitle)}</h1>
                 {account_nav("/account/addresses")}
@@ -533,13 +455,9 @@ pub fn AddressesPage() -> impl IntoView {
                         {field(Field { label: t(Msg::AddressLine2), name: "line2", kind: "text", autocomplete: "address-line2", required: false, hint: None }, &flash)}
                         {field(Field { label: t(Msg::City), name: "city", kind: "text", autocomplete: "address-level2", required: true, hint: None }, &flash)}
                         {field(Field { label: t(Msg::Postcode), name: "postcode", kind: "text", autocomplete: "postal-code", required: true, hint: None }, &flash)}
-                        <div class="field">
-                            <label for="f-country">{t(Msg::Country)}</label>
-                            <select id="f-country" name="country" autocomplete="country">{options}</select>
-                            {country_error}
-                        </div>
+                        {choice(t(Msg::Country), "country", "country", countries, "GB", &flash)}
                         {field(Field { label: t(Msg::PhoneOptional), name: "phone", kind: "tel", autocomplete: "tel", required: false, hint: None }, &flash)}
-                        <button type="submit" class="primary">{t(Msg::AddAddress)}</button>
+                        {submit(t(Msg::AddAddress))}
                     </form>
                 </section>
             }

@@ -133,7 +133,10 @@ pub async fn admin_products(
     if q.chars().count() > 200 {
         return Err(AppError::invalid(
             "q",
-            crate::i18n::t(crate::i18n::Msg::ErrTooLong),
+            crate::i18n::fill(
+                crate::i18n::t(crate::i18n::Msg::ErrTooLong),
+                &[("max", "200")],
+            ),
         ));
     }
     let order: Vec<usize> = if q.is_empty() {
@@ -182,7 +185,10 @@ pub async fn admin_customers(
     if q.chars().count() > 100 {
         return Err(AppError::invalid(
             "q",
-            crate::i18n::t(crate::i18n::Msg::ErrTooLong),
+            crate::i18n::fill(
+                crate::i18n::t(crate::i18n::Msg::ErrTooLong),
+                &[("max", "100")],
+            ),
         ));
     }
     // LIKE with the user's text taken literally.

@@ -6,6 +6,7 @@ use leptos_meta::{Meta, Title};
 
 use super::api::{admin_customers, admin_overview, admin_products, audit_log, staff_list};
 use crate::i18n::{self, format_count, t, Msg};
+use crate::ui::form::{choice, field, form_error, submit, take_flash, Field};
 use crate::ui::{format_time, page_title, when_loaded};
 use crate::web::Role;
 
@@ -70,10 +71,7 @@ fn role_label(role: Role) -> &'static str {
 #[component]
 pub fn AdminStaffPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| staff_list());
-    #[cfg(feature = "ssr")]
-    let flash = crate::web::ssr::take_flash("staff");
-    #[cfg(not(feature = "ssr"))]
-    let flash: Option<crate::web::Flash> = None;
+    let flash = take_flash("staff");
     view! {
         <Title text=page_title(t(Msg::AdminStaff))/>
         <Meta name="robots" content="noindex"/>
@@ -82,7 +80,7 @@ pub fn AdminStaffPage() -> impl IntoView {
             let rows = staff.into_iter().map(|s| view! {
                 <tr><td>{s.name}</td><td>{s.email}</td><td>{role_label(s.role)}</td></tr>
             }).collect_view();
-            let error = flash.map(|f| view! { <p class="form-error" role="alert" data-test="form-error">{f.message}</p> });
+            let roles = Role::ALL.into_iter().map(|r| (r.as_str().to_string(), role_label(r).to_string())).collect();
             view! {
                 <h1 data-test="page-heading">{t(Msg::AdminStaff)}</h1>
                 {admin_nav("/admin/staff")}
@@ -93,19 +91,11 @@ pub fn AdminStaffPage() -> impl IntoView {
                     </table>
                 </div>
                 <h2>{t(Msg::GrantRole)}</h2>
-                {error}
+                {form_error(&flash, &["email", "role"])}
                 <form method="post" action="/api/admin/staff/role" class="account-form" data-test="role-form">
-                    <div class="field">
-                        <label for="f-email">{t(Msg::Email)}</label>
-                        <input id="f-email" name="email" type="email" required=true/>
-                    </div>
-                    <div class="field">
-                        <label for="f-role">{t(Msg::Role)}</label>
-                        <select id="f-role" name="role">
-                            {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{role_label(r)}</option> }).collect_view()}
-                        </select>
-                    </div>
-                    <button type="submit" class="primary">{t(Msg::GrantRole)}</button>
+                    {field(Field { label: t(Msg::Email), name: "email", kind: "email", autocomplete: "off", required: true, hint: None }, &flash)}
+                    {choice(t(Msg::Role), "role", "off", roles, Role::Shopper.as_str(), &flash)}
+                    {submit(t(Msg::GrantRole))}
                 </form>
             }
             .into_any()

@@ -1,6 +1,7 @@
 //! Components shared by the pages.
 
 pub mod card;
+pub mod form;
 pub mod layout;
 pub mod nav;
 
@@ -59,7 +60,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     view! {
         <Title text=page_title(title)/>
         <Meta name="robots" content="noindex"/>
-        <section class="error-page" data-test="error" data-status=error.status()>
+        <section class="error-page" data-test="error" data-status=error.status() data-field=error.field()>
             <h1>{title}</h1>
             <p>{message}</p>
             <p><a href="/">{t(Msg::BackHome)}</a></p>

@@ -19,7 +19,7 @@ pub async fn set_language(Form(form): Form<LangForm>) -> Response {
     else {
         return (
             StatusCode::BAD_REQUEST,
-            "lang: unknown language; use en or zh-Hant",
+            "The language must be en or zh-Hant.",
         )
             .into_response();
     };
