@@ -70,6 +70,17 @@ on_both_engines! {
             assert_eq!(res.status, 400, "{body}");
             assert!(res.json()["message"].as_str().unwrap_or_default().contains(message), "{}", res.body);
         }
+        // Without JavaScript the form comes back with the error next to its field, once.
+        let res = app
+            .post_form_with("/api/admin/staff/role", "email=nobody%40example.com&role=editor", &[HTML, ("cookie", &format!("sid={admin}"))])
+            .await;
+        assert_eq!(res.status, 303, "{}", res.body);
+        let flash = res.set_cookie("flash").expect("a flash cookie");
+        let page = app.get_with("/admin/staff", &[("cookie", &format!("sid={admin}; flash={flash}"))]).await;
+        assert_eq!(page.test_text("field-error"), "No account has this email address.");
+        assert_eq!(page.count_test("form-error"), 0);
+        assert!(page.body.contains("id=\"f-email-error\""), "the error is the email field's");
+        assert!(page.body.contains("value=\"nobody@example.com\""), "what was typed is kept");
         let audit = as_user(&app, &admin, "/admin/audit").await;
         assert_eq!(audit.status, 200);
         let log = audit.test_text("audit");
