@@ -3,7 +3,7 @@
 //! export and deletion, and the guard on member pages; through the real router, on both
 //! engines.
 
-mod common;
+use crate::common;
 
 use common::identity::{
     as_user, call, decode_message, form, form_page_after, link_in, register, reset_link_for,

@@ -2,7 +2,7 @@
 //! dashboard, the audit log and the read-only lists; through the real router, on both
 //! engines.
 
-mod common;
+use crate::common;
 
 use common::identity::{as_user, call, form, make_admin, register, GOOD_PASSWORD, HTML};
 

@@ -4,7 +4,7 @@
 //! every account has its registration audit entry and its session, every reset link its
 //! email, and the server starts again on the same database.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The wishlist: a cookie for guests, a table for members, moved at sign-in; through the
 //! real router, on both engines.
 
-mod common;
+use crate::common;
 
 use common::identity::{as_user, form, register, GOOD_PASSWORD, HTML};
 

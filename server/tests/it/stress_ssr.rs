@@ -1,7 +1,7 @@
 //! Regression test: concurrent server-rendered requests must all complete.
 //! (A hang in streaming SSR once left requests pending forever; see the README.)
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! concurrent requests, read-then-write is one transaction, personal pages are never
 //! shared, redirects stay on this shop, and the settable clock.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::Request;

@@ -2,7 +2,7 @@
 //! certificate checked: a real aiosmtpd (the virtualenv `cargo xtask test` prepares,
 //! `TEST_SMTP_PYTHON`) serving a certificate from a throw-away CA made here.
 
-mod common;
+use crate::common;
 
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};

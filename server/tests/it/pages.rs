@@ -1,7 +1,5 @@
 //! Page routes through the real router: what a shopper's browser receives.
 
-mod common;
-
 on_both_engines! {
     async fn home_page_shows_categories_bestsellers_and_new_arrivals(app) {
         let res = app.get("/").await;

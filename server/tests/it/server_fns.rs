@@ -1,7 +1,5 @@
 //! Every server function, called over HTTP the way the hydrated app calls it.
 
-mod common;
-
 on_both_engines! {
     async fn nav_lists_the_top_categories(app) {
         let res = app.get("/api/catalog/nav").await;

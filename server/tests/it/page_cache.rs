@@ -1,7 +1,7 @@
 //! The page cache: shoppers without a session share rendered pages per language, and a
 //! catalogue change shows at once.
 
-mod common;
+use crate::common;
 
 const PRODUCT: &str = "/p/84997/3-piece-cutlery-set";
 

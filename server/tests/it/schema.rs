@@ -21,7 +21,7 @@
 //!   casts (`::text`), parentheses and `= ANY (ARRAY[…])` (PostgreSQL's form of `IN (…)`)
 //!   dropped. Index and constraint names are not compared.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

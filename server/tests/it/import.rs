@@ -1,7 +1,7 @@
 //! The importer against a real database: what it keeps, what it skips and why, and that a
 //! second run changes nothing.
 
-mod common;
+use crate::common;
 
 use common::{import_file, SAMPLE};
 

@@ -1,7 +1,7 @@
 //! Recently viewed products: a cookie for guests, a table for members, merged at sign-in,
 //! and the page cache around them; through the real router, on both engines.
 
-mod common;
+use crate::common;
 
 use common::identity::{as_user, form, register, GOOD_PASSWORD, HTML};
 use common::Response;

@@ -1,0 +1,25 @@
+//! The server's integration tests, one module per area, in one test binary: each binary
+//! links the whole server (tens of megabytes), so fourteen binaries spent most of the
+//! test build in the linker, and each built its own template databases. One binary links
+//! once and builds one template per engine for all (see `common::template`).
+//!
+//! Run one area with `cargo test --release -p server --test it -- account::` (the module
+//! path is the filter).
+
+#[macro_use]
+mod common;
+
+mod account;
+mod admin;
+mod bad_input;
+mod crash;
+mod import;
+mod kernel;
+mod mail_tls;
+mod page_cache;
+mod pages;
+mod recent;
+mod schema;
+mod server_fns;
+mod stress_ssr;
+mod wishlist;
