@@ -521,6 +521,47 @@ fn start_server(tc: &Toolchain, db_dir: &Path, smtp: &SmtpSink) -> Result<(Guard
     Err("the server did not become ready within 180 s".into())
 }
 
+/// The Admin the browser tests sign in as (email, password): a throw-away account in the
+/// throw-away database of one test run.
+const E2E_ADMIN: (&str, &str) = ("staff-e2e@example.com", "quiet harbour lantern 42 e2e");
+
+/// Creates `E2E_ADMIN` in the test server's database with the server's own command (the
+/// password piped on stdin, as an operator's script would).
+fn create_e2e_admin(tc: &Toolchain, db_dir: &Path) -> Result<()> {
+    let mut cmd = tc.command(&server_binary().display().to_string());
+    leptos_env(&mut cmd)
+        .args([
+            "admin",
+            "create",
+            "--email",
+            E2E_ADMIN.0,
+            "--name",
+            "E2E Admin",
+        ])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/shop.db", db_dir.display()),
+        )
+        .env("SHOP_SEED", "0")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null());
+    println!("$ {} (password on stdin)", show(&cmd));
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot run the admin command: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        writeln!(stdin, "{}", E2E_ADMIN.1).map_err(|e| e.to_string())?;
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "creating the browser tests' Admin failed ({status})"
+        ))
+    }
+}
+
 /// The status code of a plain HTTP/1.1 GET, without any client library.
 fn http_status(addr: &str, path: &str) -> Option<u16> {
     let mut s = TcpStream::connect(addr).ok()?;
@@ -549,7 +590,7 @@ fn test() -> Result<()> {
     let smtp = SmtpSink::start()?;
 
     step("unit and integration tests on SQLite and PostgreSQL (cargo test --release)");
-    // The tests' template databases are this run's own (see server/tests/common/template.rs).
+    // The tests' template databases are this run's own (see server/tests/it/common/template.rs).
     let run_id = format!(
         "{}_{}",
         std::process::id(),
@@ -570,7 +611,7 @@ fn test() -> Result<()> {
             "--",
             // One test at a time: with more, a request now and then never completes when
             // another test's tokio runtime stops meanwhile (reproduced, not yet explained:
-            // server/tests/stress_ssr.rs, `runtimes_that_start_and_stop_beside_a_busy_one`).
+            // server/tests/it/stress_ssr.rs, `runtimes_that_start_and_stop_beside_a_busy_one`).
             "--test-threads=1",
         ])
         .env("TEST_POSTGRES_URL", pg.url())
@@ -587,12 +628,15 @@ fn test() -> Result<()> {
     let tmp = env::temp_dir().join(format!("storefront-e2e-{}", std::process::id()));
     let _ = fs::remove_dir_all(&tmp);
     let (server, base_url) = start_server(&tc, &tmp, &smtp)?;
+    create_e2e_admin(&tc, &tmp)?;
     let result = run(tc
         .command("npx")
         .args(["playwright", "test"])
         .current_dir(root().join("end2end"))
         .env("BASE_URL", &base_url)
         .env("MAIL_DIR", &smtp.maildir)
+        .env("STAFF_EMAIL", E2E_ADMIN.0)
+        .env("STAFF_PASSWORD", E2E_ADMIN.1)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
         .env("CI", "1"));
     drop(server);
