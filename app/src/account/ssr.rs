@@ -3,11 +3,11 @@
 //! reset links, and the sign-in throttle's scopes. The guard, forms, audit log, outbox
 //! and throttle counters are the kernel's (`crate::web::ssr`).
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{self, Output, ParamsString, PasswordHash, Salt, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand::RngCore;
 use sqlx::AnyPool;
 
@@ -66,6 +66,80 @@ async fn hashing_slot() -> AppResult<Option<tokio::sync::OwnedSemaphorePermit>> 
     }
 }
 
+/// argon2's working memory (19 MiB a hash), kept and reused. Left to the allocator, each
+/// hash's 19 MiB came back from a different thread's malloc arena, and glibc keeps freed
+/// blocks that size in the arena: 40 registrations at once left the process at 410-600 MB
+/// whatever `SHOP_HASH_CONCURRENCY` said. Reused, memory stays at one buffer per hash that
+/// ran at the same time, which the hashing slots bound (README, "Measured").
+static MEMORY: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
+
+/// Runs `f` on `blocks` blocks of reused memory.
+fn with_memory<R>(blocks: usize, f: impl FnOnce(&mut [Block]) -> R) -> R {
+    let mut memory = MEMORY
+        .lock()
+        .ok()
+        .and_then(|mut pool| pool.pop())
+        .unwrap_or_default();
+    if memory.len() < blocks {
+        memory.resize(blocks, Block::new());
+    }
+    let result = f(&mut memory[..blocks]);
+    if let Ok(mut pool) = MEMORY.lock() {
+        pool.push(memory);
+    }
+    result
+}
+
+/// The raw hash of `password` with `salt` (base64, as a PHC string holds it), exactly as
+/// argon2's own `hash_password` computes it, in reused memory.
+fn raw_hash(argon: &Argon2, password: &[u8], salt: Salt) -> password_hash::Result<Output> {
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt.decode_b64(&mut salt_bytes)?;
+    let params = argon.params();
+    let len = params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN);
+    with_memory(params.block_count(), |blocks| {
+        Output::init_with(len, |out| {
+            Ok(argon.hash_password_into_with_memory(password, salt_bytes, out, blocks)?)
+        })
+    })
+}
+
+/// The PHC string (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`) of `password`.
+fn phc_string(password: &[u8], salt: &SaltString) -> password_hash::Result<String> {
+    let argon = argon2();
+    let hash = raw_hash(&argon, password, salt.as_salt())?;
+    Ok(PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(argon.params())?,
+        salt: Some(salt.as_salt()),
+        hash: Some(hash),
+    }
+    .to_string())
+}
+
+/// Whether `password` matches the PHC string `stored` (with the parameters it names; the
+/// comparison is constant-time).
+fn matches(password: &[u8], stored: &str) -> bool {
+    let Ok(hash) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) =
+        (Algorithm::try_from(hash.algorithm), Params::try_from(&hash))
+    else {
+        return false;
+    };
+    let version = hash
+        .version
+        .and_then(|v| Version::try_from(v).ok())
+        .unwrap_or_default();
+    raw_hash(&Argon2::new(algorithm, version, params), password, salt)
+        .is_ok_and(|computed| computed == expected)
+}
+
 /// Hashes a password off the async runtime (it takes tens of milliseconds by design).
 pub async fn hash_password(password: String) -> AppResult<String> {
     let _slot = hashing_slot().await?;
@@ -73,13 +147,10 @@ pub async fn hash_password(password: String) -> AppResult<String> {
         let mut salt = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut salt);
         let salt = SaltString::encode_b64(&salt).map_err(|_| AppError::Internal)?;
-        argon2()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| {
-                tracing::error!(error = %e, "hashing a password failed");
-                AppError::Internal
-            })
+        phc_string(password.as_bytes(), &salt).map_err(|e| {
+            tracing::error!(error = %e, "hashing a password failed");
+            AppError::Internal
+        })
     })
     .await
     .map_err(|_| AppError::Internal)?
@@ -95,16 +166,14 @@ pub async fn verify_password(password: String, stored: Option<String>) -> AppRes
         let stored = stored.unwrap_or_else(|| {
             DUMMY
                 .get_or_init(|| {
-                    let salt = SaltString::encode_b64(b"not-a-real-salt!").ok();
-                    salt.and_then(|s| argon2().hash_password(b"x", &s).ok().map(|h| h.to_string()))
+                    SaltString::encode_b64(b"not-a-real-salt!")
+                        .ok()
+                        .and_then(|s| phc_string(b"x", &s).ok())
                         .unwrap_or_default()
                 })
                 .clone()
         });
-        let ok = PasswordHash::new(&stored)
-            .map(|h| argon2().verify_password(password.as_bytes(), &h).is_ok())
-            .unwrap_or(false);
-        ok && known
+        matches(password.as_bytes(), &stored) && known
     })
     .await
     .unwrap_or(false))
@@ -624,17 +693,45 @@ mod tests {
     #[test]
     fn hashes_are_argon2id_at_owasp_minimum() {
         let salt = SaltString::encode_b64(b"0123456789abcdef").map_err(|_| ());
-        let hash = salt.and_then(|s| {
-            argon2()
-                .hash_password(b"pw", &s)
-                .map(|h| h.to_string())
-                .map_err(|_| ())
-        });
+        let hash = salt.and_then(|s| phc_string(b"pw", &s).map_err(|_| ()));
         let hash = hash.unwrap_or_default();
         assert!(
-            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$MDEyMzQ1Njc4OWFiY2RlZg$"),
             "{hash}"
         );
+    }
+
+    #[test]
+    fn hashes_in_reused_memory_are_argon2s_own() {
+        use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+        let salt = SaltString::encode_b64(b"0123456789abcdef").expect("salt");
+        // The same string as argon2's own allocating path, so stored hashes of either verify.
+        let ours = phc_string(b"correct horse", &salt).expect("ours");
+        let theirs = argon2()
+            .hash_password(b"correct horse", &salt)
+            .expect("theirs")
+            .to_string();
+        assert_eq!(ours, theirs);
+        assert!(matches(b"correct horse", &theirs));
+        assert!(!matches(b"correct horsf", &theirs));
+        assert!(!matches(b"correct horse", "not a hash"));
+        // A hash made with other parameters is checked with those.
+        let cheap = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8 * 1024, 1, 1, None).expect("params"),
+        )
+        .hash_password(b"pw", &salt)
+        .expect("cheap")
+        .to_string();
+        assert!(matches(b"pw", &cheap));
+        let parsed = PasswordHash::new(&ours).expect("phc");
+        assert!(argon2().verify_password(b"correct horse", &parsed).is_ok());
+        // Memory is kept for reuse, not piled up: one hash at a time leaves one buffer.
+        for _ in 0..3 {
+            assert!(matches(b"pw", &cheap));
+        }
+        assert!(MEMORY.lock().map(|pool| pool.len()).unwrap_or(0) <= 2);
     }
 
     #[test]
