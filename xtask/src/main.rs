@@ -581,8 +581,19 @@ fn test() -> Result<()> {
     let tc = setup(true)?;
     step("format check (cargo fmt --check)");
     run(tc.command("cargo").args(["fmt", "--all", "--check"]))?;
-    clippy(&tc)?;
-    build(&tc)?;
+    let lints = Lints::find(&tc)?;
+    step("lints: xtask (cargo clippy -D warnings)");
+    run(tc.command("cargo").args([
+        "clippy",
+        "-p",
+        "xtask",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    step("release build, linted (cargo leptos build --release, clippy -D warnings)");
+    run(lints.apply(tc.command("cargo").args(["leptos", "build", "--release"])))?;
 
     step("PostgreSQL: a throw-away cluster");
     let pg = Postgres::start()?;
@@ -600,7 +611,7 @@ fn test() -> Result<()> {
             .unwrap_or_default()
     );
     let mut cmd = tc.command("cargo");
-    leptos_env(&mut cmd)
+    leptos_env(lints.apply(&mut cmd))
         .args([
             "test",
             "--release",
@@ -645,50 +656,42 @@ fn test() -> Result<()> {
     result
 }
 
-/// Clippy with `-D warnings` over both builds: the server's (app with `ssr`, server, xtask,
-/// tests included) and the browser's (app with `hydrate`, frontend, for wasm32). Both
-/// check builds use the dev profile, so they do not touch the release build's artifacts.
-fn clippy(tc: &Toolchain) -> Result<()> {
-    let builds: [(&str, &[&str]); 2] = [
-        (
-            "lints, server build (cargo clippy -D warnings)",
-            &[
-                "-p",
-                "app",
-                "-p",
-                "server",
-                "-p",
-                "xtask",
-                "--features",
-                "app/ssr",
-            ],
-        ),
-        (
-            "lints, hydrate build (cargo clippy --target wasm32-unknown-unknown -D warnings)",
-            &[
-                "-p",
-                "frontend",
-                "-p",
-                "app",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--features",
-                "app/hydrate",
-            ],
-        ),
-    ];
-    for (title, packages) in builds {
-        step(title);
-        let mut cmd = tc.command("cargo");
-        leptos_env(&mut cmd).arg("clippy").args(packages).args([
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]);
-        run(&mut cmd)?;
+/// Clippy inside the builds the tests need anyway: with `RUSTC_WORKSPACE_WRAPPER` set to
+/// `clippy-driver` (what `cargo clippy` itself does for a check build), every workspace
+/// crate is linted with `-D warnings` while it is compiled for real, and dependencies are
+/// compiled as usual. So the release build lints the server (app with `ssr`, server) and
+/// the browser bundle (app with `hydrate`, frontend, for wasm32), and the test build lints
+/// every test target, with no separate check build of the dependencies (two clippy check
+/// builds took about 15 minutes on a cold machine). The test build and the release build
+/// carry the same wrapper, so the tests reuse the release build's `app` and `server`.
+/// (`cargo xtask serve` builds without it: a lint never stops a shop from starting.)
+struct Lints {
+    driver: PathBuf,
+}
+
+impl Lints {
+    /// `-D warnings`, the way `cargo clippy -- -D warnings` hands it to clippy-driver.
+    const ARGS: &'static str = "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__";
+
+    fn find(tc: &Toolchain) -> Result<Lints> {
+        let driver = || {
+            output(tc.command("rustc").args(["--print", "sysroot"]))
+                .map(|root| PathBuf::from(root.trim()).join("bin").join("clippy-driver"))
+                .filter(|p| p.exists())
+        };
+        if let Some(driver) = driver() {
+            return Ok(Lints { driver });
+        }
+        run(tc.command("rustup").args(["component", "add", "clippy"]))?;
+        driver()
+            .map(|driver| Lints { driver })
+            .ok_or_else(|| "clippy-driver not found after `rustup component add clippy`".into())
     }
-    Ok(())
+
+    fn apply<'a>(&self, cmd: &'a mut Command) -> &'a mut Command {
+        cmd.env("RUSTC_WORKSPACE_WRAPPER", &self.driver)
+            .env("CLIPPY_ARGS", Self::ARGS)
+    }
 }
 
 /// Removes the SQLite template folders the tests built for run `run_id` (the PostgreSQL
