@@ -21,5 +21,6 @@ mod pages;
 mod recent;
 mod schema;
 mod server_fns;
+mod startup;
 mod stress_ssr;
 mod wishlist;
