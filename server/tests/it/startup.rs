@@ -81,34 +81,43 @@ fn a_file_that_is_not_a_database_is_refused_at_once() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn a_damaged_sqlite_file_fails_its_integrity_check() {
+#[tokio::test]
+async fn a_damaged_sqlite_file_fails_its_integrity_check() {
     let dir = temp_dir("damaged");
     let file = dir.join("shop.db");
-    // A migrated database (its tables and indexes fill many pages), then one page in the
-    // middle overwritten: the header is fine, a b-tree is not.
     let url = format!("sqlite://{}", file.display());
-    let status = Command::new(env!("CARGO_BIN_EXE_server"))
-        .arg("migrate")
-        .env("DATABASE_URL", &url)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("migrate");
-    assert!(status.success());
-    let bytes = std::fs::read(&file).expect("read");
+    // A valid database of many pages, written whole into the file (rollback journal, not
+    // WAL, and closed), then one page in the middle overwritten: the header is fine, a
+    // b-tree is not.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&format!("{url}?mode=rwc"))
+        .await
+        .expect("create");
+    for sql in [
+        "PRAGMA journal_mode = DELETE",
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)",
+        "CREATE INDEX notes_body ON notes (body)",
+        "INSERT INTO notes (body) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) \
+         SELECT printf('%05d', i) || hex(randomblob(150)) FROM n",
+    ] {
+        sqlx::query(sql).execute(&pool).await.expect(sql);
+    }
+    pool.close().await;
+    let mut bytes = std::fs::read(&file).expect("read");
     assert!(bytes.len() > 16 * 4096, "several pages: {}", bytes.len());
-    let mut damaged = bytes.clone();
     let page = 4096 * 5;
-    for b in &mut damaged[page..page + 4096] {
+    for b in &mut bytes[page..page + 4096] {
         *b = 0xA5;
     }
-    let _ = std::fs::remove_file(dir.join("shop.db-wal"));
-    let _ = std::fs::remove_file(dir.join("shop.db-shm"));
     std::fs::File::create(&file)
-        .and_then(|mut f| f.write_all(&damaged))
+        .and_then(|mut f| f.write_all(&bytes))
         .expect("write");
-    let (ok, stderr, elapsed) = run_server(&[("DATABASE_URL", &url)]);
+    let (ok, stderr, elapsed) =
+        tokio::task::spawn_blocking(move || run_server(&[("DATABASE_URL", &url)]))
+            .await
+            .expect("run");
     assert!(!ok, "{stderr}");
     assert!(
         stderr.contains("integrity check") || stderr.contains("malformed"),
