@@ -16,10 +16,7 @@ const SOON: Duration = Duration::from_secs(15);
 /// Runs `server` with `env` until it exits (killed after 40 s); returns whether it
 /// succeeded, what it wrote to stderr and how long it ran.
 fn run_server(env: &[(&str, &str)]) -> (bool, String, Duration) {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port");
+    let port = free_port();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_server"));
     cmd.env_remove("DATABASE_URL")
         .env_remove("SHOP_PUBLIC_URL")
@@ -51,6 +48,24 @@ fn run_server(env: &[(&str, &str)]) -> (bool, String, Duration) {
         let _ = err.read_to_string(&mut stderr);
     }
     (status.success(), stderr, elapsed)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// `run_server` on a PostgreSQL URL naming `port` on this machine (with a public URL).
+fn run_on_postgres_at(port: u16) -> (bool, String, Duration) {
+    run_server(&[
+        (
+            "DATABASE_URL",
+            &format!("postgres://shop@127.0.0.1:{port}/shop"),
+        ),
+        ("SHOP_PUBLIC_URL", "https://shop.example"),
+    ])
 }
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
@@ -130,17 +145,7 @@ async fn a_damaged_sqlite_file_fails_its_integrity_check() {
 #[test]
 fn postgresql_refusing_connections_is_named_at_once() {
     // A port nothing listens on.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port");
-    let (ok, stderr, elapsed) = run_server(&[
-        (
-            "DATABASE_URL",
-            &format!("postgres://shop@127.0.0.1:{port}/shop"),
-        ),
-        ("SHOP_PUBLIC_URL", "https://shop.example"),
-    ]);
+    let (ok, stderr, elapsed) = run_on_postgres_at(free_port());
     assert!(!ok, "{stderr}");
     assert!(
         stderr.to_lowercase().contains("refused"),
@@ -165,13 +170,7 @@ fn a_database_that_never_answers_fails_after_5_seconds_saying_so() {
             }
         }
     });
-    let (ok, stderr, elapsed) = run_server(&[
-        (
-            "DATABASE_URL",
-            &format!("postgres://shop@127.0.0.1:{port}/shop"),
-        ),
-        ("SHOP_PUBLIC_URL", "https://shop.example"),
-    ]);
+    let (ok, stderr, elapsed) = run_on_postgres_at(port);
     assert!(!ok, "{stderr}");
     assert!(
         stderr.contains("did not answer within 5 s"),
