@@ -391,6 +391,34 @@ messages! {
     RemoveFromWishlist { en: "Remove from wishlist", zh: "從願望清單移除" }
     WishlistEmpty { en: "Nothing saved yet: use “Save to wishlist” on any product.", zh: "尚未收藏任何商品：在商品上點選「加入願望清單」即可。" }
     WishlistFull { en: "The wishlist holds at most 100 products.", zh: "願望清單最多可收藏 100 件商品。" }
+    Cart { en: "Cart", zh: "購物車" }
+    AddToCart { en: "Add to cart", zh: "加入購物車" }
+    Quantity { en: "Quantity", zh: "數量" }
+    ChooseOptions { en: "Choose options", zh: "選擇款式" }
+    CartEmpty { en: "Your cart is empty.", zh: "您的購物車是空的。" }
+    ContinueShopping { en: "Continue shopping", zh: "繼續購物" }
+    CartAdded { en: "Added to your cart: {title}.", zh: "已加入購物車：{title}。" }
+    FreeDeliveryGap { en: "Spend {amount} more for free standard UK delivery.", zh: "再消費 {amount} 即可享英國標準免運。" }
+    Free { en: "Free", zh: "免費" }
+    OrderSummary { en: "Summary", zh: "摘要" }
+    CartItems { en: "Items ({n})", zh: "商品（{n} 件）" }
+    DeliveryEstimate { en: "Standard UK delivery (estimate)", zh: "英國標準運送（預估）" }
+    Total { en: "Total", zh: "總計" }
+    VatIncluded { en: "Including VAT (20%)", zh: "含增值稅（20%）" }
+    CheckoutComing { en: "Online checkout opens soon; your cart is kept for you.", zh: "線上結帳即將開放，我們會為您保留購物車。" }
+    PriceDownSince { en: "The price has gone down since you added it (it was {price}).", zh: "加入後價格已調降（原為 {price}）。" }
+    PriceUpSince { en: "The price has gone up since you added it (it was {price}).", zh: "加入後價格已調漲（原為 {price}）。" }
+    OnlyAvailable { en: "Only {n} available now.", zh: "目前僅剩 {n} 件。" }
+    EachPrice { en: "{price} each", zh: "每件 {price}" }
+    Update { en: "Update", zh: "更新" }
+    Remove { en: "Remove", zh: "移除" }
+    SaveForLater { en: "Save for later", zh: "稍後再買" }
+    ErrUnknownSku { en: "This product code is not in the shop.", zh: "本店沒有此商品編號。" }
+    ErrLineMax { en: "A cart line holds at most 999 of one item.", zh: "每項商品最多可放 999 件。" }
+    ErrOnlyAvailable { en: "Only {n} of this item are available.", zh: "此商品目前僅剩 {n} 件。" }
+    ErrSoldOut { en: "This item is sold out.", zh: "此商品已售完。" }
+    ErrCartFull { en: "The cart holds at most 100 different items.", zh: "購物車最多可放 100 種商品。" }
+    ErrNotInCart { en: "This item is not in your cart.", zh: "此商品不在您的購物車中。" }
     WishlistCount { en: "{n} saved", zh: "已收藏 {n} 件" }
     RecentlyViewed { en: "Recently viewed", zh: "最近瀏覽" }
     ClearRecentlyViewed { en: "Clear history", zh: "清除瀏覽紀錄" }

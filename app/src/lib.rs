@@ -8,12 +8,15 @@
 
 pub mod account;
 pub mod admin;
+pub mod cart;
 pub mod catalog;
 pub mod domain;
 pub mod error;
 pub mod frame;
 pub mod i18n;
 pub mod info;
+pub mod inventory;
+pub mod pricing;
 pub mod recent;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -39,6 +42,7 @@ pub const PERSONAL: &[web::Personal] = &[
     admin::PERSONAL,
     wishlist::PERSONAL,
     recent::PERSONAL,
+    cart::PERSONAL,
 ];
 
 /// Whether answers for `path` are about one person (by the capabilities' declarations).
@@ -63,13 +67,19 @@ pub fn is_shared_cookie(name: &str) -> bool {
 /// What each capability keeps for a guest and moves to the account at sign-in, in the
 /// sign-in transaction (the cart joins here).
 #[cfg(feature = "ssr")]
-pub(crate) const GUEST_MERGES: &[web::ssr::hooks::GuestMerge] =
-    &[wishlist::ssr::GUEST_MERGE, recent::ssr::GUEST_MERGE];
+pub(crate) const GUEST_MERGES: &[web::ssr::hooks::GuestMerge] = &[
+    wishlist::ssr::GUEST_MERGE,
+    recent::ssr::GUEST_MERGE,
+    cart::ssr::GUEST_MERGE,
+];
 
 /// What each capability adds to a member's "download my data".
 #[cfg(feature = "ssr")]
-pub(crate) const DATA_EXPORTS: &[web::ssr::hooks::DataExport] =
-    &[wishlist::ssr::DATA_EXPORT, recent::ssr::DATA_EXPORT];
+pub(crate) const DATA_EXPORTS: &[web::ssr::hooks::DataExport] = &[
+    wishlist::ssr::DATA_EXPORT,
+    recent::ssr::DATA_EXPORT,
+    cart::ssr::DATA_EXPORT,
+];
 
 /// Leptos' island loader waits for `requestIdleCallback`, which a page that is never
 /// idle (a busy phone, a loaded test machine) may postpone indefinitely; seen once as a
@@ -134,7 +144,7 @@ pub fn App() -> impl IntoView {
     provide_page_context();
     view! {
         <Router>
-            <frame::SiteHeader><wishlist::pages::HeaderLink/></frame::SiteHeader>
+            <frame::SiteHeader><wishlist::pages::HeaderLink/><cart::pages::HeaderLink/></frame::SiteHeader>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <ui::ErrorView error=AppError::NotFound/> }>
                     <Route path=path!("") view=catalog::pages::HomePage ssr=SsrMode::Async/>
@@ -149,6 +159,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/security") view=account::pages::SecurityPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/privacy") view=account::pages::PrivacyPage ssr=SsrMode::Async/>
                     <Route path=path!("/wishlist") view=wishlist::pages::WishlistPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cart") view=cart::pages::CartPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/forgot") view=account::pages::ForgotPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/reset") view=account::pages::ResetPage ssr=SsrMode::Async/>
                     <Route path=path!("/pages/:slug") view=info::pages::InfoPageView/>

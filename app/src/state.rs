@@ -35,6 +35,8 @@ pub struct Limits {
     pub registrations_per_hour: i64,
     /// Live sessions per account; the oldest ends first (`SHOP_MAX_SESSIONS`).
     pub max_sessions: i64,
+    /// Days a guest's cart is kept after its last change (`SHOP_GUEST_CART_DAYS`).
+    pub guest_cart_days: i64,
 }
 
 impl Default for Limits {
@@ -42,6 +44,7 @@ impl Default for Limits {
         Limits {
             registrations_per_hour: 10,
             max_sessions: 10,
+            guest_cart_days: 30,
         }
     }
 }

@@ -11,10 +11,11 @@ use std::path::{Path, PathBuf};
 
 /// Top-level modules that are capabilities.
 const CAPABILITIES: &[&str] = &[
-    "account", "admin", "catalog", "info", "recent", "search", "wishlist",
+    "account", "admin", "cart", "catalog", "info", "recent", "search", "wishlist",
 ];
-/// The shared layers.
-const SHARED: &[&str] = &["web", "ui"];
+/// The shared layers: the kernel, the components, and the stock data layer
+/// (`inventory`: catalogue, cart, checkout, orders and admin all read or move stock).
+const SHARED: &[&str] = &["web", "ui", "inventory"];
 
 /// Allowed edges `from -> to` (public surface only: never `to::ssr`).
 const ALLOWED: &[(&str, &str)] = &[
@@ -28,6 +29,11 @@ const ALLOWED: &[(&str, &str)] = &[
     ("account", "recent"),
     // The admin lists the catalogue's products.
     ("admin", "catalog"),
+    // Catalogue pages and the wishlist put "Add to cart" on cards; the cart's "save for
+    // later" puts the product on the wishlist.
+    ("catalog", "cart"),
+    ("wishlist", "cart"),
+    ("cart", "wishlist"),
     // The home page's trust line links to the delivery, returns and contact pages.
     ("catalog", "info"),
 ];

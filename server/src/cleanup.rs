@@ -1,6 +1,7 @@
 //! The cleanup job: removes what has served its purpose: ended sessions, expired reset
 //! links, sent (or given-up) emails older than the retention (`SHOP_RETENTION_DAYS`), and
-//! throttle counters of past windows. Every step is one idempotent `DELETE`, so several
+//! throttle counters of past windows, and guests' carts untouched for
+//! `SHOP_GUEST_CART_DAYS` (their lines go with them). Every step is one idempotent `DELETE`, so several
 //! server processes may run it at once and a `kill -9` at any moment leaves nothing
 //! half-done.
 
@@ -19,10 +20,18 @@ pub struct Cleaned {
     pub reset_links: u64,
     pub emails: u64,
     pub counters: u64,
+    pub guest_carts: u64,
 }
 
-pub async fn run_once(db: &AnyPool, now: i64, retention_days: u64) -> Result<Cleaned, sqlx::Error> {
-    let keep_from = now - retention_days as i64 * DAY_MS;
+/// How long things are kept.
+#[derive(Clone, Copy, Debug)]
+pub struct Keep {
+    pub retention_days: u64,
+    pub guest_cart_days: i64,
+}
+
+pub async fn run_once(db: &AnyPool, now: i64, keep: Keep) -> Result<Cleaned, sqlx::Error> {
+    let keep_from = now - keep.retention_days as i64 * DAY_MS;
     let sessions = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
         .bind(now - IDLE_TIMEOUT_MS)
         .bind(now - ABSOLUTE_TIMEOUT_MS)
@@ -48,22 +57,28 @@ pub async fn run_once(db: &AnyPool, now: i64, retention_days: u64) -> Result<Cle
         .execute(db)
         .await?
         .rows_affected();
+    let guest_carts = sqlx::query("DELETE FROM carts WHERE user_id IS NULL AND updated_at < $1")
+        .bind(now - keep.guest_cart_days * DAY_MS)
+        .execute(db)
+        .await?
+        .rows_affected();
     Ok(Cleaned {
         sessions,
         reset_links,
         emails,
         counters,
+        guest_carts,
     })
 }
 
 /// Runs the cleanup at start and then every `every`.
-pub fn spawn(db: AnyPool, retention_days: u64, every: Duration) {
+pub fn spawn(db: AnyPool, keep: Keep, every: Duration) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match run_once(&db, app::web::ssr::now_ms(), retention_days).await {
+            match run_once(&db, app::web::ssr::now_ms(), keep).await {
                 Ok(done) if done != Cleaned::default() => tracing::info!(?done, "cleanup"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "cleanup failed; will retry"),

@@ -55,6 +55,9 @@ pub struct Config {
     /// Days that ended sessions, spent reset links and sent emails are kept
     /// (`SHOP_RETENTION_DAYS`, default 30); the cleanup job removes older ones.
     pub retention_days: u64,
+    /// Days a guest's cart is kept after its last change (`SHOP_GUEST_CART_DAYS`,
+    /// default 30); the cleanup job removes older ones.
+    pub guest_cart_days: i64,
 }
 
 /// An SMTP URL, which may hold a password: shown without it.
@@ -185,6 +188,7 @@ impl Config {
             hash_concurrency: number("SHOP_HASH_CONCURRENCY", cores)?.clamp(1, 256) as usize,
             write_wait_secs: number("SHOP_WRITE_WAIT_SECS", 5)?.clamp(1, 60),
             retention_days: number("SHOP_RETENTION_DAYS", 30)?.max(1),
+            guest_cart_days: number("SHOP_GUEST_CART_DAYS", 30)?.clamp(1, 3650) as i64,
             smtp_url,
             smtp_ca_file,
             mail_from,

@@ -80,7 +80,10 @@ async fn serve(config: Config) -> Result<(), String> {
     server::mailer::spawn(state.app.writer.clone(), &config)?;
     server::cleanup::spawn(
         state.app.writer.clone(),
-        config.retention_days,
+        server::cleanup::Keep {
+            retention_days: config.retention_days,
+            guest_cart_days: config.guest_cart_days,
+        },
         Duration::from_secs(600),
     );
     let app = startup::router(state, &config);

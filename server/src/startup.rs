@@ -113,6 +113,7 @@ pub async fn build_state(config: &Config) -> Result<ServerState, StartupError> {
                 limits: Limits {
                     registrations_per_hour: config.register_per_hour,
                     max_sessions: config.max_sessions,
+                    guest_cart_days: config.guest_cart_days,
                 },
             }),
             clock: Clock::default(),

@@ -314,6 +314,7 @@ pub async fn end_session(conn: &mut Conn) -> AppResult<()> {
         "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
         secure_attr()
     ));
+    crate::web::ssr::hooks::signed_out(crate::GUEST_MERGES);
     if let Some(memo) = request_user() {
         memo.forget();
     }

@@ -106,7 +106,8 @@ pub async fn clear(db: &AnyPool, user: Option<&CurrentUser>) -> AppResult<()> {
 /// Recently viewed's part of the sign-in merge.
 pub const GUEST_MERGE: GuestMerge = GuestMerge {
     merge: |conn, user_id| Box::pin(merge_guest_list(conn, user_id)),
-    cookie: &GUEST,
+    clear: || GUEST.clear(),
+    on_sign_out: || {},
 };
 
 /// Recently viewed's part of "download my data".

@@ -144,7 +144,7 @@ where
 /// What a card offers besides its link (the wishlist's save button): given the product
 /// id and the URL to come back to (at the same card), its view. Pages pass it in, so
 /// `ui` imports no capability.
-pub type CardAction<'a> = &'a dyn Fn(&str, String) -> AnyView;
+pub type CardAction<'a> = &'a dyn Fn(&ProductCard, String) -> AnyView;
 
 /// A grid of product cards, each with `action` (`back`: the page to come back to after
 /// using it, at the same card).
@@ -170,7 +170,7 @@ fn product_card(p: ProductCard, grid: &str, action: CardAction, back: &str) -> i
     // Unique on the page even when a product is in two grids (the save button comes back
     // to it).
     let anchor = format!("{grid}-{}", p.id);
-    let save = action(&p.id, format!("{back}#{anchor}"));
+    let save = action(&p, format!("{back}#{anchor}"));
     let price = price_text(p.price_min, p.price_max);
     let stock =
         (!p.in_stock).then(|| view! { <span class="badge out">{t(Msg::OutOfStock)}</span> });

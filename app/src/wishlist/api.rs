@@ -49,3 +49,15 @@ pub async fn toggle_wishlist(
     }
     Ok(on)
 }
+
+/// Puts the product on the asker's list if it is not there (the cart's "save for
+/// later"); never removes it.
+#[server(prefix = "/api", endpoint = "wishlist/keep")]
+pub async fn keep_on_wishlist(product: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    if state.catalog.current().product(&product).is_none() {
+        return Err(AppError::NotFound);
+    }
+    let user = crate::web::ssr::current_user().await?;
+    super::ssr::keep(user.as_ref(), &product).await
+}

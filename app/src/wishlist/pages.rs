@@ -11,8 +11,10 @@ use crate::ui::{page_title, product_grid, when_loaded};
 /// A POST form that saves or removes `product` and comes back to `back`. Without
 /// JavaScript it is an ordinary form; `aria-pressed` says its state.
 /// The save button as a product card's action (`ui::product_grid`).
-pub fn card_action(saved: &super::Saved) -> impl Fn(&str, String) -> AnyView + '_ {
-    move |id, back| save_button(id, saved.has(id), back).into_any()
+pub fn card_action(
+    saved: &super::Saved,
+) -> impl Fn(&crate::ui::ProductCard, String) -> AnyView + '_ {
+    move |card, back| save_button(&card.id, saved.has(&card.id), back).into_any()
 }
 
 pub fn save_button(product: &str, saved: bool, back: String) -> impl IntoView {
@@ -67,7 +69,11 @@ pub fn WishlistPage() -> impl IntoView {
                 return view! { <p data-test="wishlist-empty">{t(Msg::WishlistEmpty)}</p> }.into_any();
             }
             let saved = Saved(cards.iter().map(|c| c.id.clone()).collect());
-            let action = card_action(&saved);
+            let save = card_action(&saved);
+            // Each saved product can go to the cart from here.
+            let action = move |card: &crate::ui::ProductCard, back: String| {
+                view! { {crate::cart::pages::card_button(card)} {save(card, back)} }.into_any()
+            };
             product_grid(cards, "wishlist", &action, "/wishlist")
         })}
     }

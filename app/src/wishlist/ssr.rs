@@ -38,24 +38,41 @@ pub async fn saved(db: &AnyPool, user: Option<&CurrentUser>) -> AppResult<Saved>
 }
 
 /// Adds the product if it is not on the list, else removes it; returns whether it is on
-/// the list now. For a member, the count against the cap and the insert are one
-/// transaction with the member's rows locked: parallel saves cannot pass the cap.
+/// the list now.
 pub async fn toggle(user: Option<&CurrentUser>, product: &str) -> AppResult<bool> {
+    set(user, product, false).await
+}
+
+/// Puts the product on the list if it is not there yet ("save for later" from the cart).
+pub async fn keep(user: Option<&CurrentUser>, product: &str) -> AppResult<()> {
+    set(user, product, true).await.map(|_| ())
+}
+
+/// Adds the product, or (unless `add_only`) removes it if it is on the list. For a
+/// member, the count against the cap and the insert are one transaction with the
+/// member's rows locked: parallel saves cannot pass the cap.
+async fn set(user: Option<&CurrentUser>, product: &str, add_only: bool) -> AppResult<bool> {
     match user {
         Some(user) => {
             let backend = crate::state::app_state()?.backend;
             let mut tx = write().await?;
             lock_member(&mut tx, backend, user.id).await?;
-            let removed =
-                sqlx::query("DELETE FROM wishlist WHERE user_id = $1 AND product_id = $2")
+            let on: Option<i64> =
+                sqlx::query_scalar("SELECT 1 FROM wishlist WHERE user_id = $1 AND product_id = $2")
                     .bind(user.id)
                     .bind(product)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-            if removed > 0 {
-                tx.commit().await?;
-                return Ok(false);
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if on.is_some() {
+                if !add_only {
+                    sqlx::query("DELETE FROM wishlist WHERE user_id = $1 AND product_id = $2")
+                        .bind(user.id)
+                        .bind(product)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                }
+                return Ok(add_only);
             }
             let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM wishlist WHERE user_id = $1")
                 .bind(user.id)
@@ -79,6 +96,9 @@ pub async fn toggle(user: Option<&CurrentUser>, product: &str) -> AppResult<bool
         None => {
             let mut ids = GUEST.read();
             let on = if let Some(i) = ids.iter().position(|id| id == product) {
+                if add_only {
+                    return Ok(true);
+                }
                 ids.remove(i);
                 false
             } else {
@@ -97,7 +117,8 @@ pub async fn toggle(user: Option<&CurrentUser>, product: &str) -> AppResult<bool
 /// The wishlist's part of the sign-in merge.
 pub const GUEST_MERGE: GuestMerge = GuestMerge {
     merge: |conn, user_id| Box::pin(merge_guest_list(conn, user_id)),
-    cookie: &GUEST,
+    clear: || GUEST.clear(),
+    on_sign_out: || {},
 };
 
 /// The wishlist's part of "download my data".

@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod parse;
+pub mod stock;
 pub mod taxonomy;
 pub mod text;
 pub mod write;

@@ -9,6 +9,8 @@ use indicatif::ProgressBar;
 use sqlx::{AnyPool, Row};
 
 use super::build::Model;
+use app::web::ssr::now_ms;
+
 use crate::db::{begin_write, values_placeholders, Backend};
 
 /// One value to bind.
@@ -150,6 +152,12 @@ pub async fn write(
     .await?;
 
     w.products.0 = model.products.len() as u64;
+    let popular = super::stock::popular(&model.products);
+    let stores: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM locations WHERE kind = 'store' ORDER BY priority")
+            .fetch_all(&mut *tx)
+            .await?;
+    let mut levels = Vec::new();
     let mut skus = Vec::new();
     let mut links = Vec::new();
     let mut facets = Vec::new();
@@ -166,6 +174,18 @@ pub async fn write(
             ]);
         }
         for s in p.skus {
+            let (warehouse, each) =
+                super::stock::split(s.stock, popular.contains(&p.id), stores.len());
+            levels.push(vec![
+                V::T("warehouse".into()),
+                V::T(s.sku.clone()),
+                V::I(warehouse),
+            ]);
+            if each > 0 {
+                for store in &stores {
+                    levels.push(vec![V::T(store.clone()), V::T(s.sku.clone()), V::I(each)]);
+                }
+            }
             skus.push(vec![
                 V::T(s.sku),
                 V::T(p.id.clone()),
@@ -173,7 +193,6 @@ pub async fn write(
                 V::T(s.label),
                 V::NT(s.colour.map(str::to_string)),
                 V::I(s.price_pence),
-                V::I(s.stock),
             ]);
         }
         products.push(vec![
@@ -200,12 +219,34 @@ pub async fn write(
     w.skus.0 = skus.len() as u64;
     w.skus.1 = insert(
         &mut tx,
-        "INSERT INTO skus (sku, product_id, position, label, colour, price_pence, stock_on_hand)",
+        "INSERT INTO skus (sku, product_id, position, label, colour, price_pence)",
         "ON CONFLICT (sku) DO NOTHING",
-        7,
+        6,
         skus,
         progress,
     )
+    .await?;
+    progress.inc_length(levels.len() as u64);
+    // Opening stock for variants new to the shop, each with its ledger row; stock the
+    // shop already counts is never overwritten by a re-import.
+    insert(
+        &mut tx,
+        "INSERT INTO stock_levels (location_id, sku, on_hand)",
+        "ON CONFLICT (location_id, sku) DO NOTHING",
+        3,
+        levels,
+        progress,
+    )
+    .await?;
+    sqlx::query(
+        "INSERT INTO stock_movements (location_id, sku, delta, reason, actor, note, created_at) \
+         SELECT l.location_id, l.sku, l.on_hand, 'received', 'import', 'opening stock', $1 \
+         FROM stock_levels l \
+         WHERE l.on_hand > 0 AND NOT EXISTS \
+           (SELECT 1 FROM stock_movements m WHERE m.location_id = l.location_id AND m.sku = l.sku)",
+    )
+    .bind(now_ms())
+    .execute(&mut *tx)
     .await?;
     insert(
         &mut tx,

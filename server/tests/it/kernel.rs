@@ -243,10 +243,11 @@ on_both_engines! {
         sqlx::query("UPDATE email_outbox SET sent_at = created_at, body = ''")
             .execute(&app.state.app.db).await.expect("mark sent");
         let now = app.state.app.clock.now_ms();
-        let none = server::cleanup::run_once(&app.state.app.db, now, 30).await.expect("cleanup");
+        let keep = server::cleanup::Keep { retention_days: 30, guest_cart_days: 30 };
+        let none = server::cleanup::run_once(&app.state.app.db, now, keep).await.expect("cleanup");
         assert_eq!(none, server::cleanup::Cleaned::default(), "nothing is old yet");
         let later = now + 31 * 24 * 3600 * 1000;
-        let done = server::cleanup::run_once(&app.state.app.db, later, 30).await.expect("cleanup");
+        let done = server::cleanup::run_once(&app.state.app.db, later, keep).await.expect("cleanup");
         assert_eq!((done.sessions, done.reset_links, done.emails), (1, 1, 1));
         assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
         assert_eq!(app.count("SELECT COUNT(*) FROM email_outbox").await, 0);

@@ -40,7 +40,7 @@ pub fn CategoryPage() -> impl IntoView {
                             {crate::ui::breadcrumbs(crumbs, page.category.name.clone())}
                             <h1 data-test="page-heading">{page.category.name.clone()}</h1>
                             <p class="lead">{page.description.clone()}</p>
-                            {listing_view(page.listing, params, base, true, &crate::wishlist::pages::card_action(&saved))}
+                            {listing_view(page.listing, params, base, true, &crate::catalog::pages::card_actions(&saved))}
                         }
                         .into_any()
                     }

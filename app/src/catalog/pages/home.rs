@@ -37,13 +37,13 @@ pub fn HomePage() -> impl IntoView {
                         </section>
                         <section aria-labelledby="bestsellers-heading">
                             <h2 id="bestsellers-heading">{t(Msg::Bestsellers)}</h2>
-                            {product_grid(home.bestsellers, "bestsellers", &crate::wishlist::pages::card_action(&saved), "/")}
+                            {product_grid(home.bestsellers, "bestsellers", &crate::catalog::pages::card_actions(&saved), "/")}
                         </section>
                         <section aria-labelledby="new-heading">
                             <h2 id="new-heading">{t(Msg::NewArrivals)}</h2>
-                            {product_grid(home.new_arrivals, "new-arrivals", &crate::wishlist::pages::card_action(&saved), "/")}
+                            {product_grid(home.new_arrivals, "new-arrivals", &crate::catalog::pages::card_actions(&saved), "/")}
                         </section>
-                        {recent_section(recent, &crate::wishlist::pages::card_action(&saved), "/", None)}
+                        {recent_section(recent, &crate::catalog::pages::card_actions(&saved), "/", None)}
                     }
                     .into_any(),
                     Err(error) => view! { <ErrorView error/> }.into_any(),

@@ -118,6 +118,7 @@ fn ProductView(
                 <p class="price big" data-test="price">{price}</p>
                 <p class="stock" class:out=move || !in_stock() data-test="stock">{stock}</p>
                 {chooser}
+                {crate::cart::pages::add_form(sku(), in_stock())}
                 {crate::wishlist::pages::save_button(&product.id, saved.has(&product.id), url.clone())}
                 <p class="sku">{t(Msg::Sku)} ": " <span data-test="sku">{sku}</span></p>
                 <section class="description">
@@ -130,7 +131,7 @@ fn ProductView(
         <script type="application/ld+json" inner_html=json_ld></script>
         <section aria-labelledby="related-heading" class="related">
             <h2 id="related-heading">{t(Msg::RelatedProducts)}</h2>
-            {product_grid(product.related.clone(), "related", &crate::wishlist::pages::card_action(&saved), &url)}
+            {product_grid(product.related.clone(), "related", &crate::catalog::pages::card_actions(&saved), &url)}
         </section>
     }
 }

@@ -25,7 +25,7 @@ pub fn SearchPage() -> impl IntoView {
                     Ok(result) => match (result.query, result.listing) {
                         (Some(q), Some(listing)) => {
                             let heading = tf(Msg::SearchResultsFor, &[("q", &q)]);
-                            let action = crate::wishlist::pages::card_action(&saved);
+                            let action = crate::catalog::pages::card_actions(&saved);
                             let body = match result.instead {
                                 Some(instead) => view! {
                                     {listing.notice.map(|n| view! { <p class="notice" role="status">{n}</p> })}

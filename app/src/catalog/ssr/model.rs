@@ -21,6 +21,7 @@ use crate::catalog::{
 use crate::domain::Money;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{fill, format_count, Locale, Msg};
+use crate::inventory::ssr::AVAILABLE;
 
 /// A name in every language the shop speaks.
 #[derive(Clone, Debug, Default)]
@@ -215,14 +216,17 @@ impl Catalog {
             .map(|(i, p)| (p.card.id.clone(), i))
             .collect();
 
-        for r in sqlx::query("SELECT sku, product_id, label, price_pence, stock_on_hand FROM skus ORDER BY product_id, position")
-            .fetch_all(&mut *db)
-            .await?
-        {
-            let Some(&i) = product_index.get(&r.try_get::<String, _>("product_id")?) else { continue };
+        let skus = format!(
+            "SELECT sku, product_id, label, price_pence, {AVAILABLE} AS available \
+             FROM skus ORDER BY product_id, position"
+        );
+        for r in sqlx::query(&skus).fetch_all(&mut *db).await? {
+            let Some(&i) = product_index.get(&r.try_get::<String, _>("product_id")?) else {
+                continue;
+            };
             let p = &mut products[i];
             let price = Money::gbp(r.try_get("price_pence")?);
-            let stock: i64 = r.try_get("stock_on_hand")?;
+            let stock: i64 = r.try_get("available")?;
             let sku: String = r.try_get("sku")?;
             if p.card.variants == 0 {
                 p.card.image_sku = sku;

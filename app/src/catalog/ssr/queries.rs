@@ -32,20 +32,24 @@ pub async fn product_detail(
     .fetch_optional(db)
     .await?
     .ok_or(AppError::NotFound)?;
-    let variants = sqlx::query("SELECT sku, label, price_pence, stock_on_hand FROM skus WHERE product_id = $1 ORDER BY position")
-        .bind(id)
-        .fetch_all(db)
-        .await?
-        .into_iter()
-        .map(|r| {
-            Ok(Variant {
-                sku: r.try_get("sku")?,
-                label: r.try_get("label")?,
-                price: crate::domain::Money::gbp(r.try_get("price_pence")?),
-                stock: r.try_get("stock_on_hand")?,
-            })
+    let variants = sqlx::query(&format!(
+        "SELECT sku, label, price_pence, {} AS available FROM skus \
+         WHERE product_id = $1 ORDER BY position",
+        crate::inventory::ssr::AVAILABLE
+    ))
+    .bind(id)
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|r| {
+        Ok(Variant {
+            sku: r.try_get("sku")?,
+            label: r.try_get("label")?,
+            price: crate::domain::Money::gbp(r.try_get("price_pence")?),
+            stock: r.try_get("available")?,
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
     if variants.is_empty() {
         return Err(AppError::NotFound);
     }

@@ -1,7 +1,7 @@
 //! The moments several capabilities take part in, each as a list the capabilities
 //! register into in `lib.rs` (the kernel imports none of them).
 //!
-//! Sign-in: what a guest kept before signing in (wishlist, recently viewed, the cart next) moves to
+//! Sign-in: what a guest kept before signing in (wishlist, recently viewed, the cart) moves to
 //! the account at sign-in, registration and password reset. Each capability registers a
 //! `GuestMerge` in `crate::GUEST_MERGES` (lib.rs); the account runs them all inside the
 //! sign-in transaction and clears the guest cookies only after it committed.
@@ -12,7 +12,6 @@ use std::pin::Pin;
 use sqlx::AnyPool;
 
 use super::db::Conn;
-use super::request::GuestList;
 use crate::error::AppResult;
 use crate::web::CurrentUser;
 
@@ -22,8 +21,11 @@ pub type MergeFuture<'a> = Pin<Box<dyn Future<Output = AppResult<()>> + Send + '
 pub struct GuestMerge {
     /// Moves the guest's data (read from the request) into member `user_id`.
     pub merge: for<'a> fn(&'a mut Conn, i64) -> MergeFuture<'a>,
-    /// The cookie that held it, cleared after the commit.
-    pub cookie: &'static GuestList,
+    /// Clears the guest's cookie that held it, after the commit.
+    pub clear: fn(),
+    /// What the capability resets in the browser when the member signs out (the
+    /// header's cart count).
+    pub on_sign_out: fn(),
 }
 
 /// Runs every merge in the caller's transaction.
@@ -37,9 +39,14 @@ pub async fn merge_all(conn: &mut Conn, user_id: i64, merges: &[GuestMerge]) -> 
 /// After the commit: the guest cookies that were merged are cleared.
 pub fn clear_cookies(merges: &[GuestMerge]) {
     for m in merges {
-        if !m.cookie.read().is_empty() {
-            m.cookie.write(&[]);
-        }
+        (m.clear)();
+    }
+}
+
+/// At sign-out: each capability resets what it keeps in the browser for the member.
+pub fn signed_out(merges: &[GuestMerge]) {
+    for m in merges {
+        (m.on_sign_out)();
     }
 }
 

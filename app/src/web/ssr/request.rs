@@ -134,6 +134,13 @@ impl GuestList {
             .unwrap_or_default()
     }
 
+    /// Ends the cookie, if the request carried one.
+    pub fn clear(&self) {
+        if request_cookie(self.cookie).is_some() {
+            self.write(&[]);
+        }
+    }
+
     /// Sets the cookie to `ids`; no ids ends it.
     pub fn write(&self, ids: &[String]) {
         let max_age = if ids.is_empty() { 0 } else { self.max_age_secs };

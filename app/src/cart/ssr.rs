@@ -1,0 +1,428 @@
+//! Cart storage and rules. Every change runs in one write transaction that first
+//! touches the cart's row (`updated_at`): on PostgreSQL that row lock serialises the
+//! writers of one cart, on SQLite the transaction holds the write lock already, so the
+//! line cap and the quantity checks are decided on what the cart really holds.
+
+use sqlx::{AnyPool, Row};
+
+use super::{CartLine, CartView, CART_COOKIE, COUNT_COOKIE, MAX_LINES};
+use crate::domain::{Money, Quantity, Sku};
+use crate::error::{AppError, AppResult};
+use crate::i18n::{t, tf, Msg};
+use crate::inventory::ssr::available;
+use crate::pricing::{quote, Delivery, LineInput, Method, Region};
+use crate::web::ssr::hooks::{DataExport, GuestMerge};
+use crate::web::ssr::token::{hash_token, new_token};
+use crate::web::ssr::{add_cookie, now_ms, request_cookie, secure_attr, Conn, Tx};
+use crate::web::CurrentUser;
+
+/// Who owns a cart.
+enum Owner {
+    Member(i64),
+    /// The hash of the guest's token.
+    Guest(String),
+}
+
+fn guest_token() -> Option<String> {
+    request_cookie(CART_COOKIE).filter(|t| {
+        !t.is_empty()
+            && t.len() <= 64
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
+}
+
+fn owner(user: Option<&CurrentUser>) -> Option<Owner> {
+    match user {
+        Some(u) => Some(Owner::Member(u.id)),
+        None => guest_token().map(|t| Owner::Guest(hash_token(&t))),
+    }
+}
+
+async fn find(conn: &mut Conn, owner: &Owner) -> AppResult<Option<i64>> {
+    let q = match owner {
+        Owner::Member(id) => {
+            sqlx::query_scalar("SELECT id FROM carts WHERE user_id = $1").bind(*id)
+        }
+        Owner::Guest(hash) => {
+            sqlx::query_scalar("SELECT id FROM carts WHERE token_hash = $1").bind(hash.clone())
+        }
+    };
+    Ok(q.fetch_optional(&mut *conn).await?)
+}
+
+/// The member's cart, made if missing (parallel first adds make one: the user is unique).
+async fn member_cart(conn: &mut Conn, user_id: i64) -> AppResult<i64> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO carts (user_id, created_at, updated_at) VALUES ($1, $2, $2) \
+         ON CONFLICT (user_id) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(
+        sqlx::query_scalar("SELECT id FROM carts WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}
+
+/// The asker's cart, made if missing. A guest without one gets a new token, returned
+/// for the caller to set as the cookie once the transaction committed.
+async fn own_cart(tx: &mut Tx, user: Option<&CurrentUser>) -> AppResult<(i64, Option<String>)> {
+    if let Some(owner) = owner(user) {
+        if let Some(id) = find(tx, &owner).await? {
+            return Ok((id, None));
+        }
+    }
+    match user {
+        Some(u) => Ok((member_cart(tx, u.id).await?, None)),
+        None => {
+            let token = new_token();
+            let now = now_ms();
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO carts (token_hash, created_at, updated_at) VALUES ($1, $2, $2) \
+                 RETURNING id",
+            )
+            .bind(hash_token(&token))
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await?;
+            Ok((id, Some(token)))
+        }
+    }
+}
+
+/// Sets the guest's cart cookie (kept `SHOP_GUEST_CART_DAYS`).
+fn set_cart_cookie(token: &str) -> AppResult<()> {
+    let days = crate::state::app_state()?.site.limits.guest_cart_days;
+    add_cookie(format!(
+        "{CART_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        days * 24 * 3600,
+        secure_attr()
+    ));
+    Ok(())
+}
+
+/// Marks the cart used now; on PostgreSQL this also locks its row to the end of the
+/// transaction (see the module notes).
+async fn touch(conn: &mut Conn, cart: i64) -> AppResult<()> {
+    sqlx::query("UPDATE carts SET updated_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(cart)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Items (units) in cart `cart`.
+async fn units(conn: &mut Conn, cart: i64) -> AppResult<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM cart_lines WHERE cart_id = $1",
+    )
+    .bind(cart)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// Sets the header's count cookie (0 ends it).
+fn set_count_cookie(n: i64) {
+    let max_age = if n > 0 { 90 * 24 * 3600 } else { 0 };
+    add_cookie(format!(
+        "{COUNT_COOKIE}={n}; Path=/; SameSite=Lax; Max-Age={max_age}{}",
+        secure_attr()
+    ));
+}
+
+/// The current price of `sku`, or a field error when there is no such variant.
+async fn price_of(conn: &mut Conn, sku: &Sku) -> AppResult<Money> {
+    let pence: Option<i64> = sqlx::query_scalar("SELECT price_pence FROM skus WHERE sku = $1")
+        .bind(sku.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    pence
+        .map(Money::gbp)
+        .ok_or_else(|| AppError::invalid("sku", t(Msg::ErrUnknownSku)))
+}
+
+/// Checks that `wanted` units of `sku` are available now.
+async fn check_available(conn: &mut Conn, sku: &Sku, wanted: i64) -> AppResult<()> {
+    let now = available(&mut *conn, &[sku.as_str().to_string()])
+        .await?
+        .get(sku.as_str())
+        .copied()
+        .unwrap_or(0);
+    if now <= 0 {
+        return Err(AppError::invalid("quantity", t(Msg::ErrSoldOut)));
+    }
+    if wanted > now {
+        return Err(AppError::invalid(
+            "quantity",
+            tf(Msg::ErrOnlyAvailable, &[("n", &now.to_string())]),
+        ));
+    }
+    Ok(())
+}
+
+/// Adds `quantity` of `sku` to the asker's cart (to its line, if it has one): at most 999
+/// on a line, no more than is available, at most `MAX_LINES` lines. Returns the items
+/// now in the cart.
+pub async fn add(user: Option<&CurrentUser>, sku: &Sku, quantity: Quantity) -> AppResult<i64> {
+    let mut tx = crate::web::ssr::db::write().await?;
+    let (cart, fresh_token) = own_cart(&mut tx, user).await?;
+    touch(&mut tx, cart).await?;
+    let price = price_of(&mut tx, sku).await?;
+    let has: Option<i64> =
+        sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE cart_id = $1 AND sku = $2")
+            .bind(cart)
+            .bind(sku.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+    let wanted = has.unwrap_or(0) + quantity.get();
+    if Quantity::new(wanted).is_none() {
+        return Err(AppError::invalid("quantity", t(Msg::ErrLineMax)));
+    }
+    check_available(&mut tx, sku, wanted).await?;
+    if has.is_none() {
+        let lines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cart_lines WHERE cart_id = $1")
+            .bind(cart)
+            .fetch_one(&mut *tx)
+            .await?;
+        if lines >= MAX_LINES {
+            return Err(AppError::invalid("sku", t(Msg::ErrCartFull)));
+        }
+    }
+    sqlx::query(
+        "INSERT INTO cart_lines (cart_id, sku, quantity, price_at_add, added_at) \
+         VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = excluded.quantity",
+    )
+    .bind(cart)
+    .bind(sku.as_str())
+    .bind(wanted)
+    .bind(price.minor())
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    let n = units(&mut tx, cart).await?;
+    tx.commit().await?;
+    if let Some(token) = fresh_token {
+        set_cart_cookie(&token)?;
+    }
+    set_count_cookie(n);
+    Ok(n)
+}
+
+/// Sets the line of `sku` to `quantity` (0 removes it). Lowering is always allowed;
+/// raising is checked against what is available. Returns the items now in the cart.
+pub async fn set_quantity(user: Option<&CurrentUser>, sku: &Sku, quantity: i64) -> AppResult<i64> {
+    let owner = owner(user).ok_or(AppError::NotFound)?;
+    let mut tx = crate::web::ssr::db::write().await?;
+    let cart = find(&mut tx, &owner).await?.ok_or(AppError::NotFound)?;
+    touch(&mut tx, cart).await?;
+    let has: Option<i64> =
+        sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE cart_id = $1 AND sku = $2")
+            .bind(cart)
+            .bind(sku.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+    let has = has.ok_or_else(|| AppError::invalid("sku", t(Msg::ErrNotInCart)))?;
+    if quantity == 0 {
+        sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1 AND sku = $2")
+            .bind(cart)
+            .bind(sku.as_str())
+            .execute(&mut *tx)
+            .await?;
+    } else {
+        if quantity > has {
+            check_available(&mut tx, sku, quantity).await?;
+        }
+        sqlx::query("UPDATE cart_lines SET quantity = $1 WHERE cart_id = $2 AND sku = $3")
+            .bind(quantity)
+            .bind(cart)
+            .bind(sku.as_str())
+            .execute(&mut *tx)
+            .await?;
+    }
+    let n = units(&mut tx, cart).await?;
+    tx.commit().await?;
+    set_count_cookie(n);
+    Ok(n)
+}
+
+/// The product a variant belongs to.
+pub async fn product_of(sku: &Sku) -> AppResult<String> {
+    let db = crate::state::app_state()?.db;
+    let product: Option<String> = sqlx::query_scalar("SELECT product_id FROM skus WHERE sku = $1")
+        .bind(sku.as_str())
+        .fetch_optional(&db)
+        .await?;
+    product.ok_or_else(|| AppError::invalid("sku", t(Msg::ErrUnknownSku)))
+}
+
+/// The asker's cart, priced.
+pub async fn view(db: &AnyPool, user: Option<&CurrentUser>) -> AppResult<CartView> {
+    let Some(owner) = owner(user) else {
+        return Ok(CartView::default());
+    };
+    let mut conn = db.acquire().await?;
+    let Some(cart) = find(&mut conn, &owner).await? else {
+        return Ok(CartView::default());
+    };
+    let rows = sqlx::query(&format!(
+        "SELECT cl.sku, cl.quantity, cl.price_at_add, skus.price_pence, skus.label, \
+         p.id AS product_id, p.slug, p.title, {} AS available \
+         FROM cart_lines cl JOIN skus ON skus.sku = cl.sku JOIN products p ON p.id = skus.product_id \
+         WHERE cl.cart_id = $1 ORDER BY cl.added_at, cl.sku",
+        crate::inventory::ssr::AVAILABLE
+    ))
+    .bind(cart)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut lines = Vec::with_capacity(rows.len());
+    let mut inputs = Vec::with_capacity(rows.len());
+    for r in rows {
+        let sku: String = r.try_get("sku")?;
+        let quantity: i64 = r.try_get("quantity")?;
+        let unit_price = Money::gbp(r.try_get("price_pence")?);
+        if let (Some(s), Some(q)) = (Sku::new(&sku), Quantity::new(quantity)) {
+            inputs.push(LineInput {
+                sku: s,
+                unit_price,
+                quantity: q,
+            });
+        }
+        lines.push(CartLine {
+            sku,
+            product_id: r.try_get("product_id")?,
+            product_slug: r.try_get("slug")?,
+            title: r.try_get("title")?,
+            label: r.try_get("label")?,
+            quantity,
+            unit_price,
+            price_at_add: Money::gbp(r.try_get("price_at_add")?),
+            line_total: Money::gbp(0),
+            available: r.try_get("available")?,
+        });
+    }
+    let estimate = Delivery {
+        method: Method::Standard,
+        region: Region::UkMainland,
+    };
+    let q = quote(&inputs, Some(estimate), &[]).map_err(|_| AppError::Internal)?;
+    for (line, priced) in lines.iter_mut().zip(&q.lines) {
+        line.line_total = priced.total;
+    }
+    Ok(CartView {
+        count: lines.iter().map(|l| l.quantity).sum(),
+        lines,
+        subtotal: q.subtotal,
+        delivery_estimate: q.delivery.unwrap_or_default(),
+        free_delivery_gap: q.free_delivery_gap,
+        total: q.total,
+        vat: q.vat,
+    })
+}
+
+/// The cart's part of "download my data": the member's lines.
+pub const DATA_EXPORT: DataExport = DataExport {
+    name: "cart",
+    export: |db, user| Box::pin(export(db, user.id)),
+};
+
+async fn export(db: &AnyPool, user_id: i64) -> AppResult<serde_json::Value> {
+    let rows = sqlx::query(
+        "SELECT cl.sku, cl.quantity, cl.price_at_add, cl.added_at FROM cart_lines cl \
+         JOIN carts c ON c.id = cl.cart_id WHERE c.user_id = $1 ORDER BY cl.added_at, cl.sku",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(serde_json::json!({
+            "sku": r.try_get::<String, _>("sku")?,
+            "quantity": r.try_get::<i64, _>("quantity")?,
+            "unit_price_when_added": Money::gbp(r.try_get("price_at_add")?).decimal(),
+            "added_at_ms": r.try_get::<i64, _>("added_at")?,
+        }));
+    }
+    Ok(serde_json::Value::Array(out))
+}
+
+/// The cart's part of the sign-in merge.
+pub const GUEST_MERGE: GuestMerge = GuestMerge {
+    merge: |conn, user_id| Box::pin(merge_guest_cart(conn, user_id)),
+    clear: clear_guest_cookie,
+    on_sign_out: || set_count_cookie(0),
+};
+
+fn clear_guest_cookie() {
+    if guest_token().is_some() {
+        add_cookie(format!(
+            "{CART_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+            secure_attr()
+        ));
+    }
+}
+
+/// Moves the guest's cart into member `user_id`'s, in the sign-in transaction: the
+/// guest's lines are taken by one `DELETE ... RETURNING` (of two parallel sign-ins from
+/// the same browser only one gets them, so nothing is counted twice), then each adds to
+/// the member's line of the same variant, capped at 999 and at what is available (never
+/// below one: a line for something sold out stays, marked, for the shopper to see); lines
+/// beyond `MAX_LINES` are dropped. The header count is set to the merged cart's.
+async fn merge_guest_cart(conn: &mut Conn, user_id: i64) -> AppResult<()> {
+    let Some(token) = guest_token() else {
+        return Ok(());
+    };
+    let Some(guest) = find(conn, &Owner::Guest(hash_token(&token))).await? else {
+        return Ok(());
+    };
+    let taken = sqlx::query(
+        "DELETE FROM cart_lines WHERE cart_id = $1 \
+         RETURNING sku, quantity, price_at_add, added_at",
+    )
+    .bind(guest)
+    .fetch_all(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM carts WHERE id = $1")
+        .bind(guest)
+        .execute(&mut *conn)
+        .await?;
+    let cart = member_cart(conn, user_id).await?;
+    touch(conn, cart).await?;
+    let skus: Vec<String> = taken
+        .iter()
+        .map(|r| r.try_get("sku"))
+        .collect::<Result<_, _>>()?;
+    let stock = available(&mut *conn, &skus).await?;
+    for r in &taken {
+        let sku: String = r.try_get("sku")?;
+        let quantity: i64 = r.try_get("quantity")?;
+        let cap = stock.get(&sku).copied().unwrap_or(0).clamp(1, 999);
+        sqlx::query(
+            "INSERT INTO cart_lines (cart_id, sku, quantity, price_at_add, added_at) \
+             SELECT $1, $2, $3, $4, $5 \
+             WHERE (SELECT COUNT(*) FROM cart_lines WHERE cart_id = $1) < $7 \
+             ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = \
+               CASE WHEN cart_lines.quantity + excluded.quantity > $6 \
+                    THEN (CASE WHEN cart_lines.quantity > $6 THEN cart_lines.quantity ELSE $6 END) \
+                    ELSE cart_lines.quantity + excluded.quantity END",
+        )
+        .bind(cart)
+        .bind(&sku)
+        .bind(quantity.min(cap))
+        .bind(r.try_get::<i64, _>("price_at_add")?)
+        .bind(r.try_get::<i64, _>("added_at")?)
+        .bind(cap)
+        .bind(MAX_LINES)
+        .execute(&mut *conn)
+        .await?;
+    }
+    set_count_cookie(units(conn, cart).await?);
+    Ok(())
+}
