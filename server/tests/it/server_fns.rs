@@ -56,7 +56,7 @@ on_both_engines! {
         assert_eq!(p["title"], "3 Piece Cutlery Set");
         assert_eq!(p["variants"].as_array().map(Vec::len), Some(4));
         // Stock comes from the database as it is now.
-        sqlx::query("UPDATE skus SET stock_on_hand = 0 WHERE sku = '84997A'").execute(&app.state.app.db).await.expect("update");
+        sqlx::query("UPDATE stock_levels SET held = on_hand - allocated WHERE sku = '84997A'").execute(&app.state.app.db).await.expect("update");
         let again = app.get("/api/catalog/product?id=84997").await.json();
         assert_eq!(again["variants"][0]["stock"], 0);
         assert_eq!(app.get("/api/catalog/product?id=nope").await.status, 404);
@@ -82,5 +82,43 @@ on_both_engines! {
         assert_eq!(bad.json()["field"], "page");
         let long = app.get(&format!("/api/search/suggest?q={}", "a".repeat(10_000))).await;
         assert_eq!(long.status, 200);
+    }
+
+    async fn the_catalogue_snapshot_is_read_from_one_snapshot_of_the_database(app) {
+        // A writer renames every product to "v<n>" and sets the catalogue version to n in
+        // one transaction, over and over. A snapshot read table by table would now and
+        // then see a version and titles from different commits; one read transaction
+        // never does.
+        let first = app.state.app.writer.clone();
+        let backend = app.state.app.backend;
+        let rename = move |pool: sqlx::AnyPool, n: i64| async move {
+            let mut tx = server::db::begin_write(&pool, backend).await.expect("begin");
+            sqlx::query("UPDATE products SET title = $1").bind(format!("v{n}")).execute(&mut *tx).await.expect("titles");
+            sqlx::query("UPDATE counters SET value = $1 WHERE name = 'catalog_version'").bind(n).execute(&mut *tx).await.expect("version");
+            tx.commit().await.expect("commit");
+        };
+        rename(first.clone(), 1_000_000).await;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = {
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                let mut n = 1_000_001;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) && n < 1_000_400 {
+                    rename(first.clone(), n).await;
+                    n += 1;
+                    tokio::task::yield_now().await;
+                }
+                n
+            })
+        };
+        for _ in 0..15 {
+            let c = app::catalog::ssr::Catalog::load(&app.state.app.db).await.expect("load");
+            let want = format!("v{}", c.version);
+            let torn = c.products.iter().filter(|p| p.card.title != want).count();
+            assert_eq!(torn, 0, "version {} with {torn} titles of another commit", c.version);
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let written = writer.await.expect("writer");
+        assert!(written > 1_000_001, "the writer committed while the snapshots were read");
     }
 }
