@@ -10,12 +10,12 @@ pub mod account;
 pub mod admin;
 pub mod cart;
 pub mod catalog;
+pub mod data;
 pub mod domain;
 pub mod error;
 pub mod frame;
 pub mod i18n;
 pub mod info;
-pub mod inventory;
 pub mod pricing;
 pub mod recent;
 #[cfg(feature = "ssr")]

@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 const CAPABILITIES: &[&str] = &[
     "account", "admin", "cart", "catalog", "info", "recent", "search", "wishlist",
 ];
-/// The shared layers: the kernel, the components, and the stock data layer
-/// (`inventory`: catalogue, cart, checkout, orders and admin all read or move stock).
-const SHARED: &[&str] = &["web", "ui", "inventory"];
+/// The shared layers: the kernel, the components, and the data layer (`data`: stock,
+/// which catalogue, cart, checkout, orders and admin all read or move).
+const SHARED: &[&str] = &["web", "ui", "data"];
 
 /// Allowed edges `from -> to` (public surface only: never `to::ssr`).
 const ALLOWED: &[(&str, &str)] = &[

@@ -6,10 +6,10 @@
 use sqlx::{AnyPool, Row};
 
 use super::{CartLine, CartView, CART_COOKIE, COUNT_COOKIE, MAX_LINES};
+use crate::data::stock::available;
 use crate::domain::{Money, Quantity, Sku};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, tf, Msg};
-use crate::inventory::ssr::available;
 use crate::pricing::{quote, Delivery, LineInput, Method, Region};
 use crate::web::ssr::hooks::{DataExport, GuestMerge};
 use crate::web::ssr::token::{hash_token, new_token};
@@ -118,6 +118,17 @@ async fn touch(conn: &mut Conn, cart: i64) -> AppResult<()> {
     Ok(())
 }
 
+/// The quantity of the line of `sku` in `cart`, if it has one.
+async fn line_quantity(conn: &mut Conn, cart: i64, sku: &Sku) -> AppResult<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE cart_id = $1 AND sku = $2")
+            .bind(cart)
+            .bind(sku.as_str())
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
 /// Items (units) in cart `cart`.
 async fn units(conn: &mut Conn, cart: i64) -> AppResult<i64> {
     Ok(sqlx::query_scalar(
@@ -175,12 +186,7 @@ pub async fn add(user: Option<&CurrentUser>, sku: &Sku, quantity: Quantity) -> A
     let (cart, fresh_token) = own_cart(&mut tx, user).await?;
     touch(&mut tx, cart).await?;
     let price = price_of(&mut tx, sku).await?;
-    let has: Option<i64> =
-        sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE cart_id = $1 AND sku = $2")
-            .bind(cart)
-            .bind(sku.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
+    let has = line_quantity(&mut tx, cart, sku).await?;
     let wanted = has.unwrap_or(0) + quantity.get();
     if Quantity::new(wanted).is_none() {
         return Err(AppError::invalid("quantity", t(Msg::ErrLineMax)));
@@ -223,12 +229,7 @@ pub async fn set_quantity(user: Option<&CurrentUser>, sku: &Sku, quantity: i64) 
     let mut tx = crate::web::ssr::db::write().await?;
     let cart = find(&mut tx, &owner).await?.ok_or(AppError::NotFound)?;
     touch(&mut tx, cart).await?;
-    let has: Option<i64> =
-        sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE cart_id = $1 AND sku = $2")
-            .bind(cart)
-            .bind(sku.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
+    let has = line_quantity(&mut tx, cart, sku).await?;
     let has = has.ok_or_else(|| AppError::invalid("sku", t(Msg::ErrNotInCart)))?;
     if quantity == 0 {
         sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1 AND sku = $2")
@@ -277,7 +278,7 @@ pub async fn view(db: &AnyPool, user: Option<&CurrentUser>) -> AppResult<CartVie
          p.id AS product_id, p.slug, p.title, {} AS available \
          FROM cart_lines cl JOIN skus ON skus.sku = cl.sku JOIN products p ON p.id = skus.product_id \
          WHERE cl.cart_id = $1 ORDER BY cl.added_at, cl.sku",
-        crate::inventory::ssr::AVAILABLE
+        crate::data::stock::AVAILABLE
     ))
     .bind(cart)
     .fetch_all(&mut *conn)
@@ -288,13 +289,17 @@ pub async fn view(db: &AnyPool, user: Option<&CurrentUser>) -> AppResult<CartVie
         let sku: String = r.try_get("sku")?;
         let quantity: i64 = r.try_get("quantity")?;
         let unit_price = Money::gbp(r.try_get("price_pence")?);
-        if let (Some(s), Some(q)) = (Sku::new(&sku), Quantity::new(quantity)) {
-            inputs.push(LineInput {
-                sku: s,
-                unit_price,
-                quantity: q,
-            });
-        }
+        // The database keeps both in range (CHECK, import); a row that still does not
+        // parse is left out of the page and the price alike, so lines and totals agree.
+        let (Some(parsed), Some(q)) = (Sku::new(&sku), Quantity::new(quantity)) else {
+            tracing::warn!(cart, sku = %sku, "cart line left out: not a valid SKU or quantity");
+            continue;
+        };
+        inputs.push(LineInput {
+            sku: parsed,
+            unit_price,
+            quantity: q,
+        });
         lines.push(CartLine {
             sku,
             product_id: r.try_get("product_id")?,

@@ -64,15 +64,16 @@ async fn set(user: Option<&CurrentUser>, product: &str, add_only: bool) -> AppRe
                     .fetch_optional(&mut *tx)
                     .await?;
             if on.is_some() {
-                if !add_only {
-                    sqlx::query("DELETE FROM wishlist WHERE user_id = $1 AND product_id = $2")
-                        .bind(user.id)
-                        .bind(product)
-                        .execute(&mut *tx)
-                        .await?;
-                    tx.commit().await?;
+                if add_only {
+                    return Ok(true);
                 }
-                return Ok(add_only);
+                sqlx::query("DELETE FROM wishlist WHERE user_id = $1 AND product_id = $2")
+                    .bind(user.id)
+                    .bind(product)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                return Ok(false);
             }
             let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM wishlist WHERE user_id = $1")
                 .bind(user.id)

@@ -6,7 +6,7 @@ on_both_engines! {
     async fn imported_stock_is_split_between_locations_and_explained_by_the_ledger(app) {
         assert_eq!(app.count("SELECT COUNT(*) FROM locations WHERE kind = 'warehouse'").await, 1);
         assert_eq!(app.count("SELECT COUNT(*) FROM locations WHERE kind = 'store'").await, 6);
-        let locations = app::inventory::ssr::locations(&app.state.app.db, app::i18n::Locale::ZhHant)
+        let locations = app::data::stock::locations(&app.state.app.db, app::i18n::Locale::ZhHant)
             .await
             .expect("locations");
         assert_eq!(locations[0].id, "warehouse", "the warehouse comes first");

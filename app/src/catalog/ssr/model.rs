@@ -18,10 +18,10 @@ use crate::catalog::{
     CategoryRef, CategoryTile, FacetValue, Facets, Filter, Listing, PriceBand, ProductCard, Sort,
     PAGE_SIZE, PRICE_BANDS,
 };
+use crate::data::stock::AVAILABLE;
 use crate::domain::Money;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{fill, format_count, Locale, Msg};
-use crate::inventory::ssr::AVAILABLE;
 
 /// A name in every language the shop speaks.
 #[derive(Clone, Debug, Default)]

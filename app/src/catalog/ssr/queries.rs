@@ -35,7 +35,7 @@ pub async fn product_detail(
     let variants = sqlx::query(&format!(
         "SELECT sku, label, price_pence, {} AS available FROM skus \
          WHERE product_id = $1 ORDER BY position",
-        crate::inventory::ssr::AVAILABLE
+        crate::data::stock::AVAILABLE
     ))
     .bind(id)
     .fetch_all(db)

@@ -1,6 +1,7 @@
-//! Stock across locations: the data layer that the catalogue (availability), the cart
-//! (caps), the checkout (holds), orders (allocation) and the admin (the ledger) share.
-//! It belongs to no capability; like `web` and `ui`, it imports none.
+//! The data layer several capabilities share (it belongs to none; like `web` and `ui`,
+//! it imports none). Today: stock across locations (`stock`, server only), which the
+//! catalogue (availability), the cart (caps), the checkout (holds), orders (allocation)
+//! and the admin (the ledger) all read or move.
 //!
 //! Per location and variant the database keeps `on_hand`, `allocated` (paid, not yet
 //! shipped or collected) and `held` (checkout holds); CHECK constraints keep each >= 0
@@ -8,7 +9,7 @@
 //! `stock_movements` ledger, so `on_hand` always equals the ledger's sum.
 
 #[cfg(feature = "ssr")]
-pub mod ssr;
+pub mod stock;
 
 use serde::{Deserialize, Serialize};
 
