@@ -3,7 +3,9 @@
 # the LEPTOS_* environment set. Prints, for `/`, a category page, a product page and a
 # search: requests/s and p50/p99 latency at 64 connections, next to a bare axum route that
 # serves the same page's HTML from memory (`server bench-baseline`), measured in the same
-# run; then the hydrate WASM's size raw/gzip/brotli and the import time on SQLite.
+# run; then the hydrate WASM's size raw/gzip/brotli and the import time on SQLite; then
+# checkout end to end on SQLite and PostgreSQL (xtask/bench_checkout.py: orders/s for one
+# client and for 32, errors, and the flash run's oversell).
 #
 # The server is pinned to core 0 and wrk to core 1 (taskset), both on 127.0.0.1.
 # Environment: BENCH_SECONDS (default 10 per measurement), BENCH_CONNECTIONS (default 64).
@@ -41,6 +43,22 @@ end=$(date +%s.%N)
 IMPORT_SECONDS=$(python3 -c "print(f'{$end - $start:.1f}')")
 echo "import: ${IMPORT_SECONDS} s"
 
+echo
+taskset -c 1 python3 xtask/bench_checkout.py "$ADDR" "$WORK/shop.db"
+
+if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
+    echo
+    echo "== PostgreSQL: import, then the same checkout run"
+    DATABASE_URL="$BENCH_POSTGRES_URL" RUST_LOG=warn "$SERVER" import online-retail "$DATASET" | tail -n 3
+    PGPORT_HTTP=$(free_port)
+    PGADDR="127.0.0.1:$PGPORT_HTTP"
+    SHOP_ADDR="$PGADDR" SHOP_PUBLIC_URL="http://$PGADDR" DATABASE_URL="$BENCH_POSTGRES_URL" SHOP_SEED=off RUST_LOG=warn \
+        taskset -c 0 "$SERVER" >"$WORK/server-pg.log" 2>&1 &
+    PIDS+=($!)
+    wait_ready "$PGADDR" /readyz
+    taskset -c 1 python3 xtask/bench_checkout.py "$PGADDR" "$BENCH_POSTGRES_URL"
+fi
+
 PORT=$(free_port)
 ADDR="127.0.0.1:$PORT"
 SHOP_ADDR="$ADDR" DATABASE_URL="sqlite://$WORK/shop.db" RUST_LOG=warn \
@@ -67,8 +85,12 @@ wait_ready "$BADDR" /home
 
 # wrk's --latency report: "Requests/sec:" and the 50%/99% lines of its distribution.
 measure() {
-    local url=$1
-    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$url" >"$WORK/wrk.txt"
+    local url=$1 cookie=${2:-}
+    if [ -n "$cookie" ]; then
+        taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -H "Cookie: $cookie" "$url" >"$WORK/wrk.txt"
+    else
+        taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$url" >"$WORK/wrk.txt"
+    fi
     local rps p50 p99 errors
     rps=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk.txt")
     p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.txt")
@@ -90,6 +112,31 @@ for name in "${ORDER[@]}"; do
     [ -n "$berr" ] && echo "   baseline: $berr"
 done
 
+# The same pages for a guest who has a cart (its cookies keep the shared cached page)
+# and for a signed-in member (a full render per request), against the same baseline.
+SKU=$(curl -fs "http://$ADDR${PAGES[product]}" | grep -o 'name="sku" value="[^"]*"' | head -n1 | sed 's/.*value="//; s/"$//')
+GUEST=$(curl -fs -o /dev/null -D - -X POST "http://$ADDR/api/cart/add" \
+    -H 'Content-Type: application/x-www-form-urlencoded' --data "sku=$SKU" \
+    | awk 'tolower($1)=="set-cookie:" {split($2,a,";"); printf "%s; ", a[1]}')
+MEMBER=$(curl -fs -o /dev/null -D - -X POST "http://$ADDR/api/account/register" \
+    -H 'Content-Type: application/x-www-form-urlencoded' -H 'Accept: text/html' \
+    --data "email=bench-$$%40example.com&password=lantern+moss+kettle+42&name=Bench" \
+    | awk 'tolower($1)=="set-cookie:" && $2 ~ /^sid=/ {split($2,a,";"); print a[1]}')
+echo
+echo "== as a guest with a cart (${GUEST:-no cookie}) and as a signed-in member"
+printf '%-16s %10s %9s %9s | %10s | %6s\n' "page, who" "req/s" p50 p99 "base req/s" ratio
+for name in home product; do
+    read -r brps bp50 bp99 berr < <(measure "http://$BADDR/$name")
+    for who in guest member; do
+        cookie=$GUEST
+        [ "$who" = member ] && cookie=$MEMBER
+        read -r rps p50 p99 err < <(measure "http://$ADDR${PAGES[$name]}" "$cookie")
+        ratio=$(python3 -c "print(f'{$rps / $brps:.3f}')")
+        printf '%-16s %10s %9s %9s | %10s | %6s\n' "$name, $who" "$rps" "$p50" "$p99" "$brps" "$ratio"
+        [ -n "$err" ] && echo "   ours: $err"
+    done
+done
+
 echo
 echo "== hydrate bundle"
 WASM=$(ls target/site/pkg/*.wasm | head -n1)
@@ -98,3 +145,19 @@ gz=$(gzip -9 -c "$WASM" | wc -c)
 br=$(brotli -c -q 11 "$WASM" | wc -c) # xtask installs Debian's brotli with wrk
 echo "$WASM: raw $raw B, gzip -9 $gz B, brotli -q11 $br B"
 echo "import: ${IMPORT_SECONDS} s"
+
+echo
+taskset -c 1 python3 xtask/bench_checkout.py "$ADDR" "$WORK/shop.db"
+
+if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
+    echo
+    echo "== PostgreSQL: import, then the same checkout run"
+    DATABASE_URL="$BENCH_POSTGRES_URL" RUST_LOG=warn "$SERVER" import online-retail "$DATASET" | tail -n 3
+    PGPORT_HTTP=$(free_port)
+    PGADDR="127.0.0.1:$PGPORT_HTTP"
+    SHOP_ADDR="$PGADDR" SHOP_PUBLIC_URL="http://$PGADDR" DATABASE_URL="$BENCH_POSTGRES_URL" SHOP_SEED=off RUST_LOG=warn \
+        taskset -c 0 "$SERVER" >"$WORK/server-pg.log" 2>&1 &
+    PIDS+=($!)
+    wait_ready "$PGADDR" /readyz
+    taskset -c 1 python3 xtask/bench_checkout.py "$PGADDR" "$BENCH_POSTGRES_URL"
+fi

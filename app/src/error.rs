@@ -33,6 +33,10 @@ pub enum AppError {
     /// Someone else changed the same thing meanwhile (a stale version, a race lost).
     #[error("conflict: {message}")]
     Conflict { message: String },
+    /// The request is well formed but cannot be done as asked (an idempotency key
+    /// reused with another cart): 422.
+    #[error("unprocessable: {message}")]
+    Unprocessable { message: String },
     /// Not enough stock of `sku` for what was asked.
     #[error("out of stock: {sku}")]
     OutOfStock { sku: String },
@@ -68,6 +72,7 @@ impl AppError {
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
             AppError::Throttled { .. } => 429,
+            AppError::Unprocessable { .. } => 422,
             AppError::Conflict { .. } | AppError::OutOfStock { .. } => 409,
             AppError::Unavailable { .. } => 503,
             AppError::Internal => 500,
@@ -78,9 +83,9 @@ impl AppError {
     pub fn title(&self, locale: Locale) -> &'static str {
         match self {
             AppError::NotFound => Msg::NotFoundTitle.text(locale),
-            AppError::Invalid { .. } | AppError::BadRequest { .. } => {
-                Msg::BadRequestTitle.text(locale)
-            }
+            AppError::Invalid { .. }
+            | AppError::BadRequest { .. }
+            | AppError::Unprocessable { .. } => Msg::BadRequestTitle.text(locale),
             AppError::Unauthorized | AppError::Forbidden => Msg::ForbiddenTitle.text(locale),
             AppError::Throttled { .. } => Msg::ThrottledTitle.text(locale),
             AppError::Conflict { .. } => Msg::ErrConflictTitle.text(locale),
@@ -106,6 +111,7 @@ impl AppError {
             AppError::Invalid { message, .. } => message.clone(),
             AppError::BadRequest { message }
             | AppError::Throttled { message }
+            | AppError::Unprocessable { message }
             | AppError::Conflict { message }
             | AppError::Unavailable { message } => message.clone(),
             AppError::OutOfStock { sku } => {

@@ -405,7 +405,134 @@ messages! {
     DeliveryEstimate { en: "Standard UK delivery (estimate)", zh: "英國標準運送（預估）" }
     Total { en: "Total", zh: "總計" }
     VatIncluded { en: "Including VAT (20%)", zh: "含增值稅（20%）" }
-    CheckoutComing { en: "Online checkout opens soon; your cart is kept for you.", zh: "線上結帳即將開放，我們會為您保留購物車。" }
+    // Checkout, payment and orders (issue #11).
+    BuyAgain { en: "Buy these again", zh: "再次購買" }
+    CartSkipped { en: "{n} item(s) could not be added: sold out or at their limit.", zh: "有 {n} 項商品無法加入：已售完或已達上限。" }
+    ErrNothingAdded { en: "None of these items can be added now: they are sold out or at their limit.", zh: "這些商品目前都無法加入：已售完或已達上限。" }
+    PickupIn { en: "Collect in store today: {stores}.", zh: "今日可於門市取貨：{stores}。" }
+    PickupNowhere { en: "Not in our stores now: home delivery only.", zh: "門市目前無貨，僅限宅配。" }
+    Checkout { en: "Checkout", zh: "結帳" }
+    Contact { en: "Contact", zh: "聯絡資料" }
+    EmailForReceipt { en: "We send the receipt and updates about the order here.", zh: "我們會將收據與訂單進度寄到此信箱。" }
+    DeliveryMethod { en: "Delivery", zh: "配送方式" }
+    DeliveryStandard { en: "Standard delivery (2–4 working days)", zh: "標準配送（2–4 個工作天）" }
+    DeliveryExpress { en: "Express delivery (next working day, UK only)", zh: "快捷配送（次一工作天，僅限英國）" }
+    DeliveryPickup { en: "Collect from a store", zh: "門市取貨" }
+    NotToThisAddress { en: "not to this address", zh: "不配送至此地址" }
+    DeliveryAddress { en: "Delivery address", zh: "配送地址" }
+    AddressNotForPickup { en: "Not needed when you collect from a store.", zh: "門市取貨時無須填寫。" }
+    PickupStore { en: "Store", zh: "門市" }
+    StoreReadyIn { en: "has every item; usually ready in {n} hours", zh: "商品齊全，通常 {n} 小時內可取貨" }
+    StoreMissingItems { en: "does not have every item now", zh: "目前商品不齊全" }
+    Subtotal { en: "Subtotal", zh: "小計" }
+    Delivery { en: "Delivery", zh: "運費" }
+    FreeDeliveryFrom { en: "Standard delivery is free from {amount}; the payment page shows the total before you pay.", zh: "消費滿 {amount} 享標準免運；付款頁會在付款前顯示總金額。" }
+    HoldNote { en: "Placing the order keeps its items for you for {n} minutes while you pay.", zh: "下單後，我們會為您保留商品 {n} 分鐘以完成付款。" }
+    PlaceOrder { en: "Place order and pay", zh: "下單並付款" }
+    ErrChoice { en: "Choose one of the options.", zh: "請從選項中擇一。" }
+    ErrChooseStore { en: "Choose a store to collect from.", zh: "請選擇取貨門市。" }
+    ErrNotDeliverable { en: "Express delivery goes to UK addresses only.", zh: "快捷配送僅限英國地址。" }
+    ErrIdempotencyKey { en: "This page is out of date; reload it and place the order again.", zh: "此頁面已過期，請重新載入後再下單。" }
+    ErrKeyReused { en: "Your cart changed since this page was opened; check it and place the order again.", zh: "開啟此頁後您的購物車已變更，請確認後再下單。" }
+    ErrSoldOutNamed { en: "{title} has just sold out; remove it from your cart to go on.", zh: "{title} 剛剛售完，請從購物車移除後繼續。" }
+    ErrOnlyAvailableNamed { en: "Only {n} of {title} are available now; change the quantity in your cart to go on.", zh: "{title} 目前僅剩 {n} 件，請修改購物車中的數量後繼續。" }
+    TestModeNote { en: "Test payments: no real card is charged. Use 4242 4242 4242 4242 with any future date and any CVC.", zh: "測試付款：不會向真實信用卡收費。請使用 4242 4242 4242 4242，任何未來日期與任意安全碼。" }
+    PayTitle { en: "Payment", zh: "付款" }
+    PayAmountFor { en: "Order {order}:", zh: "訂單 {order}：" }
+    CardNumber { en: "Card number", zh: "卡號" }
+    CardNumberHint { en: "The 12 to 19 digits on the front of the card.", zh: "卡片正面的 12 至 19 位數字。" }
+    CardExpiry { en: "Expiry date", zh: "有效期限" }
+    CardCvc { en: "Security code (CVC)", zh: "安全碼（CVC）" }
+    PayNow { en: "Pay now", zh: "立即付款" }
+    PaymentDone { en: "Payment received. Thank you!", zh: "已收到付款，謝謝！" }
+    PaymentCanceled { en: "This payment was cancelled; go back to your cart to place the order again.", zh: "此筆付款已取消，請回到購物車重新下單。" }
+    BackToShop { en: "See your order", zh: "查看訂單" }
+    CardNumberInvalid { en: "This is not a valid card number.", zh: "這不是有效的卡號。" }
+    CardExpiryInvalid { en: "Enter the expiry date as MM/YY, not in the past.", zh: "請以 MM/YY 格式輸入有效期限，且不可早於本月。" }
+    CardCvcInvalid { en: "The security code has 3 or 4 digits.", zh: "安全碼為 3 或 4 位數字。" }
+    CardDeclined { en: "Your card was declined. Try another card.", zh: "您的卡片遭拒，請改用其他卡片。" }
+    CardInsufficientFunds { en: "Your card has insufficient funds. Try another card.", zh: "您的卡片餘額不足，請改用其他卡片。" }
+    ChallengeTitle { en: "Confirm it is you (3-D Secure)", zh: "確認是您本人（3-D Secure）" }
+    ChallengeText { en: "Your bank asks you to confirm this payment. (A test page: choose what the bank should answer.)", zh: "您的銀行要求確認此筆付款。（測試頁面：請選擇銀行的回覆。）" }
+    ChallengeApprove { en: "Approve", zh: "核准" }
+    ChallengeFail { en: "Fail", zh: "失敗" }
+    ChallengeContinue { en: "Continue to your bank's check", zh: "前往銀行驗證" }
+    ChallengeFailed { en: "Your bank could not confirm it was you. Try again or use another card.", zh: "銀行無法確認是您本人，請重試或改用其他卡片。" }
+    ErrNotPayable { en: "This payment is already complete or cancelled.", zh: "此筆付款已完成或已取消。" }
+    ErrRefundAmount { en: "Refund an amount above zero and at most what is left of the payment.", zh: "退款金額須大於零，且不超過剩餘的付款金額。" }
+    OrderTitle { en: "Your order", zh: "您的訂單" }
+    OrderHeading { en: "Order {number}", zh: "訂單 {number}" }
+    OrderThanks { en: "Thank you! We have your payment and sent a confirmation to {email}.", zh: "謝謝！我們已收到您的付款，並已寄送確認信至 {email}。" }
+    OrderAwaitingPayment { en: "This order is waiting for payment.", zh: "此訂單正在等待付款。" }
+    PaymentStatus { en: "Payment", zh: "付款狀態" }
+    FulfilmentStatus { en: "Fulfilment", zh: "出貨狀態" }
+    PlacedAt { en: "Placed", zh: "下單時間" }
+    OrderLines { en: "Items ordered", zh: "訂購商品" }
+    Timeline { en: "Timeline", zh: "訂單進度" }
+    Refunded { en: "Refunded", zh: "已退款" }
+    PickupCode { en: "Pickup code", zh: "取貨碼" }
+    TrackingLine { en: "Shipped with {carrier}, tracking number {tracking}.", zh: "已由 {carrier} 寄出，追蹤號碼 {tracking}。" }
+    CancelOrder { en: "Cancel order", zh: "取消訂單" }
+    PrintReceipt { en: "Print this page for a receipt showing the VAT.", zh: "列印此頁即為含增值稅明細的收據。" }
+    OrdersTitle { en: "Orders", zh: "訂單" }
+    NoOrders { en: "No orders yet.", zh: "尚無訂單。" }
+    OrderNumber { en: "Order number", zh: "訂單編號" }
+    Items { en: "Items", zh: "件數" }
+    Status { en: "Status", zh: "狀態" }
+    FindOrderTitle { en: "Find your order", zh: "查詢訂單" }
+    FindOrderText { en: "Enter the order number from your confirmation email and the email you ordered with.", zh: "請輸入確認信中的訂單編號，以及下單時使用的電子郵件。" }
+    FindOrderButton { en: "Find the order", zh: "查詢訂單" }
+    ErrOrderNotFound { en: "No order matches this number and email.", zh: "找不到符合此編號與電子郵件的訂單。" }
+    TryAgainInMinutes { en: "Too many tries. Try again in {n} minutes.", zh: "嘗試次數過多，請於 {n} 分鐘後再試。" }
+    StatusPending { en: "Awaiting payment", zh: "等待付款" }
+    StatusAuthorized { en: "Authorised", zh: "已授權" }
+    StatusPaid { en: "Paid", zh: "已付款" }
+    StatusPartiallyRefunded { en: "Partly refunded", zh: "部分退款" }
+    StatusRefunded { en: "Refunded", zh: "已退款" }
+    StatusVoided { en: "Voided", zh: "已作廢" }
+    StatusUnfulfilled { en: "Being prepared", zh: "備貨中" }
+    StatusPacked { en: "Packed", zh: "已包裝" }
+    StatusShipped { en: "Shipped", zh: "已出貨" }
+    StatusDelivered { en: "Delivered", zh: "已送達" }
+    StatusReadyForPickup { en: "Ready for pickup", zh: "可取貨" }
+    StatusCollected { en: "Collected", zh: "已取貨" }
+    StatusCancelled { en: "Cancelled", zh: "已取消" }
+    EventPlaced { en: "Order placed", zh: "已下單" }
+    EventPaymentFailed { en: "Payment failed", zh: "付款失敗" }
+    EventReplaced { en: "Replaced by a new order from the same cart", zh: "已由同一購物車的新訂單取代" }
+    EventOther { en: "Updated", zh: "已更新" }
+    ActionPack { en: "Mark packed", zh: "標記為已包裝" }
+    ActionShip { en: "Ship", zh: "出貨" }
+    ActionDeliver { en: "Mark delivered", zh: "標記為已送達" }
+    ActionReady { en: "Ready for pickup", zh: "可取貨" }
+    ActionHandOver { en: "Hand over", zh: "交付商品" }
+    Carrier { en: "Carrier", zh: "物流業者" }
+    TrackingNumber { en: "Tracking number", zh: "追蹤號碼" }
+    Refund { en: "Refund", zh: "退款" }
+    RefundAmount { en: "Amount to refund (£)", zh: "退款金額（英鎊）" }
+    RefundLeft { en: "At most {amount}.", zh: "最多 {amount}。" }
+    SearchOrders { en: "Order number or email", zh: "訂單編號或電子郵件" }
+    Any { en: "Any", zh: "全部" }
+    DateFrom { en: "From", zh: "起始日期" }
+    DateTo { en: "To", zh: "結束日期" }
+    OrdersFound { en: "{n} orders", zh: "共 {n} 筆訂單" }
+    ErrMoveNotNow { en: "The order cannot do that from its current status.", zh: "訂單目前的狀態無法執行此操作。" }
+    ErrMoveUnpaid { en: "The order is not paid.", zh: "此訂單尚未付款。" }
+    ErrMoveMethod { en: "That is not for this order's delivery method.", zh: "此操作不適用於此訂單的配送方式。" }
+    ErrCarrier { en: "Name the carrier (at most 60 characters).", zh: "請填寫物流業者（最多 60 個字元）。" }
+    ErrTracking { en: "A tracking number has 4 to 40 letters, digits or hyphens.", zh: "追蹤號碼須為 4 至 40 個英數字或連字號。" }
+    ErrPickupCode { en: "This is not the order's pickup code.", zh: "此取貨碼與訂單不符。" }
+    ErrDate { en: "Enter a date as YYYY-MM-DD.", zh: "請以 YYYY-MM-DD 格式輸入日期。" }
+    MailConfirmedSubject { en: "Your {shop} order {number}", zh: "您的{shop}訂單 {number}" }
+    MailConfirmedBody { en: "Thank you for your order {number}. We have your payment of {total}.\n\nFollow your order here:\n{link}\n\n{shop}", zh: "感謝您的訂單 {number}，我們已收到您支付的 {total}。\n\n訂單進度請見：\n{link}\n\n{shop}" }
+    MailShippedSubject { en: "Order {number} is on its way", zh: "訂單 {number} 已出貨" }
+    MailShippedBody { en: "Your order {number} has left us with {carrier}, tracking number {tracking}.\n\n{link}\n\n{shop}", zh: "您的訂單 {number} 已由 {carrier} 寄出，追蹤號碼 {tracking}。\n\n{link}\n\n{shop}" }
+    MailReadySubject { en: "Order {number} is ready to collect", zh: "訂單 {number} 可取貨了" }
+    MailReadyBody { en: "Your order {number} is ready at the store. Show this code when you collect it: {code}\n\n{link}\n\n{shop}", zh: "您的訂單 {number} 已可於門市取貨。取貨時請出示此取貨碼：{code}\n\n{link}\n\n{shop}" }
+    MailCancelledSubject { en: "Order {number} is cancelled", zh: "訂單 {number} 已取消" }
+    MailCancelledBody { en: "Your order {number} is cancelled. Anything you paid is refunded to your card.\n\n{link}\n\n{shop}", zh: "您的訂單 {number} 已取消，已付款項將退回您的卡片。\n\n{link}\n\n{shop}" }
+    MailRefundedSubject { en: "A refund for order {number}", zh: "訂單 {number} 退款通知" }
+    MailRefundedBody { en: "We have refunded {amount} of your order {number} to your card.\n\n{link}\n\n{shop}", zh: "我們已將訂單 {number} 的 {amount} 退回您的卡片。\n\n{link}\n\n{shop}" }
     PriceDownSince { en: "The price has gone down since you added it (it was {price}).", zh: "加入後價格已調降（原為 {price}）。" }
     PriceUpSince { en: "The price has gone up since you added it (it was {price}).", zh: "加入後價格已調漲（原為 {price}）。" }
     OnlyAvailable { en: "Only {n} available now.", zh: "目前僅剩 {n} 件。" }

@@ -10,12 +10,15 @@ pub mod account;
 pub mod admin;
 pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod data;
 pub mod domain;
 pub mod error;
 pub mod frame;
 pub mod i18n;
 pub mod info;
+pub mod orders;
+pub mod payments;
 pub mod pricing;
 pub mod recent;
 #[cfg(feature = "ssr")]
@@ -43,6 +46,9 @@ pub const PERSONAL: &[web::Personal] = &[
     wishlist::PERSONAL,
     recent::PERSONAL,
     cart::PERSONAL,
+    checkout::PERSONAL,
+    orders::PERSONAL,
+    payments::PERSONAL,
 ];
 
 /// Whether answers for `path` are about one person (by the capabilities' declarations).
@@ -79,6 +85,7 @@ pub(crate) const DATA_EXPORTS: &[web::ssr::hooks::DataExport] = &[
     wishlist::ssr::DATA_EXPORT,
     recent::ssr::DATA_EXPORT,
     cart::ssr::DATA_EXPORT,
+    orders::ssr::DATA_EXPORT,
 ];
 
 /// Leptos' island loader waits for `requestIdleCallback`, which a page that is never
@@ -160,12 +167,20 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/privacy") view=account::pages::PrivacyPage ssr=SsrMode::Async/>
                     <Route path=path!("/wishlist") view=wishlist::pages::WishlistPage ssr=SsrMode::Async/>
                     <Route path=path!("/cart") view=cart::pages::CartPage ssr=SsrMode::Async/>
+                    <Route path=path!("/checkout") view=checkout::pages::CheckoutPage ssr=SsrMode::Async/>
+                    <Route path=path!("/pay/:intent") view=payments::pages::PayPage ssr=SsrMode::Async/>
+                    <Route path=path!("/pay/:intent/challenge") view=payments::pages::ChallengePage ssr=SsrMode::Async/>
+                    <Route path=path!("/orders/find") view=orders::pages::FindOrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orders/:number") view=orders::pages::OrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/orders") view=orders::pages::AccountOrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/forgot") view=account::pages::ForgotPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/reset") view=account::pages::ResetPage ssr=SsrMode::Async/>
                     <Route path=path!("/pages/:slug") view=info::pages::InfoPageView/>
                     <Route path=path!("/admin") view=admin::pages::AdminDashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products") view=admin::pages::AdminProductsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/customers") view=admin::pages::AdminCustomersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orders") view=orders::admin_pages::AdminOrdersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orders/:number") view=orders::admin_pages::AdminOrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/staff") view=admin::pages::AdminStaffPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=admin::pages::AdminAuditPage ssr=SsrMode::Async/>
                 </Routes>

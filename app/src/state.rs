@@ -37,6 +37,8 @@ pub struct Limits {
     pub max_sessions: i64,
     /// Days a guest's cart is kept after its last change (`SHOP_GUEST_CART_DAYS`).
     pub guest_cart_days: i64,
+    /// Minutes a placed, unpaid order holds its stock (`SHOP_HOLD_MINUTES`).
+    pub hold_minutes: i64,
 }
 
 impl Default for Limits {
@@ -45,6 +47,7 @@ impl Default for Limits {
             registrations_per_hour: 10,
             max_sessions: 10,
             guest_cart_days: 30,
+            hold_minutes: 15,
         }
     }
 }

@@ -11,11 +11,14 @@ use std::path::{Path, PathBuf};
 
 /// Top-level modules that are capabilities.
 const CAPABILITIES: &[&str] = &[
-    "account", "admin", "cart", "catalog", "info", "recent", "search", "wishlist",
+    "account", "admin", "cart", "catalog", "checkout", "info", "orders", "recent", "search",
+    "wishlist",
 ];
-/// The shared layers: the kernel, the components, and the data layer (`data`: stock,
-/// which catalogue, cart, checkout, orders and admin all read or move).
-const SHARED: &[&str] = &["web", "ui", "data"];
+/// The shared layers: the kernel, the components, the data layer (`data`: stock, which
+/// catalogue, cart, checkout, orders and admin all read or move; addresses; cart
+/// ownership; order links) and the payment provider (`payments`: the checkout creates
+/// intents, orders refund them and take their webhooks).
+const SHARED: &[&str] = &["web", "ui", "data", "payments"];
 
 /// Allowed edges `from -> to` (public surface only: never `to::ssr`).
 const ALLOWED: &[(&str, &str)] = &[
@@ -36,6 +39,12 @@ const ALLOWED: &[(&str, &str)] = &[
     ("cart", "wishlist"),
     // The home page's trust line links to the delivery, returns and contact pages.
     ("catalog", "info"),
+    // The checkout prices the cart it buys through the cart's own function.
+    ("checkout", "cart"),
+    // The member center's order list sits in the member center's navigation; the
+    // staff's order pages in the admin's.
+    ("orders", "account"),
+    ("orders", "admin"),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

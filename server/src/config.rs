@@ -58,6 +58,9 @@ pub struct Config {
     /// Days a guest's cart is kept after its last change (`SHOP_GUEST_CART_DAYS`,
     /// default 30); the cleanup job removes older ones.
     pub guest_cart_days: i64,
+    /// Minutes a placed, unpaid order holds its stock (`SHOP_HOLD_MINUTES`, default 15,
+    /// 1 to 1440); an expired hold counts as absent at once and the sweep removes it.
+    pub hold_minutes: i64,
 }
 
 /// An SMTP URL, which may hold a password: shown without it.
@@ -189,6 +192,7 @@ impl Config {
             write_wait_secs: number("SHOP_WRITE_WAIT_SECS", 5)?.clamp(1, 60),
             retention_days: number("SHOP_RETENTION_DAYS", 30)?.max(1),
             guest_cart_days: number("SHOP_GUEST_CART_DAYS", 30)?.clamp(1, 3650) as i64,
+            hold_minutes: number("SHOP_HOLD_MINUTES", 15)?.clamp(1, 1440) as i64,
             smtp_url,
             smtp_ca_file,
             mail_from,

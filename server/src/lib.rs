@@ -9,5 +9,6 @@ pub mod import;
 pub mod mailer;
 pub mod middleware;
 pub mod page_cache;
+pub mod payments;
 pub mod routes;
 pub mod startup;

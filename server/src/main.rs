@@ -86,6 +86,7 @@ async fn serve(config: Config) -> Result<(), String> {
         },
         Duration::from_secs(600),
     );
+    server::payments::spawn(state.app.writer.clone(), state.app.backend, config.addr);
     let app = startup::router(state, &config);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

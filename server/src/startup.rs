@@ -114,6 +114,7 @@ pub async fn build_state(config: &Config) -> Result<ServerState, StartupError> {
                     registrations_per_hour: config.register_per_hour,
                     max_sessions: config.max_sessions,
                     guest_cart_days: config.guest_cart_days,
+                    hold_minutes: config.hold_minutes,
                 },
             }),
             clock: Clock::default(),
@@ -152,6 +153,7 @@ pub fn router(state: ServerState, config: &Config) -> Router {
         .route("/sitemap.xml", get(routes::seo::sitemap))
         .route("/img/p/{file}", get(routes::images::product_image))
         .route("/lang", post(routes::lang::set_language))
+        .route(app::payments::WEBHOOK_PATH, post(routes::payments::webhook))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
             move || app::shell(options.clone())

@@ -713,8 +713,13 @@ fn bench() -> Result<()> {
     if output(Command::new("sh").args(["-c", "command -v wrk && command -v brotli"])).is_none() {
         apt_install(&["wrk", "brotli"])?;
     }
+    // The checkout benchmark runs on PostgreSQL too (the same throw-away cluster as the
+    // tests: fsync off, so its figures leave out the disk).
+    let pg = Postgres::start()?;
     let script = root().join("xtask").join("bench.sh");
     let mut cmd = tc.command("bash");
-    leptos_env(&mut cmd).arg(script);
+    leptos_env(&mut cmd)
+        .env("BENCH_POSTGRES_URL", pg.url())
+        .arg(script);
     run(&mut cmd)
 }

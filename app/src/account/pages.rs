@@ -149,13 +149,15 @@ pub fn AccountPage() -> impl IntoView {
 }
 
 /// The member center's sections.
-fn account_nav(current: &'static str) -> impl IntoView {
+/// The member center's navigation (the orders capability's list is one of its pages).
+pub fn account_nav(current: &'static str) -> impl IntoView {
     crate::ui::section_nav(
         Msg::AccountNavigation,
         current,
         &[
             ("/account", Msg::AccountOverview),
             ("/account/profile", Msg::ProfileTitle),
+            ("/account/orders", Msg::OrdersTitle),
             ("/account/addresses", Msg::AddressesTitle),
             ("/account/security", Msg::SecurityTitle),
             ("/account/privacy", Msg::PrivacyTitle),

@@ -11,7 +11,7 @@ use crate::ui::{format_time, page_title, when_loaded};
 use crate::web::Role;
 
 /// The admin's navigation: what exists now, and the sections later issues fill.
-fn admin_nav(current: &'static str) -> impl IntoView {
+pub fn admin_nav(current: &'static str) -> impl IntoView {
     crate::ui::section_nav(
         Msg::AdminNavigation,
         current,
@@ -21,9 +21,9 @@ fn admin_nav(current: &'static str) -> impl IntoView {
             ("/admin/audit", Msg::AdminAudit),
             ("/admin/products", Msg::AdminCatalog),
             ("/admin/customers", Msg::AdminCustomers),
+            ("/admin/orders", Msg::AdminOrders),
         ],
         &[
-            Msg::AdminOrders,
             Msg::AdminPromotions,
             Msg::AdminContent,
             Msg::AdminAnalytics,
@@ -176,7 +176,7 @@ fn list_controls(
     );
     (
         view! {
-            <form method="get" action=base class="sort-form" role="search">
+            <form method="get" action=base class="sort-form" role="search" aria-label=t(search_label)>
                 <label for="admin-q">{t(search_label)}</label>
                 <input id="admin-q" type="search" name="q" value=q.to_string() maxlength="200"/>
                 <button type="submit">{t(Msg::SearchButton)}</button>

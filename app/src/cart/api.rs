@@ -101,3 +101,46 @@ pub async fn save_for_later(sku: String) -> Result<i64, AppError> {
     .await;
     finish("cart", "/cart".into(), &[("sku", &sku)], result)
 }
+
+/// Adds several lines at once (an order's "Buy these again"): `lines` is `SKU:QUANTITY`
+/// pairs separated by commas (at most `MAX_LINES`). Each is added as "Add to cart" would
+/// add it; one that cannot be (sold out, at its limit) is skipped and counted, and only
+/// when none could be added is it an error. Ends on `/cart`.
+#[server(prefix = "/api", endpoint = "cart/add-lines")]
+pub async fn add_lines(lines: String) -> Result<i64, AppError> {
+    use crate::domain::{Quantity, Sku};
+    use crate::i18n::{t, Msg};
+    let result = async {
+        let user = crate::web::ssr::current_user().await?;
+        let pairs: Vec<&str> = lines.split(',').filter(|p| !p.trim().is_empty()).collect();
+        if pairs.is_empty() || pairs.len() as i64 > super::MAX_LINES {
+            return Err(AppError::invalid("lines", t(Msg::ErrCartFull)));
+        }
+        let (mut first, mut count, mut skipped) = (None, 0, 0);
+        for pair in pairs {
+            let (sku, quantity) = pair.split_once(':').unwrap_or((pair, "1"));
+            let sku = Sku::parse(sku, "lines")?;
+            let quantity = Quantity::parse(quantity, "lines")?;
+            match super::ssr::add(user.as_ref(), &sku, quantity).await {
+                Ok(n) => {
+                    count = n;
+                    first.get_or_insert_with(|| sku.as_str().to_string());
+                }
+                Err(AppError::Invalid { .. }) => skipped += 1,
+                Err(e) => return Err(e),
+            }
+        }
+        let Some(first) = first else {
+            return Err(AppError::invalid("lines", t(Msg::ErrNothingAdded)));
+        };
+        let mut next = format!("/cart?added={}", crate::web::encode_query_value(&first));
+        if skipped > 0 {
+            next.push_str(&format!("&skipped={skipped}"));
+        }
+        Ok((count, next))
+    }
+    .await;
+    let count = result.as_ref().map(|(n, _)| *n).unwrap_or_default();
+    crate::web::ssr::finish_form("cart", "/cart", &[], result.map(|(_, next)| next))?;
+    Ok(count)
+}

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::Money;
 
 /// The guest cart's token (HttpOnly).
-pub const CART_COOKIE: &str = "cart";
+pub use crate::data::CART_COOKIE;
 /// The number of items in the cart, for the header's script (not a secret).
 pub const COUNT_COOKIE: &str = "cart_n";
 /// At most this many different variants in one cart.

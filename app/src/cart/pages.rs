@@ -70,12 +70,20 @@ pub fn card_button(card: &ProductCard) -> AnyView {
 pub fn CartPage() -> impl IntoView {
     let flash = take_flash("cart");
     let added = use_query_map().read_untracked().get("added");
+    let skipped = use_query_map()
+        .read_untracked()
+        .get("skipped")
+        .and_then(|n| n.parse::<u32>().ok())
+        .map(|n| {
+            view! { <p class="note" role="status" data-test="cart-skipped">{tf(Msg::CartSkipped, &[("n", &n.to_string())])}</p> }
+        });
     let data = Resource::new(|| (), |_| cart());
     view! {
         <Title text=page_title(t(Msg::Cart))/>
         <Meta name="robots" content="noindex"/>
         <h1 data-test="page-heading">{t(Msg::Cart)}</h1>
         {form_error(&flash, &[])}
+        {skipped}
         {when_loaded(data, move |cart| cart_view(cart, added.clone()))}
     }
 }
@@ -125,7 +133,7 @@ fn cart_view(cart: CartView, added: Option<String>) -> AnyView {
                 <dd data-test="cart-vat">{format_price(cart.vat, locale)}</dd>
             </dl>
             {gap}
-            <p class="hint">{t(Msg::CheckoutComing)}</p>
+            <p><a class="button primary" href="/checkout" data-test="to-checkout">{t(Msg::Checkout)}</a></p>
         </section>
     }
     .into_any()

@@ -6,6 +6,7 @@
 use sqlx::{AnyPool, Row};
 
 use super::{CartLine, CartView, CART_COOKIE, COUNT_COOKIE, MAX_LINES};
+use crate::data::cart::{find, guest_token, owner, touch, Owner};
 use crate::data::stock::available;
 use crate::domain::{Money, Quantity, Sku};
 use crate::error::{AppError, AppResult};
@@ -13,43 +14,8 @@ use crate::i18n::{t, tf, Msg};
 use crate::pricing::{quote, Delivery, LineInput, Method, Region};
 use crate::web::ssr::hooks::{DataExport, GuestMerge};
 use crate::web::ssr::token::{hash_token, new_token};
-use crate::web::ssr::{add_cookie, now_ms, request_cookie, secure_attr, Conn, Tx};
+use crate::web::ssr::{add_cookie, now_ms, secure_attr, Conn, Tx};
 use crate::web::CurrentUser;
-
-/// Who owns a cart.
-enum Owner {
-    Member(i64),
-    /// The hash of the guest's token.
-    Guest(String),
-}
-
-fn guest_token() -> Option<String> {
-    request_cookie(CART_COOKIE).filter(|t| {
-        !t.is_empty()
-            && t.len() <= 64
-            && t.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    })
-}
-
-fn owner(user: Option<&CurrentUser>) -> Option<Owner> {
-    match user {
-        Some(u) => Some(Owner::Member(u.id)),
-        None => guest_token().map(|t| Owner::Guest(hash_token(&t))),
-    }
-}
-
-async fn find(conn: &mut Conn, owner: &Owner) -> AppResult<Option<i64>> {
-    let q = match owner {
-        Owner::Member(id) => {
-            sqlx::query_scalar("SELECT id FROM carts WHERE user_id = $1").bind(*id)
-        }
-        Owner::Guest(hash) => {
-            sqlx::query_scalar("SELECT id FROM carts WHERE token_hash = $1").bind(hash.clone())
-        }
-    };
-    Ok(q.fetch_optional(&mut *conn).await?)
-}
 
 /// The member's cart, made if missing (parallel first adds make one: the user is unique).
 async fn member_cart(conn: &mut Conn, user_id: i64) -> AppResult<i64> {
@@ -104,17 +70,6 @@ fn set_cart_cookie(token: &str) -> AppResult<()> {
         days * 24 * 3600,
         secure_attr()
     ));
-    Ok(())
-}
-
-/// Marks the cart used now; on PostgreSQL this also locks its row to the end of the
-/// transaction (see the module notes).
-async fn touch(conn: &mut Conn, cart: i64) -> AppResult<()> {
-    sqlx::query("UPDATE carts SET updated_at = $1 WHERE id = $2")
-        .bind(now_ms())
-        .bind(cart)
-        .execute(&mut *conn)
-        .await?;
     Ok(())
 }
 
@@ -278,7 +233,7 @@ pub async fn view(db: &AnyPool, user: Option<&CurrentUser>) -> AppResult<CartVie
          p.id AS product_id, p.slug, p.title, {} AS available \
          FROM cart_lines cl JOIN skus ON skus.sku = cl.sku JOIN products p ON p.id = skus.product_id \
          WHERE cl.cart_id = $1 ORDER BY cl.added_at, cl.sku",
-        crate::data::stock::AVAILABLE
+        crate::data::stock::available_expr(now_ms())
     ))
     .bind(cart)
     .fetch_all(&mut *conn)

@@ -28,7 +28,11 @@ pub async fn nav_categories() -> Result<Vec<CategoryRef>, AppError> {
 pub async fn get_home() -> Result<HomeData, AppError> {
     let state = crate::state::app_state()?;
     let locale = crate::state::request_locale();
-    Ok(state.catalog.current().home(locale, HOME_SHELF))
+    let mut home = state.catalog.current().home(locale, HOME_SHELF);
+    use crate::catalog::ssr::queries::refresh_stock;
+    refresh_stock(&state.db, &mut home.bestsellers).await?;
+    refresh_stock(&state.db, &mut home.new_arrivals).await?;
+    Ok(home)
 }
 
 /// A category page: the category, its sub-categories and one page of its products.
@@ -44,7 +48,8 @@ pub async fn category_page(
     let index = catalog.category_index(&slug).ok_or(AppError::NotFound)?;
     let mut filter = params.parse(locale)?;
     filter.query = None;
-    let listing = catalog.listing(Scope::Category(index), Some(index), &filter, locale)?;
+    let mut listing = catalog.listing(Scope::Category(index), Some(index), &filter, locale)?;
+    crate::catalog::ssr::queries::refresh_stock(&state.db, &mut listing.products).await?;
     let entry = &catalog.categories[index];
     Ok(CategoryPageData {
         category: catalog.category_ref(index, locale),

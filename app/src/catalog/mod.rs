@@ -362,6 +362,8 @@ pub struct Variant {
     pub label: String,
     pub price: Money,
     pub stock: i64,
+    /// Stores that have it now for pickup: (store name, units), in the stores' order.
+    pub stores: Vec<(String, i64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

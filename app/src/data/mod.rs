@@ -1,17 +1,28 @@
 //! The data layer several capabilities share (it belongs to none; like `web` and `ui`,
-//! it imports none). Today: stock across locations (`stock`, server only), which the
-//! catalogue (availability), the cart (caps), the checkout (holds), orders (allocation)
-//! and the admin (the ledger) all read or move.
+//! it imports none): stock across locations with checkout holds and allocations
+//! (`stock`, server only), which the catalogue (availability), the cart (caps), the
+//! checkout (holds), orders (allocation) and the admin (the ledger) all read or move;
+//! addresses (`address`: the account's book, which the checkout prefills from and saves
+//! to); who owns which cart (`cart`: the cart edits it, the checkout buys it); and the
+//! signed link to an order (`orders`: the checkout makes it, orders check it).
 //!
 //! Per location and variant the database keeps `on_hand`, `allocated` (paid, not yet
 //! shipped or collected) and `held` (checkout holds); CHECK constraints keep each >= 0
 //! and `allocated + held <= on_hand`. Every change of `on_hand` is a row of the
 //! `stock_movements` ledger, so `on_hand` always equals the ledger's sum.
 
+pub mod address;
+#[cfg(feature = "ssr")]
+pub mod cart;
+#[cfg(feature = "ssr")]
+pub mod orders;
 #[cfg(feature = "ssr")]
 pub mod stock;
 
 use serde::{Deserialize, Serialize};
+
+/// The guest cart's token cookie (HttpOnly): the cart declares it, `cart` finds by it.
+pub const CART_COOKIE: &str = "cart";
 
 /// A place that holds stock: the warehouse or a store.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

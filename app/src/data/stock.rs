@@ -1,5 +1,7 @@
-//! Stock queries. Availability is read as the database has it now; every change is one
-//! conditional statement (see the module's CHECK constraints), never a read-then-write.
+//! Stock: availability, checkout holds and paid orders' allocations. Availability is read
+//! as the database has it now (an expired hold counts as absent); every change runs in
+//! the caller's write transaction with the variant's rows locked, each increment is
+//! conditional on what is left, and the CHECK constraints refuse any oversell outright.
 
 use std::collections::HashMap;
 
@@ -8,13 +10,21 @@ use sqlx::{AnyPool, Row};
 use super::Location;
 use crate::error::AppResult;
 use crate::i18n::Locale;
-use crate::web::ssr::Conn;
+use crate::web::ssr::{now_ms, Backend, Conn};
 
-/// Units of a variant (the `skus` row in scope) available across all locations: on hand
-/// less allocated and held. For `SELECT ..., {AVAILABLE} AS available FROM skus ...`.
-/// (PostgreSQL sums BIGINT as NUMERIC: hence the cast.)
-pub const AVAILABLE: &str = "COALESCE(CAST((SELECT SUM(l.on_hand - l.allocated - l.held) \
-     FROM stock_levels l WHERE l.sku = skus.sku) AS BIGINT), 0)";
+/// Units of a variant (the `skus` row in scope) available across all locations at
+/// `now`: on hand less allocated and held, where a hold past its expiry counts as absent
+/// (its units come back at once, before any sweep takes the row). For
+/// `SELECT ..., {available_expr(now)} AS available FROM skus ...`. (`now` is an integer,
+/// written into the SQL; PostgreSQL sums BIGINT as NUMERIC: hence the casts.)
+pub fn available_expr(now: i64) -> String {
+    format!(
+        "(COALESCE(CAST((SELECT SUM(l.on_hand - l.allocated - l.held) \
+         FROM stock_levels l WHERE l.sku = skus.sku) AS BIGINT), 0) \
+         + COALESCE(CAST((SELECT SUM(h.quantity) FROM stock_holds h \
+         WHERE h.sku = skus.sku AND h.expires_at <= {now}) AS BIGINT), 0))"
+    )
+}
 
 /// Available units of each of `skus` (absent: none anywhere), on the caller's
 /// connection or transaction.
@@ -24,7 +34,8 @@ pub async fn available(conn: &mut Conn, skus: &[String]) -> AppResult<HashMap<St
     }
     let params: Vec<String> = (1..=skus.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
-        "SELECT sku, {AVAILABLE} AS available FROM skus WHERE sku IN ({})",
+        "SELECT sku, {} AS available FROM skus WHERE sku IN ({})",
+        available_expr(now_ms()),
         params.join(", ")
     );
     let mut q = sqlx::query(&sql);
@@ -38,8 +49,321 @@ pub async fn available(conn: &mut Conn, skus: &[String]) -> AppResult<HashMap<St
     Ok(out)
 }
 
-/// The shop's locations, warehouse first, in the page's language.
-pub async fn locations(db: &AnyPool, locale: Locale) -> AppResult<Vec<Location>> {
+/// Available units of `sku` per location at `now` (expired holds counted absent).
+pub async fn available_by_location(
+    conn: &mut Conn,
+    sku: &str,
+    now: i64,
+) -> AppResult<HashMap<String, i64>> {
+    let rows = sqlx::query(
+        "SELECT l.location_id, l.on_hand - l.allocated - l.held + \
+         COALESCE(CAST((SELECT SUM(h.quantity) FROM stock_holds h WHERE h.sku = l.sku \
+           AND h.location_id = l.location_id AND h.expires_at <= $2) AS BIGINT), 0) AS available \
+         FROM stock_levels l WHERE l.sku = $1",
+    )
+    .bind(sku)
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = HashMap::new();
+    for r in rows {
+        out.insert(r.try_get("location_id")?, r.try_get("available")?);
+    }
+    Ok(out)
+}
+
+/// Takes back the expired holds of `sku`: their rows are deleted (`DELETE ... RETURNING`,
+/// so of two takers each row goes to one) and `held` lowered by what they held.
+pub async fn reclaim_expired(conn: &mut Conn, sku: &str, now: i64) -> AppResult<i64> {
+    let rows = sqlx::query(
+        "DELETE FROM stock_holds WHERE sku = $1 AND expires_at <= $2 \
+         RETURNING location_id, quantity",
+    )
+    .bind(sku)
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut total = 0;
+    for r in rows {
+        let (location, quantity): (String, i64) = (r.try_get(0)?, r.try_get(1)?);
+        sqlx::query("UPDATE stock_levels SET held = held - $1 WHERE location_id = $2 AND sku = $3")
+            .bind(quantity)
+            .bind(location)
+            .bind(sku)
+            .execute(&mut *conn)
+            .await?;
+        total += quantity;
+    }
+    Ok(total)
+}
+
+/// What a hold or an allocation takes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Take {
+    /// A checkout hold for the order, until the given time.
+    Hold { order: i64, until: i64 },
+    /// A paid order's allocation.
+    Allocate { order: i64 },
+}
+
+/// Not enough of a variant: which, and how many there are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Short {
+    pub sku: String,
+    pub available: i64,
+}
+
+/// Takes `demand` (variant, units; each variant once: the caller sums its lines) from
+/// the locations `sources`, in that order (home delivery: by priority, warehouse first;
+/// pickup: the one store), as holds or allocations. All or nothing: `Ok(Err(short))`
+/// names the first variant there is not enough of, and the caller rolls back.
+///
+/// The variants are taken in SKU order, each after its stock rows are locked (PostgreSQL
+/// `FOR UPDATE`; SQLite's transaction holds the write lock already), so concurrent
+/// checkouts queue per variant and never deadlock; every increment is also conditional
+/// on what is left, and the CHECK constraints refuse any oversell outright.
+pub async fn take(
+    conn: &mut Conn,
+    backend: Backend,
+    demand: &[(String, i64)],
+    sources: &[String],
+    what: Take,
+    now: i64,
+) -> AppResult<Result<(), Short>> {
+    let mut demand: Vec<&(String, i64)> = demand.iter().collect();
+    demand.sort_by(|a, b| a.0.cmp(&b.0));
+    for (sku, wanted) in demand {
+        if backend == Backend::Postgres {
+            sqlx::query("SELECT location_id FROM stock_levels WHERE sku = $1 ORDER BY location_id FOR UPDATE")
+                .bind(sku)
+                .fetch_all(&mut *conn)
+                .await?;
+        }
+        reclaim_expired(conn, sku, now).await?;
+        let free = available_by_location(conn, sku, now).await?;
+        let total: i64 = sources
+            .iter()
+            .filter_map(|s| free.get(s))
+            .map(|n| (*n).max(0))
+            .sum();
+        if total < *wanted {
+            return Ok(Err(Short {
+                sku: sku.clone(),
+                available: total,
+            }));
+        }
+        let mut left = *wanted;
+        for source in sources {
+            let here = free.get(source).copied().unwrap_or(0).min(left);
+            if here <= 0 {
+                continue;
+            }
+            let column = match what {
+                Take::Hold { .. } => "held",
+                Take::Allocate { .. } => "allocated",
+            };
+            let done = sqlx::query(&format!(
+                "UPDATE stock_levels SET {column} = {column} + $1 \
+                 WHERE location_id = $2 AND sku = $3 AND on_hand - allocated - held >= $1"
+            ))
+            .bind(here)
+            .bind(source)
+            .bind(sku)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+            if done != 1 {
+                // Cannot happen with the rows locked; refused rather than oversold.
+                return Ok(Err(Short {
+                    sku: sku.clone(),
+                    available: total - here,
+                }));
+            }
+            match what {
+                Take::Hold { order, until } => {
+                    sqlx::query(
+                        "INSERT INTO stock_holds (order_id, location_id, sku, quantity, expires_at) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(order)
+                    .bind(source)
+                    .bind(sku)
+                    .bind(here)
+                    .bind(until)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Take::Allocate { order } => add_allocation(conn, order, source, sku, here).await?,
+            }
+            left -= here;
+            if left == 0 {
+                break;
+            }
+        }
+    }
+    Ok(Ok(()))
+}
+
+async fn add_allocation(
+    conn: &mut Conn,
+    order: i64,
+    location: &str,
+    sku: &str,
+    quantity: i64,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO order_allocations (order_id, location_id, sku, quantity) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (order_id, location_id, sku) DO UPDATE SET quantity = order_allocations.quantity + excluded.quantity",
+    )
+    .bind(order)
+    .bind(location)
+    .bind(sku)
+    .bind(quantity)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Releases every hold of `order` (cancelled, failed, or placed again): rows deleted,
+/// `held` lowered. Returns the units released.
+pub async fn release_holds(conn: &mut Conn, order: i64) -> AppResult<i64> {
+    let rows = sqlx::query(
+        "DELETE FROM stock_holds WHERE order_id = $1 RETURNING location_id, sku, quantity",
+    )
+    .bind(order)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut total = 0;
+    for r in rows {
+        let (location, sku, quantity): (String, String, i64) =
+            (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+        sqlx::query("UPDATE stock_levels SET held = held - $1 WHERE location_id = $2 AND sku = $3")
+            .bind(quantity)
+            .bind(location)
+            .bind(sku)
+            .execute(&mut *conn)
+            .await?;
+        total += quantity;
+    }
+    Ok(total)
+}
+
+/// Turns the holds `order` still has into allocations (payment succeeded) and returns
+/// what each variant still lacks: the units of holds taken back after their expiry,
+/// which the caller allocates afresh (or refunds when they are gone).
+pub async fn holds_to_allocations(
+    conn: &mut Conn,
+    order: i64,
+    demand: &[(String, i64)],
+) -> AppResult<Vec<(String, i64)>> {
+    let rows = sqlx::query(
+        "DELETE FROM stock_holds WHERE order_id = $1 RETURNING location_id, sku, quantity",
+    )
+    .bind(order)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut covered: HashMap<String, i64> = HashMap::new();
+    for r in rows {
+        let (location, sku, quantity): (String, String, i64) =
+            (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+        sqlx::query(
+            "UPDATE stock_levels SET held = held - $1, allocated = allocated + $1 \
+             WHERE location_id = $2 AND sku = $3",
+        )
+        .bind(quantity)
+        .bind(&location)
+        .bind(&sku)
+        .execute(&mut *conn)
+        .await?;
+        add_allocation(conn, order, &location, &sku, quantity).await?;
+        *covered.entry(sku).or_default() += quantity;
+    }
+    Ok(demand
+        .iter()
+        .filter_map(|(sku, n)| {
+            let lack = n - covered.get(sku).copied().unwrap_or(0);
+            (lack > 0).then(|| (sku.clone(), lack))
+        })
+        .collect())
+}
+
+/// Ends `order`'s allocations. `sold`: the goods left (shipped or collected): on hand
+/// falls with a `sold` row in the ledger per location; otherwise (cancelled) the units
+/// are simply free again.
+pub async fn end_allocations(
+    conn: &mut Conn,
+    order: i64,
+    sold: Option<(&str, &str)>,
+    now: i64,
+) -> AppResult<()> {
+    let rows = sqlx::query(
+        "DELETE FROM order_allocations WHERE order_id = $1 RETURNING location_id, sku, quantity",
+    )
+    .bind(order)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in rows {
+        let (location, sku, quantity): (String, String, i64) =
+            (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+        let on_hand_change = if sold.is_some() { quantity } else { 0 };
+        sqlx::query(
+            "UPDATE stock_levels SET allocated = allocated - $1, on_hand = on_hand - $2 \
+             WHERE location_id = $3 AND sku = $4",
+        )
+        .bind(quantity)
+        .bind(on_hand_change)
+        .bind(&location)
+        .bind(&sku)
+        .execute(&mut *conn)
+        .await?;
+        if let Some((actor, note)) = sold {
+            sqlx::query(
+                "INSERT INTO stock_movements (location_id, sku, delta, reason, actor, note, created_at) \
+                 VALUES ($1, $2, $3, 'sold', $4, $5, $6)",
+            )
+            .bind(&location)
+            .bind(&sku)
+            .bind(-quantity)
+            .bind(actor)
+            .bind(note)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The sweep: takes back the expired holds of up to `batch` variants, each variant in
+/// its own short write transaction. Safe with several server processes at once (each
+/// expired row is deleted by one of them) and after a `kill -9` (nothing is half-done:
+/// a transaction commits whole or not at all). Returns the units taken back.
+pub async fn sweep_expired_holds(
+    pool: &AnyPool,
+    backend: Backend,
+    now: i64,
+    batch: i64,
+) -> AppResult<i64> {
+    let skus: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT sku FROM stock_holds WHERE expires_at <= $1 ORDER BY sku LIMIT $2",
+    )
+    .bind(now)
+    .bind(batch)
+    .fetch_all(pool)
+    .await?;
+    let mut total = 0;
+    for sku in skus {
+        let mut tx = crate::web::ssr::begin_write(pool, backend).await?;
+        total += reclaim_expired(&mut tx, &sku, now).await?;
+        tx.commit().await?;
+    }
+    Ok(total)
+}
+
+/// The shop's locations, warehouse first, in the page's language, on the caller's
+/// connection (a caller holding one never waits for a second: with every connection of
+/// the pool held by callers waiting for another, nobody would go on).
+pub async fn locations(conn: &mut Conn, locale: Locale) -> AppResult<Vec<Location>> {
     let (name, hours) = match locale {
         Locale::En => ("name_en", "hours_en"),
         Locale::ZhHant => ("name_zh", "hours_zh"),
@@ -48,7 +372,7 @@ pub async fn locations(db: &AnyPool, locale: Locale) -> AppResult<Vec<Location>>
         "SELECT id, kind, {name} AS name, line1, city, postcode, phone, {hours} AS hours, \
          ready_hours FROM locations ORDER BY priority"
     ))
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()
         .map(|r| {

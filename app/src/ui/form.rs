@@ -65,14 +65,19 @@ fn error_view(id: String, error: Option<String>) -> impl IntoView {
 /// A labelled input with its hint and, when the form came back about it, its error and
 /// what was typed (never a password).
 pub fn field(f: Field, flash: &Option<Flash>) -> impl IntoView {
+    field_with(f, flash, "")
+}
+
+/// The same, prefilled with `default` unless the form came back with what was typed.
+pub fn field_with(f: Field, flash: &Option<Flash>, default: &str) -> impl IntoView {
     let error = error_for(flash, f.name);
     let value = if f.kind == "password" {
         String::new()
     } else {
-        flash
-            .as_ref()
-            .map(|fl| fl.value(f.name))
-            .unwrap_or_default()
+        match flash {
+            Some(fl) => fl.value(f.name),
+            None => default.to_string(),
+        }
     };
     let id = format!("f-{}", f.name);
     let hint_id = f.hint.as_ref().map(|_| format!("{id}-hint"));

@@ -368,6 +368,16 @@ pub async fn write(
     )
     .await?;
 
+    // The history's orders read as completed (paid, delivered: the columns' defaults),
+    // with their totals from their lines.
+    sqlx::query(
+        "UPDATE orders SET total_pence = COALESCE((SELECT SUM(l.quantity * l.unit_price_pence) \
+         FROM order_lines l WHERE l.order_id = orders.id), 0), updated_at = placed_at \
+         WHERE source = 'online-retail' AND updated_at = 0",
+    )
+    .execute(&mut *tx)
+    .await?;
+
     if w.changed() {
         sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'catalog_version'")
             .execute(&mut *tx)

@@ -6,9 +6,11 @@ on_both_engines! {
     async fn imported_stock_is_split_between_locations_and_explained_by_the_ledger(app) {
         assert_eq!(app.count("SELECT COUNT(*) FROM locations WHERE kind = 'warehouse'").await, 1);
         assert_eq!(app.count("SELECT COUNT(*) FROM locations WHERE kind = 'store'").await, 6);
-        let locations = app::data::stock::locations(&app.state.app.db, app::i18n::Locale::ZhHant)
+        let mut conn = app.state.app.db.acquire().await.expect("connection");
+        let locations = app::data::stock::locations(&mut conn, app::i18n::Locale::ZhHant)
             .await
             .expect("locations");
+        drop(conn);
         assert_eq!(locations[0].id, "warehouse", "the warehouse comes first");
         assert!(locations.iter().skip(1).all(|l| l.is_store && l.ready_hours > 0 && !l.hours.is_empty()));
         assert_eq!(locations[1].name, "倫敦馬里波恩店", "in the page's language");

@@ -4,7 +4,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::catalog::api::product_page;
 use crate::catalog::{image_url, ProductDetail, Variant};
-use crate::i18n::{self, format_price, t, Msg};
+use crate::i18n::{self, format_price, t, tf, Msg};
 use crate::ui::layout::absolute_url;
 use crate::ui::{page_title, product_grid, stock_text, ErrorView};
 
@@ -85,6 +85,18 @@ fn ProductView(
             .unwrap_or_default()
     };
     let in_stock = move || selected.get().is_some_and(|v| v.stock > 0);
+    let pickup = move || {
+        let stores = selected.get().map(|v| v.stores).unwrap_or_default();
+        if stores.is_empty() {
+            t(Msg::PickupNowhere).to_string()
+        } else {
+            let list: Vec<String> = stores
+                .iter()
+                .map(|(name, n)| format!("{name} ({n})"))
+                .collect();
+            tf(Msg::PickupIn, &[("stores", &list.join(", "))])
+        }
+    };
     let sku = move || selected.get().map(|v| v.sku).unwrap_or_default();
     let picture = move || image_url(&sku());
     let chooser = (variants.len() > 1).then(|| variant_chooser(variants, url.clone(), selected));
@@ -117,6 +129,7 @@ fn ProductView(
                 <h1 data-test="page-heading">{product.title.clone()}</h1>
                 <p class="price big" data-test="price">{price}</p>
                 <p class="stock" class:out=move || !in_stock() data-test="stock">{stock}</p>
+                <p class="hint pickup" data-test="pickup-stores">{pickup}</p>
                 {chooser}
                 {crate::cart::pages::add_form(sku(), in_stock())}
                 {crate::wishlist::pages::save_button(&product.id, saved.has(&product.id), url.clone())}

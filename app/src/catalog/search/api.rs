@@ -59,7 +59,8 @@ pub async fn search_products(
             .collect(),
         bestsellers: catalog.bestsellers(INSTEAD_SHELF),
     });
-    let listing = catalog.listing(Scope::Hits(hits), None, &filter, locale)?;
+    let mut listing = catalog.listing(Scope::Hits(hits), None, &filter, locale)?;
+    crate::catalog::ssr::queries::refresh_stock(&state.db, &mut listing.products).await?;
     Ok(SearchPageData {
         query: Some(query),
         listing: Some(listing),

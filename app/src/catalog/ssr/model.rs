@@ -18,7 +18,7 @@ use crate::catalog::{
     CategoryRef, CategoryTile, FacetValue, Facets, Filter, Listing, PriceBand, ProductCard, Sort,
     PAGE_SIZE, PRICE_BANDS,
 };
-use crate::data::stock::AVAILABLE;
+use crate::data::stock::available_expr;
 use crate::domain::Money;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{fill, format_count, Locale, Msg};
@@ -217,8 +217,9 @@ impl Catalog {
             .collect();
 
         let skus = format!(
-            "SELECT sku, product_id, label, price_pence, {AVAILABLE} AS available \
-             FROM skus ORDER BY product_id, position"
+            "SELECT sku, product_id, label, price_pence, {} AS available \
+             FROM skus ORDER BY product_id, position",
+            available_expr(crate::web::ssr::now_ms())
         );
         for r in sqlx::query(&skus).fetch_all(&mut *db).await? {
             let Some(&i) = product_index.get(&r.try_get::<String, _>("product_id")?) else {

@@ -26,7 +26,11 @@ pub fn finish_form(
             }
             Ok(())
         }
-        Err(e @ (AppError::Invalid { .. } | AppError::Throttled { .. })) if wants_html() => {
+        Err(
+            e @ (AppError::Invalid { .. }
+            | AppError::Throttled { .. }
+            | AppError::Unprocessable { .. }),
+        ) if wants_html() => {
             let (field, message) = match e {
                 AppError::Invalid { field, message } => (field, message),
                 // Not about one field (too many tries): said once, above the form.

@@ -20,6 +20,6 @@ pub use form::{finish_form, take_flash};
 pub use guard::{current_user, require, RequestUser};
 pub use outbox::enqueue_email;
 pub use request::{
-    add_cookie, attachment, client_address, moved_permanently, request_cookie, secure_attr,
-    see_other, user_agent, wants_html, GuestList,
+    add_cookie, attachment, client_address, moved_permanently, request_cookie, request_header,
+    secure_attr, see_other, user_agent, wants_html, GuestList,
 };

@@ -33,6 +33,15 @@ pub fn client_address() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// The value of request header `name`, if it is text.
+pub fn request_header(name: &str) -> Option<String> {
+    parts()?
+        .headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
 /// The browser's `User-Agent`, cut to 200 characters.
 pub fn user_agent() -> String {
     parts()
