@@ -43,22 +43,6 @@ end=$(date +%s.%N)
 IMPORT_SECONDS=$(python3 -c "print(f'{$end - $start:.1f}')")
 echo "import: ${IMPORT_SECONDS} s"
 
-echo
-taskset -c 1 python3 xtask/bench_checkout.py "$ADDR" "$WORK/shop.db"
-
-if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
-    echo
-    echo "== PostgreSQL: import, then the same checkout run"
-    DATABASE_URL="$BENCH_POSTGRES_URL" RUST_LOG=warn "$SERVER" import online-retail "$DATASET" | tail -n 3
-    PGPORT_HTTP=$(free_port)
-    PGADDR="127.0.0.1:$PGPORT_HTTP"
-    SHOP_ADDR="$PGADDR" SHOP_PUBLIC_URL="http://$PGADDR" DATABASE_URL="$BENCH_POSTGRES_URL" SHOP_SEED=off RUST_LOG=warn \
-        taskset -c 0 "$SERVER" >"$WORK/server-pg.log" 2>&1 &
-    PIDS+=($!)
-    wait_ready "$PGADDR" /readyz
-    taskset -c 1 python3 xtask/bench_checkout.py "$PGADDR" "$BENCH_POSTGRES_URL"
-fi
-
 PORT=$(free_port)
 ADDR="127.0.0.1:$PORT"
 SHOP_ADDR="$ADDR" DATABASE_URL="sqlite://$WORK/shop.db" RUST_LOG=warn \
