@@ -136,7 +136,7 @@ taskset -c 1 python3 xtask/bench_checkout.py "$ADDR" "$WORK/shop.db"
 if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
     echo
     echo "== PostgreSQL: import, then the same checkout run"
-    DATABASE_URL="$BENCH_POSTGRES_URL" RUST_LOG=warn "$SERVER" import online-retail "$DATASET" | tail -n 3
+    SHOP_PUBLIC_URL=http://127.0.0.1 DATABASE_URL="$BENCH_POSTGRES_URL" RUST_LOG=warn "$SERVER" import online-retail "$DATASET" | tail -n 3
     PGPORT_HTTP=$(free_port)
     PGADDR="127.0.0.1:$PGPORT_HTTP"
     SHOP_ADDR="$PGADDR" SHOP_PUBLIC_URL="http://$PGADDR" DATABASE_URL="$BENCH_POSTGRES_URL" SHOP_SEED=off RUST_LOG=warn \
