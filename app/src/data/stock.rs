@@ -77,15 +77,22 @@ pub async fn available_by_location(
 pub async fn reclaim_expired(conn: &mut Conn, sku: &str, now: i64) -> AppResult<i64> {
     let rows = sqlx::query(
         "DELETE FROM stock_holds WHERE sku = $1 AND expires_at <= $2 \
-         RETURNING location_id, quantity",
+         RETURNING location_id, sku, quantity",
     )
     .bind(sku)
     .bind(now)
     .fetch_all(&mut *conn)
     .await?;
+    lower_held(conn, rows).await
+}
+
+/// Lowers `held` by the hold rows just deleted (`location_id, sku, quantity` each);
+/// returns their units.
+async fn lower_held(conn: &mut Conn, deleted: Vec<sqlx::any::AnyRow>) -> AppResult<i64> {
     let mut total = 0;
-    for r in rows {
-        let (location, quantity): (String, i64) = (r.try_get(0)?, r.try_get(1)?);
+    for r in deleted {
+        let (location, sku, quantity): (String, String, i64) =
+            (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
         sqlx::query("UPDATE stock_levels SET held = held - $1 WHERE location_id = $2 AND sku = $3")
             .bind(quantity)
             .bind(location)
@@ -233,19 +240,7 @@ pub async fn release_holds(conn: &mut Conn, order: i64) -> AppResult<i64> {
     .bind(order)
     .fetch_all(&mut *conn)
     .await?;
-    let mut total = 0;
-    for r in rows {
-        let (location, sku, quantity): (String, String, i64) =
-            (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
-        sqlx::query("UPDATE stock_levels SET held = held - $1 WHERE location_id = $2 AND sku = $3")
-            .bind(quantity)
-            .bind(location)
-            .bind(sku)
-            .execute(&mut *conn)
-            .await?;
-        total += quantity;
-    }
-    Ok(total)
+    lower_held(conn, rows).await
 }
 
 /// Turns the holds `order` still has into allocations (payment succeeded) and returns

@@ -483,6 +483,14 @@ pub async fn deliver_due(pool: &AnyPool, now: i64, batch: i64, post: &Post) -> A
     .fetch_all(pool)
     .await?;
     let mut delivered = 0;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    // The signing key, read once per batch (not once per event).
+    let secret = {
+        let mut conn = pool.acquire().await?;
+        signing_secret(&mut conn).await?
+    };
     for r in due {
         let (id, payload, attempts): (i64, String, i64) =
             (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
@@ -499,10 +507,6 @@ pub async fn deliver_due(pool: &AnyPool, now: i64, batch: i64, post: &Post) -> A
         if claimed != 1 {
             continue;
         }
-        let secret = {
-            let mut conn = pool.acquire().await?;
-            signing_secret(&mut conn).await?
-        };
         let header = sign(&secret, now / 1000, &payload);
         let answer = post(payload, header).await;
         match answer {
