@@ -458,6 +458,23 @@ messages! {
     ChallengeFail { en: "Fail", zh: "失敗" }
     ChallengeContinue { en: "Continue to your bank's check", zh: "前往銀行驗證" }
     ChallengeFailed { en: "Your bank could not confirm it was you. Try again or use another card.", zh: "銀行無法確認是您本人，請重試或改用其他卡片。" }
+    SaveCard { en: "Save this card for faster checkout next time", zh: "儲存此卡片，下次結帳更快速" }
+    CardsTitle { en: "Saved cards", zh: "已儲存的卡片" }
+    NoCards { en: "No saved cards. Tick \"Save this card\" when you pay to add one.", zh: "尚無已儲存的卡片。付款時勾選「儲存此卡片」即可新增。" }
+    CardEnding { en: "{brand} ending in {last4}", zh: "{brand}，末四碼 {last4}" }
+    CardExpires { en: "Expires {expiry}", zh: "有效期限 {expiry}" }
+    CardExpired { en: "Expired {expiry}", zh: "已於 {expiry} 到期" }
+    CardRemoved { en: "Card removed.", zh: "已移除卡片。" }
+    ErrCardUnknown { en: "Choose one of your saved cards.", zh: "請選擇您已儲存的卡片。" }
+    ErrCardExpired { en: "This card has expired; pay at checkout with another card.", zh: "此卡片已過期，請在結帳時改用其他卡片。" }
+    BuyNow { en: "Buy now", zh: "立即購買" }
+    BuyNowTitle { en: "Buy now", zh: "立即購買" }
+    BuyNowNeedsAddress { en: "Buy now delivers to your default address: add one in your address book first.", zh: "「立即購買」會寄送到您的預設地址，請先在通訊錄新增地址。" }
+    BuyNowNeedsCard { en: "Buy now pays with a saved card: tick \"Save this card\" the next time you pay at checkout.", zh: "「立即購買」使用已儲存的卡片付款，請在下次結帳付款時勾選「儲存此卡片」。" }
+    BuyNowOrCart { en: "Add it to your cart and check out instead", zh: "改為加入購物車並結帳" }
+    DeliverTo { en: "Deliver to", zh: "寄送至" }
+    PayWith { en: "Pay with", zh: "付款方式" }
+    ConfirmAndPay { en: "Confirm and pay {amount}", zh: "確認並付款 {amount}" }
     ErrNotPayable { en: "This payment is already complete or cancelled.", zh: "此筆付款已完成或已取消。" }
     ErrRefundAmount { en: "Refund an amount above zero and at most what is left of the payment.", zh: "退款金額須大於零，且不超過剩餘的付款金額。" }
     OrderTitle { en: "Your order", zh: "您的訂單" }

@@ -86,6 +86,7 @@ pub(crate) const DATA_EXPORTS: &[web::ssr::hooks::DataExport] = &[
     recent::ssr::DATA_EXPORT,
     cart::ssr::DATA_EXPORT,
     orders::ssr::DATA_EXPORT,
+    payments::ssr::DATA_EXPORT,
 ];
 
 /// Leptos' island loader waits for `requestIdleCallback`, which a page that is never
@@ -163,11 +164,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=account::pages::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/profile") view=account::pages::ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/account/addresses") view=account::pages::AddressesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/cards") view=account::pages::CardsPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/security") view=account::pages::SecurityPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/privacy") view=account::pages::PrivacyPage ssr=SsrMode::Async/>
                     <Route path=path!("/wishlist") view=wishlist::pages::WishlistPage ssr=SsrMode::Async/>
                     <Route path=path!("/cart") view=cart::pages::CartPage ssr=SsrMode::Async/>
                     <Route path=path!("/checkout") view=checkout::pages::CheckoutPage ssr=SsrMode::Async/>
+                    <Route path=path!("/checkout/buy-now") view=checkout::pages::BuyNowPage ssr=SsrMode::Async/>
                     <Route path=path!("/pay/:intent") view=payments::pages::PayPage ssr=SsrMode::Async/>
                     <Route path=path!("/pay/:intent/challenge") view=payments::pages::ChallengePage ssr=SsrMode::Async/>
                     <Route path=path!("/orders/find") view=orders::pages::FindOrderPage ssr=SsrMode::Async/>

@@ -147,3 +147,45 @@ test('a member collects in a store and staff hand the order over by its code', a
   await expect(page.getByTestId('order-row').first()).toBeVisible();
   await expectAccessible(page);
 });
+
+test('a member saves a card at checkout, then buys now in one click and removes the card', async ({ page }, info) => {
+  await open(page, info, '/account/register');
+  await page.getByLabel('Name', { exact: true }).fill('Bea Buyer');
+  await page.getByLabel('Email', { exact: true }).fill(freshEmail(info, 'buynow'));
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await addAndCheckout(page, info);
+  await fillAddress(page);
+  await page.getByTestId('place-order').click();
+  await expect(page).toHaveURL(/\/pay\/pi_/);
+  await settled(page, info);
+  await page.getByTestId('save-card').check();
+  await payWith(page, info, '4242 4242 4242 4242');
+  await expectPaid(page, info);
+
+  await open(page, info, '/account/cards');
+  await expect(page.getByTestId('saved-card')).toHaveCount(1);
+  await expect(page.getByTestId('saved-card')).toContainText('4242');
+  await expect(page.getByTestId('saved-card')).toContainText('12/35');
+  await expectAccessible(page);
+
+  // One click on the product page shows the total; confirming places and pays it.
+  await open(page, info, PRODUCT);
+  await page.getByTestId('buy-now').click();
+  await expect(page).toHaveURL(/\/checkout\/buy-now\?sku=.+&quantity=1$/);
+  await settled(page, info);
+  await expect(page.getByTestId('buy-now-total')).toHaveText(/^£\d+\.\d\d$/);
+  const total = (await page.getByTestId('buy-now-total').textContent())?.trim() ?? '';
+  await expect(page.getByTestId('buy-now-address')).toContainText('SW1A 1AA');
+  await expectAccessible(page);
+  await page.getByTestId('buy-now-confirm').click();
+  await expectPaid(page, info);
+  await expect(page.getByTestId('order-total')).toHaveText(total);
+
+  await open(page, info, '/account/cards');
+  await page.getByTestId('remove-card').click();
+  await expect(page).toHaveURL(/\/account\/cards\?removed=1$/);
+  await settled(page, info);
+  await expect(page.getByTestId('no-cards')).toBeVisible();
+});

@@ -565,3 +565,39 @@ pub async fn make_default_address(id: i64) -> Result<(), AppError> {
         Ok("/account/addresses".into()),
     )
 }
+
+/// The member's saved cards (brand, last four digits, expiry), newest first.
+#[server(prefix = "/api", endpoint = "account/cards", input = GetUrl)]
+pub async fn my_cards() -> Result<Vec<crate::payments::SavedCard>, AppError> {
+    use crate::web::{ssr as web, Access};
+    let user = web::require(Access::Member).await?;
+    let db = crate::state::app_state()?.db;
+    let mut conn = db.acquire().await?;
+    crate::payments::ssr::provider()
+        .saved_cards(&mut conn, user.id)
+        .await
+}
+
+/// Removes one of the member's saved cards (another member's card is "not found").
+#[server(prefix = "/api", endpoint = "account/cards/remove")]
+pub async fn remove_card(#[server(default)] id: String) -> Result<(), AppError> {
+    use crate::web::{ssr as web, Access};
+    let user = web::require(Access::Member).await?;
+    let mut tx = web::db::write().await?;
+    let removed = crate::payments::ssr::provider()
+        .remove_card(&mut tx, user.id, id.trim())
+        .await?;
+    if removed {
+        web::audit_self(&mut tx, user.id, "card.remove").await?;
+    }
+    tx.commit().await?;
+    let result = if removed {
+        Ok("/account/cards?removed=1".to_string())
+    } else {
+        Err(AppError::invalid(
+            "id",
+            crate::i18n::t(crate::i18n::Msg::ErrCardUnknown),
+        ))
+    };
+    web::finish_form("cards", "/account/cards", &[], result)
+}

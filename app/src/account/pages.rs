@@ -159,6 +159,7 @@ pub fn account_nav(current: &'static str) -> impl IntoView {
             ("/account/profile", Msg::ProfileTitle),
             ("/account/orders", Msg::OrdersTitle),
             ("/account/addresses", Msg::AddressesTitle),
+            ("/account/cards", Msg::CardsTitle),
             ("/account/security", Msg::SecurityTitle),
             ("/account/privacy", Msg::PrivacyTitle),
         ],
@@ -462,6 +463,46 @@ pub fn AddressesPage() -> impl IntoView {
                         {submit(t(Msg::AddAddress))}
                     </form>
                 </section>
+            }
+            .into_any()
+        })}
+    }
+}
+
+/// `/account/cards`: the member's saved cards, each removable.
+#[component]
+pub fn CardsPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| super::api::my_cards());
+    let flash = take_flash("cards");
+    let removed = done_note("removed", Msg::CardRemoved);
+    view! {
+        <Title text=page_title(t(Msg::CardsTitle))/>
+        <Meta name="robots" content="noindex"/>
+        {when_loaded(data, move |cards| {
+            let list = if cards.is_empty() {
+                view! { <p data-test="no-cards">{t(Msg::NoCards)}</p> }.into_any()
+            } else {
+                let items = cards.into_iter().map(|c| {
+                    let label = crate::i18n::tf(Msg::CardEnding, &[("brand", &c.brand), ("last4", &c.last4)]);
+                    view! {
+                        <li class="saved-card" data-test="saved-card" data-last4=c.last4.clone()>
+                            <span>{label.clone()}</span>" "
+                            <span class="hint">{crate::i18n::tf(Msg::CardExpires, &[("expiry", &c.expiry())])}</span>
+                            <form method="post" action="/api/account/cards/remove">
+                                <input type="hidden" name="id" value=c.id.clone()/>
+                                <button type="submit" data-test="remove-card" aria-label=format!("{} {}", t(Msg::Delete), label)>{t(Msg::Delete)}</button>
+                            </form>
+                        </li>
+                    }
+                }).collect_view();
+                view! { <ul class="saved-cards" data-test="saved-cards">{items}</ul> }.into_any()
+            };
+            view! {
+                <h1 data-test="page-heading">{t(Msg::CardsTitle)}</h1>
+                {account_nav("/account/cards")}
+                {note_view(removed)}
+                {form_error(&flash, &[])}
+                {list}
             }
             .into_any()
         })}

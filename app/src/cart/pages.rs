@@ -28,8 +28,8 @@ pub fn HeaderLink() -> impl IntoView {
 }
 
 /// The product page's form: quantity and "Add to cart" for variant `sku`, or a note
-/// when it is sold out.
-pub fn add_form(sku: String, in_stock: bool) -> AnyView {
+/// when it is sold out. `buy_now` (a signed-in member) adds a second button that takes the same variant and quantity to the "Buy now" confirmation (`/checkout/buy-now`).
+pub fn add_form(sku: String, in_stock: bool, buy_now: bool) -> AnyView {
     if !in_stock {
         return view! { <p class="sold-out" data-test="sold-out">{t(Msg::OutOfStock)}</p> }
             .into_any();
@@ -40,6 +40,9 @@ pub fn add_form(sku: String, in_stock: bool) -> AnyView {
             <label for="add-quantity">{t(Msg::Quantity)}</label>
             <input id="add-quantity" name="quantity" type="number" min="1" max="999" value="1" inputmode="numeric" required/>
             <button type="submit" class="primary" data-test="add-to-cart">{t(Msg::AddToCart)}</button>
+            {buy_now.then(|| view! {
+                <button type="submit" formaction="/checkout/buy-now" formmethod="get" data-test="buy-now">{t(Msg::BuyNow)}</button>
+            })}
         </form>
     }
     .into_any()

@@ -65,3 +65,50 @@ pub async fn place_order(
     crate::web::ssr::finish_form("checkout", "/checkout", &values, result.map(|p| p.pay_url))?;
     Ok(placed)
 }
+
+/// The "Buy now" confirmation's data (members: a guest is asked to sign in).
+#[server(prefix = "/api", endpoint = "checkout/buy-now", input = GetUrl)]
+pub async fn buy_now_view(
+    #[server(default)] sku: String,
+    #[server(default)] quantity: String,
+) -> Result<super::BuyNowView, AppError> {
+    use crate::web::{ssr as web, Access};
+    let user = web::require(Access::Member).await?;
+    super::ssr::buy_now_view(&user, &sku, &quantity).await
+}
+
+/// "Buy now": places the order and pays it with the chosen saved card. A browser goes on
+/// to the order (or to the payment page if the card needs a challenge or was refused);
+/// an error goes back to the confirmation, next to its field. `Idempotency-Key`
+/// (header) overrides the form's `key`.
+#[server(prefix = "/api", endpoint = "checkout/buy-now/place")]
+pub async fn buy_now(
+    #[server(default)] key: String,
+    #[server(default)] sku: String,
+    #[server(default)] quantity: String,
+    #[server(default)] card: String,
+) -> Result<Option<Placed>, AppError> {
+    use crate::web::{ssr as web, Access};
+    let user = web::require(Access::Member).await?;
+    let key = web::request_header("idempotency-key").unwrap_or(key);
+    let form = super::ssr::BuyForm {
+        key,
+        sku,
+        quantity,
+        card,
+    };
+    let page = format!(
+        "/checkout/buy-now?sku={}&quantity={}",
+        crate::web::encode_query_value(&form.sku),
+        crate::web::encode_query_value(&form.quantity)
+    );
+    let result = super::ssr::buy_now(&user, &form).await;
+    let placed = result.as_ref().ok().cloned();
+    web::finish_form(
+        "buy-now",
+        &page,
+        &[("card", form.card.as_str())],
+        result.map(|p| p.pay_url),
+    )?;
+    Ok(placed)
+}

@@ -11,6 +11,14 @@
 //! the first places an order. Placing again from the same cart (after a declined card,
 //! say) releases the cart's earlier unpaid order, so a shopper's own hold never blocks
 //! their retry.
+//!
+//! "Buy now" (`/checkout/buy-now?sku=..&quantity=..`, members): one variant, delivered
+//! by standard delivery to the member's default address and paid with a saved card.
+//! The product page's button opens a confirmation with the priced total; confirming
+//! places the order (the same writer as the checkout, idempotent by the page's key, the
+//! member's row locked so duplicates queue) without touching the cart, then charges the
+//! card. A success goes to the order; a card that asks for 3-D Secure or is refused goes
+//! to the payment page, where the shopper answers the challenge or uses another card.
 
 pub mod api;
 pub mod pages;
@@ -76,4 +84,20 @@ pub struct CheckoutView {
 pub struct Placed {
     pub order: String,
     pub pay_url: String,
+}
+
+/// What the "Buy now" confirmation shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuyNowView {
+    pub line: SummaryLine,
+    pub delivery: Money,
+    pub total: Money,
+    /// The VAT included in `total`.
+    pub vat: Money,
+    /// Where it goes: the member's default address (`None`: they have none yet).
+    pub address: Option<Address>,
+    /// The member's saved cards that have not expired, newest first.
+    pub cards: Vec<crate::payments::SavedCard>,
+    /// The idempotency key of this rendering of the page.
+    pub key: String,
 }

@@ -183,3 +183,131 @@ pub fn CheckoutPage() -> impl IntoView {
         {when_loaded(data, move |view| form_view(view, flash.clone()))}
     }
 }
+
+fn buy_now_view(data: super::BuyNowView, flash: Option<Flash>) -> AnyView {
+    let locale = i18n::current();
+    let line = &data.line;
+    let label = (!line.label.is_empty()).then(|| format!(" ({})", line.label));
+    let delivery = if data.delivery.minor() == 0 {
+        t(Msg::Free).to_string()
+    } else {
+        format_price(data.delivery, locale)
+    };
+    let address = match &data.address {
+        Some(a) => {
+            let line2 = (!a.line2.is_empty()).then(|| view! { <br/>{a.line2.clone()} });
+            view! {
+                <address data-test="buy-now-address">
+                    {a.name.clone()}<br/>{a.line1.clone()}{line2}<br/>
+                    {a.city.clone()}" "{a.postcode.clone()}" "{a.country.clone()}
+                </address>
+            }
+            .into_any()
+        }
+        None => view! {
+            <p data-test="buy-now-needs-address">
+                {t(Msg::BuyNowNeedsAddress)}" "<a href="/account/addresses">{t(Msg::AddressesTitle)}</a>
+            </p>
+        }
+        .into_any(),
+    };
+    let chosen = flash.as_ref().map(|f| f.value("card")).unwrap_or_default();
+    let first = data.cards.first().map(|c| c.id.clone()).unwrap_or_default();
+    let chosen = if data.cards.iter().any(|c| c.id == chosen) {
+        chosen
+    } else {
+        first
+    };
+    let cards = if data.cards.is_empty() {
+        view! { <p data-test="buy-now-needs-card">{t(Msg::BuyNowNeedsCard)}</p> }.into_any()
+    } else {
+        data.cards
+            .iter()
+            .map(|c| {
+                let id = format!("card-{}", c.id);
+                view! {
+                    <div class="choice-row" data-test="buy-now-card">
+                        <input type="radio" id=id.clone() name="card" value=c.id.clone() checked=c.id == chosen/>
+                        <label for=id>
+                            {tf(Msg::CardEnding, &[("brand", &c.brand), ("last4", &c.last4)])}
+                            <span class="hint">" · "{tf(Msg::CardExpires, &[("expiry", &c.expiry())])}</span>
+                        </label>
+                    </div>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    let ready = data.address.is_some() && !data.cards.is_empty();
+    let confirm = ready.then(|| {
+        view! {
+            <button type="submit" class="primary" data-test="buy-now-confirm">
+                {tf(Msg::ConfirmAndPay, &[("amount", &format_price(data.total, locale))])}
+            </button>
+        }
+    });
+    view! {
+        {form_error(&flash, &[])}
+        <form method="post" action="/api/checkout/buy-now/place" class="checkout buy-now" data-test="buy-now-form">
+            <input type="hidden" name="key" value=data.key.clone()/>
+            <input type="hidden" name="sku" value=line.sku.clone()/>
+            <input type="hidden" name="quantity" value=line.quantity.to_string()/>
+            <section class="cart-summary" aria-labelledby="summary-heading">
+                <h2 id="summary-heading">{t(Msg::OrderSummary)}</h2>
+                <ul class="checkout-lines">
+                    <li data-test="checkout-line">
+                        <span>{line.quantity}" × "{line.title.clone()}{label}</span>
+                        <span>{format_price(line.line_total, locale)}</span>
+                    </li>
+                </ul>
+                <dl>
+                    <dt>{t(Msg::Delivery)}" ("{t(Msg::DeliveryStandard)}")"</dt>
+                    <dd data-test="buy-now-delivery">{delivery}</dd>
+                    <dt>{t(Msg::Total)}</dt>
+                    <dd data-test="buy-now-total">{format_price(data.total, locale)}</dd>
+                    <dt>{t(Msg::VatIncluded)}</dt>
+                    <dd>{format_price(data.vat, locale)}</dd>
+                </dl>
+            </section>
+            <section aria-labelledby="deliver-heading">
+                <h2 id="deliver-heading">{t(Msg::DeliverTo)}</h2>
+                {address}
+            </section>
+            <fieldset>
+                <legend>{t(Msg::PayWith)}</legend>
+                {cards}
+            </fieldset>
+            {confirm}
+        </form>
+        <form method="post" action="/api/cart/add" class="buy-now-instead">
+            <input type="hidden" name="sku" value=line.sku.clone()/>
+            <input type="hidden" name="quantity" value=line.quantity.to_string()/>
+            <button type="submit" class="link-button" data-test="buy-now-instead">{t(Msg::BuyNowOrCart)}</button>
+        </form>
+    }
+    .into_any()
+}
+
+/// `/checkout/buy-now?sku=..&quantity=..`: the total, where it goes and the card, and
+/// one button that places and pays the order.
+#[component]
+pub fn BuyNowPage() -> impl IntoView {
+    let flash = take_flash("buy-now");
+    let query = leptos_router::hooks::use_query_map();
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                q.get("sku").unwrap_or_default(),
+                q.get("quantity").unwrap_or_else(|| "1".into()),
+            )
+        },
+        |(sku, quantity)| super::api::buy_now_view(sku, quantity),
+    );
+    view! {
+        <Title text=page_title(t(Msg::BuyNowTitle))/>
+        <Meta name="robots" content="noindex"/>
+        <h1 data-test="page-heading">{t(Msg::BuyNowTitle)}</h1>
+        {when_loaded(data, move |view| buy_now_view(view, flash.clone()))}
+    }
+}

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use super::{CheckoutView, MethodChoice, Placed, StoreChoice, SummaryLine};
+use super::{BuyNowView, CheckoutView, MethodChoice, Placed, StoreChoice, SummaryLine};
 use crate::data::address::{addresses_of, Address};
 use crate::data::cart::{find, owner, touch};
 use crate::data::stock::{self, Take};
@@ -13,7 +13,9 @@ use crate::domain::{Email, Money, Quantity, Sku};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, tf, Msg};
 use crate::payments::ssr::provider;
-use crate::pricing::{delivery_fee, quote, Delivery, LineInput, Method, PricingError, Region};
+use crate::pricing::{
+    delivery_fee, quote, Delivery, LineInput, Method, PricingError, Quote, Region,
+};
 use crate::state::app_state;
 use crate::web::ssr::token::new_token;
 use crate::web::ssr::{now_ms, Conn};
@@ -177,6 +179,184 @@ async fn release_earlier(conn: &mut Conn, cart: i64, now: i64) -> AppResult<()> 
     Ok(())
 }
 
+/// What a key already answered: the stored answer for the same request, 422 for another
+/// (`None`: the key is new).
+async fn stored_answer(
+    conn: &mut Conn,
+    owner_key: &str,
+    key: &str,
+    request_hash: &str,
+) -> AppResult<Option<AppResult<Placed>>> {
+    let seen = sqlx::query(
+        "SELECT request_hash, response FROM idempotency_keys WHERE owner = $1 AND idem_key = $2",
+    )
+    .bind(owner_key)
+    .bind(key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(seen) = seen else { return Ok(None) };
+    let (hash, response): (String, String) = (seen.try_get(0)?, seen.try_get(1)?);
+    if hash != request_hash {
+        return Ok(Some(Err(AppError::Unprocessable {
+            message: t(Msg::ErrKeyReused).to_string(),
+        })));
+    }
+    Ok(Some(
+        serde_json::from_str(&response).map_err(|_| AppError::Internal),
+    ))
+}
+
+/// An order, checked and priced, ready to be written.
+struct Draft<'a> {
+    user: Option<&'a CurrentUser>,
+    email: &'a Email,
+    method: Method,
+    address: &'a Address,
+    store: Option<&'a str>,
+    priced: &'a Quote,
+    /// One per priced line, as the order keeps it.
+    titles: &'a [String],
+    /// Units per variant, summed over the lines.
+    demand: BTreeMap<String, i64>,
+    /// The cart it was placed from (`None` for "Buy now").
+    cart: Option<i64>,
+    owner_key: &'a str,
+    key: &'a str,
+    request_hash: &'a str,
+}
+
+/// Writes an order in the caller's write transaction: the order and its lines, the
+/// stock hold (a shortage is a field error naming the item), the payment intent, the
+/// "placed" event and the idempotency key's answer. Answers what placing answers and
+/// the intent's id.
+async fn write_order(conn: &mut Conn, d: Draft<'_>) -> AppResult<(Placed, String)> {
+    let state = app_state()?;
+    let now = now_ms();
+
+    let locale = crate::i18n::current();
+    let order: i64 = sqlx::query_scalar(
+        "INSERT INTO orders (number, customer_id, kind, placed_at, country, source, user_id, email, locale, \
+           payment_status, fulfilment_status, delivery_method, pickup_location, ship_to, quote, total_pence, \
+           cart_id, updated_at) \
+         VALUES ($1, NULL, 'order', $2, $3, 'web', $4, $5, $6, 'pending', 'unfulfilled', $7, $8, $9, $10, $11, $12, $2) \
+         RETURNING id",
+    )
+    .bind(format!("new-{}", &new_token()[..16]))
+    .bind(now)
+    .bind(&d.address.country)
+    .bind(d.user.map(|u| u.id))
+    .bind(d.email.as_str())
+    .bind(locale.tag())
+    .bind(d.method.as_str())
+    .bind(d.store)
+    .bind(serde_json::to_string(d.address).map_err(|_| AppError::Internal)?)
+    .bind(serde_json::to_string(d.priced).map_err(|_| AppError::Internal)?)
+    .bind(d.priced.total.minor())
+    .bind(d.cart)
+    .fetch_one(&mut *conn)
+    .await?;
+    let number = format!("W{order:06}");
+    sqlx::query("UPDATE orders SET number = $1 WHERE id = $2")
+        .bind(&number)
+        .bind(order)
+        .execute(&mut *conn)
+        .await?;
+    for (i, (line, title)) in d.priced.lines.iter().zip(d.titles).enumerate() {
+        sqlx::query(
+            "INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price_pence, title) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(order)
+        .bind(i as i64 + 1)
+        .bind(line.sku.as_str())
+        .bind(line.quantity.get())
+        .bind(line.unit_price.minor())
+        .bind(title)
+        .execute(&mut *conn)
+        .await?;
+    }
+
+    let sources: Vec<String> = match d.store {
+        Some(s) => vec![s.to_string()],
+        None => {
+            sqlx::query_scalar("SELECT id FROM locations ORDER BY priority")
+                .fetch_all(&mut *conn)
+                .await?
+        }
+    };
+    let demand: Vec<(String, i64)> = d.demand.into_iter().collect();
+    let until = now + state.site.limits.hold_minutes * 60_000;
+    if let Err(short) = stock::take(
+        conn,
+        state.backend,
+        &demand,
+        &sources,
+        Take::Hold { order, until },
+        now,
+    )
+    .await?
+    {
+        let title = d
+            .priced
+            .lines
+            .iter()
+            .zip(d.titles)
+            .find(|(l, _)| l.sku.as_str() == short.sku)
+            .map(|(_, t)| t.clone())
+            .unwrap_or(short.sku.clone());
+        let n = short.available.to_string();
+        let message = match (short.available <= 0, d.cart.is_some()) {
+            (true, true) => tf(Msg::ErrSoldOutNamed, &[("title", &title)]),
+            (false, true) => tf(Msg::ErrOnlyAvailableNamed, &[("title", &title), ("n", &n)]),
+            (true, false) => t(Msg::ErrSoldOut).to_string(),
+            (false, false) => tf(Msg::ErrOnlyAvailable, &[("n", &n)]),
+        };
+        return Err(AppError::invalid(
+            if d.store.is_some() {
+                "store"
+            } else if d.cart.is_some() {
+                "cart"
+            } else {
+                "quantity"
+            },
+            message,
+        ));
+    }
+
+    let return_url = crate::data::orders::link(conn, &number).await?;
+    let (intent, pay_url) = provider()
+        .create_intent(conn, order, d.priced.total, &return_url)
+        .await?;
+    sqlx::query(
+        "INSERT INTO order_events (order_id, at, kind, actor, note) VALUES ($1, $2, 'placed', $3, '')",
+    )
+    .bind(order)
+    .bind(now)
+    .bind(match d.user {
+        Some(u) => format!("user:{}", u.id),
+        None => "guest".to_string(),
+    })
+    .execute(&mut *conn)
+    .await?;
+    let placed = Placed {
+        order: number,
+        pay_url,
+    };
+    sqlx::query(
+        "INSERT INTO idempotency_keys (owner, idem_key, request_hash, order_id, response, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(d.owner_key)
+    .bind(d.key)
+    .bind(d.request_hash)
+    .bind(order)
+    .bind(serde_json::to_string(&placed).map_err(|_| AppError::Internal)?)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok((placed, intent))
+}
+
 /// Places the order for the asker's cart (see the module notes).
 pub async fn place(user: Option<&CurrentUser>, form: &Form) -> AppResult<Placed> {
     let state = app_state()?;
@@ -291,145 +471,32 @@ pub async fn place(user: Option<&CurrentUser>, form: &Form) -> AppResult<Placed>
     let owner_key = owner.key();
 
     // The same key again: the stored answer, or 422 for another cart or form.
-    let seen = sqlx::query(
-        "SELECT request_hash, response FROM idempotency_keys WHERE owner = $1 AND idem_key = $2",
-    )
-    .bind(&owner_key)
-    .bind(&key)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(seen) = seen {
-        let (hash, response): (String, String) = (seen.try_get(0)?, seen.try_get(1)?);
-        if hash != request_hash {
-            return Err(AppError::Unprocessable {
-                message: t(Msg::ErrKeyReused).to_string(),
-            });
-        }
-        return serde_json::from_str(&response).map_err(|_| AppError::Internal);
+    if let Some(answer) = stored_answer(&mut tx, &owner_key, &key, &request_hash).await? {
+        return answer;
     }
 
     let priced = quote(&inputs, Some(Delivery { method, region }), &[]).map_err(|e| match e {
         PricingError::NotDeliverable => AppError::invalid("method", t(Msg::ErrNotDeliverable)),
         PricingError::OutOfRange => AppError::invalid("cart", t(Msg::ErrLineMax)),
     })?;
-    let now = now_ms();
-    release_earlier(&mut tx, cart, now).await?;
-
-    let locale = crate::i18n::current();
-    let order: i64 = sqlx::query_scalar(
-        "INSERT INTO orders (number, customer_id, kind, placed_at, country, source, user_id, email, locale, \
-           payment_status, fulfilment_status, delivery_method, pickup_location, ship_to, quote, total_pence, \
-           cart_id, updated_at) \
-         VALUES ($1, NULL, 'order', $2, $3, 'web', $4, $5, $6, 'pending', 'unfulfilled', $7, $8, $9, $10, $11, $12, $2) \
-         RETURNING id",
-    )
-    .bind(format!("new-{}", &new_token()[..16]))
-    .bind(now)
-    .bind(&address.country)
-    .bind(user.map(|u| u.id))
-    .bind(email.as_str())
-    .bind(locale.tag())
-    .bind(method.as_str())
-    .bind(store.as_deref())
-    .bind(serde_json::to_string(&address).map_err(|_| AppError::Internal)?)
-    .bind(serde_json::to_string(&priced).map_err(|_| AppError::Internal)?)
-    .bind(priced.total.minor())
-    .bind(cart)
-    .fetch_one(&mut *tx)
-    .await?;
-    let number = format!("W{order:06}");
-    sqlx::query("UPDATE orders SET number = $1 WHERE id = $2")
-        .bind(&number)
-        .bind(order)
-        .execute(&mut *tx)
-        .await?;
-    for (i, (line, title)) in priced.lines.iter().zip(&titles).enumerate() {
-        sqlx::query(
-            "INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price_pence, title) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(order)
-        .bind(i as i64 + 1)
-        .bind(line.sku.as_str())
-        .bind(line.quantity.get())
-        .bind(line.unit_price.minor())
-        .bind(title)
-        .execute(&mut *tx)
-        .await?;
-    }
-
-    let sources: Vec<String> = match &store {
-        Some(s) => vec![s.clone()],
-        None => {
-            sqlx::query_scalar("SELECT id FROM locations ORDER BY priority")
-                .fetch_all(&mut *tx)
-                .await?
-        }
-    };
-    let demand: Vec<(String, i64)> = demand.into_iter().collect();
-    let until = now + state.site.limits.hold_minutes * 60_000;
-    if let Err(short) = stock::take(
+    release_earlier(&mut tx, cart, now_ms()).await?;
+    let (placed, _) = write_order(
         &mut tx,
-        state.backend,
-        &demand,
-        &sources,
-        Take::Hold { order, until },
-        now,
+        Draft {
+            user,
+            email: &email,
+            method,
+            address: &address,
+            store: store.as_deref(),
+            priced: &priced,
+            titles: &titles,
+            demand,
+            cart: Some(cart),
+            owner_key: &owner_key,
+            key: &key,
+            request_hash: &request_hash,
+        },
     )
-    .await?
-    {
-        let title = rows
-            .iter()
-            .zip(&titles)
-            .find(|(r, _)| {
-                r.try_get::<String, _>("sku").ok().as_deref() == Some(short.sku.as_str())
-            })
-            .map(|(_, t)| t.clone())
-            .unwrap_or(short.sku.clone());
-        let message = if short.available <= 0 {
-            tf(Msg::ErrSoldOutNamed, &[("title", &title)])
-        } else {
-            tf(
-                Msg::ErrOnlyAvailableNamed,
-                &[("title", &title), ("n", &short.available.to_string())],
-            )
-        };
-        return Err(AppError::invalid(
-            if store.is_some() { "store" } else { "cart" },
-            message,
-        ));
-    }
-
-    let return_url = crate::data::orders::link(&mut tx, &number).await?;
-    let (_, pay_url) = provider()
-        .create_intent(&mut tx, order, priced.total, &return_url)
-        .await?;
-    sqlx::query(
-        "INSERT INTO order_events (order_id, at, kind, actor, note) VALUES ($1, $2, 'placed', $3, '')",
-    )
-    .bind(order)
-    .bind(now)
-    .bind(match user {
-        Some(u) => format!("user:{}", u.id),
-        None => "guest".to_string(),
-    })
-    .execute(&mut *tx)
-    .await?;
-    let placed = Placed {
-        order: number,
-        pay_url,
-    };
-    sqlx::query(
-        "INSERT INTO idempotency_keys (owner, idem_key, request_hash, order_id, response, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(&owner_key)
-    .bind(&key)
-    .bind(&request_hash)
-    .bind(order)
-    .bind(serde_json::to_string(&placed).map_err(|_| AppError::Internal)?)
-    .bind(now)
-    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
 
@@ -448,4 +515,187 @@ pub async fn place(user: Option<&CurrentUser>, form: &Form) -> AppResult<Placed>
         }
     }
     Ok(placed)
+}
+
+// ---------------------------------------------------------------- buy now
+
+/// The "Buy now" form as posted.
+#[derive(Clone, Debug, Default)]
+pub struct BuyForm {
+    pub key: String,
+    pub sku: String,
+    pub quantity: String,
+    pub card: String,
+}
+
+/// One variant, priced with standard delivery to `address` (the UK mainland's fee when
+/// there is none yet): the line's input, its title, the quote.
+async fn buy_now_quote(
+    conn: &mut Conn,
+    sku: &str,
+    quantity: &str,
+    address: Option<&Address>,
+) -> AppResult<(LineInput, String, String, Quote)> {
+    let sku = Sku::parse(sku, "sku")?;
+    let quantity = Quantity::parse(quantity, "quantity")?;
+    let row = sqlx::query(
+        "SELECT skus.price_pence, skus.label, p.title FROM skus \
+         JOIN products p ON p.id = skus.product_id WHERE skus.sku = $1",
+    )
+    .bind(sku.as_str())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| AppError::invalid("sku", t(Msg::ErrUnknownSku)))?;
+    let (label, title): (String, String) = (row.try_get("label")?, row.try_get("title")?);
+    let input = LineInput {
+        sku,
+        unit_price: Money::gbp(row.try_get("price_pence")?),
+        quantity,
+    };
+    let region = address
+        .map(|a| Region::of(&a.country, &a.postcode))
+        .unwrap_or(Region::UkMainland);
+    let delivery = Delivery {
+        method: Method::Standard,
+        region,
+    };
+    let priced = quote(std::slice::from_ref(&input), Some(delivery), &[]).map_err(|e| match e {
+        PricingError::NotDeliverable => AppError::invalid("address", t(Msg::ErrNotDeliverable)),
+        PricingError::OutOfRange => AppError::invalid("quantity", t(Msg::ErrLineMax)),
+    })?;
+    Ok((input, title, label, priced))
+}
+
+/// The "Buy now" confirmation: the priced line, delivery, total, where it goes, the
+/// cards it may be paid with. Members only.
+pub async fn buy_now_view(user: &CurrentUser, sku: &str, quantity: &str) -> AppResult<BuyNowView> {
+    let state = app_state()?;
+    let address = addresses_of(user.id)
+        .await?
+        .into_iter()
+        .find(|a| a.is_default);
+    let mut conn = state.db.acquire().await?;
+    let (input, title, label, priced) =
+        buy_now_quote(&mut conn, sku, quantity, address.as_ref()).await?;
+    let this_month = crate::payments::ssr::year_month(now_ms());
+    let cards = provider()
+        .saved_cards(&mut conn, user.id)
+        .await?
+        .into_iter()
+        .filter(|c| !c.expired(this_month))
+        .collect();
+    drop(conn);
+    Ok(BuyNowView {
+        line: SummaryLine {
+            sku: input.sku.as_str().to_string(),
+            title,
+            label,
+            quantity: input.quantity.get(),
+            line_total: priced.subtotal,
+        },
+        delivery: priced.delivery.unwrap_or_default(),
+        total: priced.total,
+        vat: priced.vat,
+        address,
+        cards,
+        key: new_token(),
+    })
+}
+
+/// Places a "Buy now" order and charges the saved card (see the module notes). Answers
+/// the order and where the shopper goes next: the order's page when paid, else the
+/// payment page (a challenge to answer, or a refused card to replace).
+pub async fn buy_now(user: &CurrentUser, form: &BuyForm) -> AppResult<Placed> {
+    let state = app_state()?;
+    let key = parse_key(&form.key)?;
+    let address = addresses_of(user.id)
+        .await?
+        .into_iter()
+        .find(|a| a.is_default)
+        .ok_or_else(|| AppError::invalid("address", t(Msg::BuyNowNeedsAddress)))?;
+    let email = Email::parse(&member_email(Some(user)).await?)
+        .ok_or_else(|| AppError::invalid("email", t(Msg::EmailInvalid)))?;
+    let card = form.card.trim();
+    if card.is_empty() || card.len() > 100 {
+        return Err(AppError::invalid("card", t(Msg::ErrCardUnknown)));
+    }
+
+    let mut tx = crate::web::ssr::db::write().await?;
+    // Duplicates of this request (a double click) queue here.
+    crate::web::ssr::db::lock_member(&mut tx, state.backend, user.id).await?;
+    let (input, title, label, priced) =
+        buy_now_quote(&mut tx, &form.sku, &form.quantity, Some(&address)).await?;
+    let mut fingerprint = Sha256::new();
+    for part in [
+        "buy-now",
+        input.sku.as_str(),
+        &input.quantity.get().to_string(),
+        card,
+    ] {
+        fingerprint.update(part.as_bytes());
+        fingerprint.update([0u8]);
+    }
+    let request_hash = hex(&fingerprint.finalize());
+    let owner_key = crate::data::cart::Owner::Member(user.id).key();
+    if let Some(answer) = stored_answer(&mut tx, &owner_key, &key, &request_hash).await? {
+        return answer;
+    }
+    // The card is checked before anything is written (it may have been removed, or
+    // have expired since the page was shown).
+    let saved = provider().saved_cards(&mut tx, user.id).await?;
+    let chosen = saved
+        .iter()
+        .find(|c| c.id == card)
+        .ok_or_else(|| AppError::invalid("card", t(Msg::ErrCardUnknown)))?;
+    if chosen.expired(crate::payments::ssr::year_month(now_ms())) {
+        return Err(AppError::invalid("card", t(Msg::ErrCardExpired)));
+    }
+    let title = if label.is_empty() {
+        title
+    } else {
+        format!("{title} ({label})")
+    };
+    let demand = BTreeMap::from([(input.sku.as_str().to_string(), input.quantity.get())]);
+    let (placed, intent) = write_order(
+        &mut tx,
+        Draft {
+            user: Some(user),
+            email: &email,
+            method: Method::Standard,
+            address: &address,
+            store: None,
+            priced: &priced,
+            titles: std::slice::from_ref(&title),
+            demand,
+            cart: None,
+            owner_key: &owner_key,
+            key: &key,
+            request_hash: &request_hash,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+
+    // The charge, once the order exists (a real gateway is called outside the order's
+    // transaction). A refusal leaves the order pending on the payment page.
+    let mut tx = crate::web::ssr::db::write().await?;
+    let status = provider()
+        .pay_with_saved(&mut tx, &intent, user.id, card)
+        .await;
+    let next = match status {
+        Ok(crate::payments::IntentStatus::Succeeded) => {
+            crate::data::orders::link(&mut tx, &placed.order).await?
+        }
+        Ok(_) => placed.pay_url.clone(),
+        Err(e @ AppError::Invalid { .. }) => {
+            tracing::info!(error = %e, "buy now: saved card refused");
+            placed.pay_url.clone()
+        }
+        Err(e) => return Err(e),
+    };
+    tx.commit().await?;
+    Ok(Placed {
+        order: placed.order,
+        pay_url: next,
+    })
 }

@@ -77,6 +77,30 @@ pub struct IntentView {
     pub last_error: String,
     pub order_number: String,
     pub return_url: String,
+    /// Whether the payer may save the card (a member's order).
+    pub can_save: bool,
+}
+
+/// A member's saved card, as a provider reports it: never the number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedCard {
+    pub id: String,
+    pub brand: String,
+    pub last4: String,
+    pub exp_month: u32,
+    pub exp_year: i32,
+}
+
+impl SavedCard {
+    /// `MM/YY`, as printed on the card.
+    pub fn expiry(&self) -> String {
+        format!("{:02}/{:02}", self.exp_month, self.exp_year.rem_euclid(100))
+    }
+
+    /// Whether the card's last valid month is before `this_month` (`(year, month)`).
+    pub fn expired(&self, this_month: (i32, u32)) -> bool {
+        (self.exp_year, self.exp_month) < this_month
+    }
 }
 
 /// What a test card does.
@@ -95,6 +119,8 @@ pub struct Card {
     pub brand: &'static str,
     pub last4: String,
     pub outcome: CardOutcome,
+    /// The last valid month, `(year, month)`.
+    pub expiry: (i32, u32),
 }
 
 /// Why a card was not accepted as typed: the field and what is wrong.
@@ -170,6 +196,7 @@ pub fn parse_card(
         brand,
         last4: compact[compact.len() - 4..].to_string(),
         outcome,
+        expiry: (year, month),
     })
 }
 
@@ -190,6 +217,22 @@ mod tests {
         assert_eq!(card("abcd abcd abcd abcd"), Err(CardProblem::Number));
         let c = parse_card("4242424242424242", "12/30", "123", now).expect("card");
         assert_eq!((c.brand, c.last4.as_str()), ("Visa", "4242"));
+        assert_eq!(c.expiry, (2030, 12));
+    }
+
+    #[test]
+    fn a_saved_card_prints_and_lapses_by_its_month() {
+        let card = SavedCard {
+            id: "pm_1".into(),
+            brand: "Visa".into(),
+            last4: "4242".into(),
+            exp_month: 3,
+            exp_year: 2027,
+        };
+        assert_eq!(card.expiry(), "03/27");
+        assert!(!card.expired((2027, 3)));
+        assert!(card.expired((2027, 4)));
+        assert!(card.expired((2028, 1)));
     }
 
     #[test]

@@ -76,6 +76,12 @@ pub fn PayPage() -> impl IntoView {
                     {field(Field { label: t(Msg::CardNumber), name: "number", kind: "text", autocomplete: "cc-number", required: true, hint: Some(t(Msg::CardNumberHint).to_string()) }, &flash)}
                     {field(Field { label: t(Msg::CardExpiry), name: "expiry", kind: "text", autocomplete: "cc-exp", required: true, hint: Some("MM/YY".to_string()) }, &flash)}
                     {field(Field { label: t(Msg::CardCvc), name: "cvc", kind: "text", autocomplete: "cc-csc", required: true, hint: None }, &flash)}
+                    {intent.can_save.then(|| view! {
+                        <div class="choice-row">
+                            <input type="checkbox" id="save-card" name="save" value="1" data-test="save-card"/>
+                            <label for="save-card">{t(Msg::SaveCard)}</label>
+                        </div>
+                    })}
                     <button type="submit" class="primary" data-test="pay-submit">{t(Msg::PayNow)}</button>
                 </form>
             }

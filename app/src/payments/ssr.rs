@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use sqlx::{AnyPool, Row};
 
-use super::{Card, CardOutcome, IntentStatus, IntentView};
+use super::{Card, CardOutcome, IntentStatus, IntentView, SavedCard};
 use crate::domain::Money;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, Msg};
@@ -108,6 +108,29 @@ pub trait Provider: Send + Sync {
         id: &'a str,
         amount: Money,
     ) -> BoxFut<'a, AppResult<()>>;
+    /// Pays intent `id` with member `user`'s saved card `card` (off the hosted page, as
+    /// "Buy now" does); answers the intent's status after the attempt. A card that is not
+    /// theirs, or has expired, is a field error about `card`.
+    fn pay_with_saved<'a>(
+        &'a self,
+        conn: &'a mut Conn,
+        id: &'a str,
+        user: i64,
+        card: &'a str,
+    ) -> BoxFut<'a, AppResult<IntentStatus>>;
+    /// Member `user`'s saved cards, newest first.
+    fn saved_cards<'a>(
+        &'a self,
+        conn: &'a mut Conn,
+        user: i64,
+    ) -> BoxFut<'a, AppResult<Vec<SavedCard>>>;
+    /// Removes one of member `user`'s saved cards (`false`: not theirs, or gone).
+    fn remove_card<'a>(
+        &'a self,
+        conn: &'a mut Conn,
+        user: i64,
+        card: &'a str,
+    ) -> BoxFut<'a, AppResult<bool>>;
     /// Checks a webhook's signature and reads its event.
     fn verify<'a>(
         &'a self,
@@ -224,6 +247,90 @@ impl Provider for TestProvider {
         })
     }
 
+    fn pay_with_saved<'a>(
+        &'a self,
+        conn: &'a mut Conn,
+        id: &'a str,
+        user: i64,
+        card: &'a str,
+    ) -> BoxFut<'a, AppResult<IntentStatus>> {
+        Box::pin(async move {
+            let row = sqlx::query(
+                "SELECT brand, last4, exp_month, exp_year, outcome FROM saved_cards \
+                 WHERE id = $1 AND user_id = $2",
+            )
+            .bind(card)
+            .bind(user)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| AppError::invalid("card", t(Msg::ErrCardUnknown)))?;
+            let (brand, last4, month, year, outcome): (String, String, i64, i64, String) = (
+                row.try_get(0)?,
+                row.try_get(1)?,
+                row.try_get(2)?,
+                row.try_get(3)?,
+                row.try_get(4)?,
+            );
+            if (year as i32, month as u32) < year_month(now_ms()) {
+                return Err(AppError::invalid("card", t(Msg::ErrCardExpired)));
+            }
+            let outcome = if outcome == "challenge" {
+                CardOutcome::Challenge
+            } else {
+                CardOutcome::Succeeds
+            };
+            payable(conn, id, &["requires_payment_method"]).await?;
+            let (status, _) = attempt(conn, id, &brand, &last4, outcome, "").await?;
+            Ok(status)
+        })
+    }
+
+    fn saved_cards<'a>(
+        &'a self,
+        conn: &'a mut Conn,
+        user: i64,
+    ) -> BoxFut<'a, AppResult<Vec<SavedCard>>> {
+        Box::pin(async move {
+            sqlx::query(
+                "SELECT id, brand, last4, exp_month, exp_year FROM saved_cards \
+                 WHERE user_id = $1 ORDER BY created_at DESC, id",
+            )
+            .bind(user)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok(SavedCard {
+                    id: r.try_get(0)?,
+                    brand: r.try_get(1)?,
+                    last4: r.try_get(2)?,
+                    exp_month: r.try_get::<i64, _>(3)? as u32,
+                    exp_year: r.try_get::<i64, _>(4)? as i32,
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn remove_card<'a>(
+        &'a self,
+        conn: &'a mut Conn,
+        user: i64,
+        card: &'a str,
+    ) -> BoxFut<'a, AppResult<bool>> {
+        Box::pin(async move {
+            Ok(
+                sqlx::query("DELETE FROM saved_cards WHERE id = $1 AND user_id = $2")
+                    .bind(card)
+                    .bind(user)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected()
+                    == 1,
+            )
+        })
+    }
+
     fn verify<'a>(
         &'a self,
         conn: &'a mut Conn,
@@ -335,7 +442,7 @@ pub async fn enqueue_event(conn: &mut Conn, kind: &str, intent: &str) -> AppResu
 /// The hosted page's view of an intent.
 pub async fn view(db: &AnyPool, id: &str) -> AppResult<IntentView> {
     let row = sqlx::query(
-        "SELECT i.id, i.amount_pence, i.status, i.last_error, i.return_url, o.number \
+        "SELECT i.id, i.amount_pence, i.status, i.last_error, i.return_url, o.number, o.user_id \
          FROM payment_intents i JOIN orders o ON o.id = i.order_id WHERE i.id = $1",
     )
     .bind(id)
@@ -350,6 +457,7 @@ pub async fn view(db: &AnyPool, id: &str) -> AppResult<IntentView> {
         last_error: row.try_get("last_error")?,
         order_number: row.try_get("number")?,
         return_url: row.try_get("return_url")?,
+        can_save: row.try_get::<Option<i64>, _>("user_id")?.is_some(),
     })
 }
 
@@ -374,47 +482,129 @@ async fn payable(conn: &mut Conn, id: &str, expect: &[&str]) -> AppResult<String
     Ok(row.try_get("return_url")?)
 }
 
-/// The hosted page's card submission, in one write transaction: the intent moves on only
-/// from `requires_payment_method` (a second submission of a paid intent is refused).
-pub async fn confirm_card(id: &str, card: &Card) -> AppResult<Next> {
-    let mut tx = crate::web::ssr::db::write().await?;
-    let return_url = payable(&mut tx, id, &["requires_payment_method"]).await?;
-    let now = now_ms();
-    let (status, error, event) = match card.outcome {
-        CardOutcome::Succeeds => ("succeeded", "", Some("payment_intent.succeeded")),
-        CardOutcome::Challenge => ("requires_action", "", None),
+/// (year, month) of a unix time in milliseconds (UTC): a card's expiry is by month.
+pub fn year_month(ms: i64) -> (i32, u32) {
+    let (year, month, _) = crate::domain::civil_from_days(ms.div_euclid(86_400_000));
+    (year as i32, month)
+}
+
+/// One attempt to pay intent `id` (in `requires_payment_method`) with a card: moves the
+/// intent by the card's outcome and queues the event; a success saves the card when
+/// `save` (`"MM/YYYY/outcome"`, "" for no) asks. Answers the new status and, for a
+/// refusal, why.
+async fn attempt(
+    conn: &mut Conn,
+    id: &str,
+    brand: &str,
+    last4: &str,
+    outcome: CardOutcome,
+    save: &str,
+) -> AppResult<(IntentStatus, &'static str)> {
+    let (status, error, event) = match outcome {
+        CardOutcome::Succeeds => (
+            IntentStatus::Succeeded,
+            "",
+            Some("payment_intent.succeeded"),
+        ),
+        CardOutcome::Challenge => (IntentStatus::RequiresAction, "", None),
         CardOutcome::Declined => (
-            "requires_payment_method",
+            IntentStatus::RequiresPaymentMethod,
             t(Msg::CardDeclined),
             Some("payment_intent.payment_failed"),
         ),
         CardOutcome::InsufficientFunds => (
-            "requires_payment_method",
+            IntentStatus::RequiresPaymentMethod,
             t(Msg::CardInsufficientFunds),
             Some("payment_intent.payment_failed"),
         ),
     };
-    // Conditional on the status read above: a cancel that commits in between (the shop
-    // replaced the order) wins, and this card is refused rather than charged.
+    // Conditional on the status the caller read: a cancel that commits in between (the
+    // shop replaced the order) wins, and this card is refused rather than charged.
     let moved = sqlx::query(
         "UPDATE payment_intents SET status = $1, last_error = $2, card_brand = $3, card_last4 = $4, \
-         updated_at = $5 WHERE id = $6 AND status = 'requires_payment_method'",
+         save_card = $5, updated_at = $6 WHERE id = $7 AND status = 'requires_payment_method'",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(error)
-    .bind(card.brand)
-    .bind(&card.last4)
-    .bind(now)
+    .bind(brand)
+    .bind(last4)
+    .bind(save)
+    .bind(now_ms())
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
     if moved != 1 {
         return Err(AppError::invalid("number", t(Msg::ErrNotPayable)));
     }
     if let Some(kind) = event {
-        enqueue_event(&mut tx, kind, id).await?;
+        enqueue_event(conn, kind, id).await?;
     }
+    if status == IntentStatus::Succeeded {
+        save_if_asked(conn, id).await?;
+    }
+    Ok((status, error))
+}
+
+/// Saves the card of succeeded intent `id` for its order's member, if the payer asked
+/// (once: the same card again is not a second entry).
+async fn save_if_asked(conn: &mut Conn, id: &str) -> AppResult<()> {
+    let row = sqlx::query(
+        "SELECT i.save_card, i.card_brand, i.card_last4, o.user_id FROM payment_intents i \
+         JOIN orders o ON o.id = i.order_id WHERE i.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let (save, brand, last4, user): (String, String, String, Option<i64>) = (
+        row.try_get(0)?,
+        row.try_get(1)?,
+        row.try_get(2)?,
+        row.try_get(3)?,
+    );
+    let mut parts = save.splitn(3, '/');
+    let (Some(user), Some(month), Some(year), Some(outcome)) = (
+        user,
+        parts.next().and_then(|m| m.parse::<i64>().ok()),
+        parts.next().and_then(|y| y.parse::<i64>().ok()),
+        parts.next(),
+    ) else {
+        return Ok(());
+    };
+    sqlx::query(
+        "INSERT INTO saved_cards (id, user_id, brand, last4, exp_month, exp_year, outcome, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (user_id, brand, last4, exp_month, exp_year) DO NOTHING",
+    )
+    .bind(format!("pm_{}", &new_token()[..24]))
+    .bind(user)
+    .bind(&brand)
+    .bind(&last4)
+    .bind(month)
+    .bind(year)
+    .bind(outcome)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE payment_intents SET save_card = '' WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The hosted page's card submission, in one write transaction: the intent moves on only
+/// from `requires_payment_method` (a second submission of a paid intent is refused).
+/// `save`: keep the card for the order's member once the payment succeeds.
+pub async fn confirm_card(id: &str, card: &Card, save: bool) -> AppResult<Next> {
+    let mut tx = crate::web::ssr::db::write().await?;
+    let return_url = payable(&mut tx, id, &["requires_payment_method"]).await?;
+    let save = match (save, card.outcome) {
+        (true, CardOutcome::Succeeds) => format!("{}/{}/succeeds", card.expiry.1, card.expiry.0),
+        (true, CardOutcome::Challenge) => format!("{}/{}/challenge", card.expiry.1, card.expiry.0),
+        _ => String::new(),
+    };
+    let (_, error) = attempt(&mut tx, id, card.brand, &card.last4, card.outcome, &save).await?;
     tx.commit().await?;
     match card.outcome {
         CardOutcome::Succeeds => Ok(Next::Return(return_url)),
@@ -453,6 +643,9 @@ pub async fn answer_challenge(id: &str, approve: bool) -> AppResult<Next> {
         return Err(AppError::invalid("number", t(Msg::ErrNotPayable)));
     }
     enqueue_event(&mut tx, kind, id).await?;
+    if approve {
+        save_if_asked(&mut tx, id).await?;
+    }
     tx.commit().await?;
     if approve {
         Ok(Next::Return(return_url))
@@ -460,6 +653,25 @@ pub async fn answer_challenge(id: &str, approve: bool) -> AppResult<Next> {
         Err(AppError::invalid("number", error))
     }
 }
+
+/// The saved cards' part of "download my data" (brand, last four digits, expiry).
+pub const DATA_EXPORT: crate::web::ssr::hooks::DataExport = crate::web::ssr::hooks::DataExport {
+    name: "saved_cards",
+    export: |db, user| {
+        Box::pin(async move {
+            let mut conn = db.acquire().await?;
+            let cards = provider().saved_cards(&mut conn, user.id).await?;
+            Ok(serde_json::Value::Array(
+                cards
+                    .into_iter()
+                    .map(|c| {
+                        serde_json::json!({ "brand": c.brand, "last4": c.last4, "expiry": c.expiry() })
+                    })
+                    .collect(),
+            ))
+        })
+    },
+};
 
 /// How the delivery job posts a signed event: `(payload, signature header)` to the shop's
 /// webhook path, answering the HTTP status (or why there was none).

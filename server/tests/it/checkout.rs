@@ -692,6 +692,160 @@ on_both_engines! {
         assert_eq!(as_user(&app, &sid, "/admin/orders").await.status, 403);
     }
 
+    async fn a_member_saves_a_card_and_buys_now_in_one_click(app) {
+        let (sku, price) = a_variant(&app, 10).await;
+        let (other_sku, _) = a_variant(&app, 11).await;
+        set_stock(&app, &sku, "warehouse", 5).await;
+        set_stock(&app, &other_sku, "warehouse", 5).await;
+        let db = app.state.app.db.clone();
+        let sid = register(&app, "bn@example.com").await;
+        let member = format!("sid={sid}");
+        // No card and no address yet: the confirmation says what is missing.
+        let page = as_user(&app, &sid, &format!("/checkout/buy-now?sku={sku}&quantity=1")).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert_eq!(page.count_test("buy-now-needs-address"), 1);
+        assert_eq!(page.count_test("buy-now-needs-card"), 1);
+        assert_eq!(page.count_test("buy-now-confirm"), 0);
+        let res = app.post_form_with("/api/checkout/buy-now/place", &form(&[("key", &fresh_key()), ("sku", &sku), ("quantity", "1"), ("card", "pm_none")]), &[("cookie", &member)]).await;
+        assert_eq!((res.status.as_u16(), res.json()["field"].as_str()), (400, Some("address")));
+
+        // A checkout with "save this card": the card and the address are kept.
+        let res = app.post_form_with("/api/cart/add", &form(&[("sku", &other_sku), ("quantity", "1")]), &[HTML, ("cookie", &member)]).await;
+        assert_eq!(res.status, 303);
+        let mut fields = delivery_form("", "");
+        let key = fresh_key();
+        fields[0].1 = &key;
+        fields.retain(|(k, _)| *k != "email");
+        let intent = intent_of(&place(&app, &member, &fields).await);
+        assert_eq!(app.get(&format!("/pay/{intent}")).await.count_test("save-card"), 1, "a member's order may save its card");
+        let res = app.post_form_with("/api/pay/card", &form(&[("intent", &intent), ("number", "4242 4242 4242 4242"), ("expiry", "12/35"), ("cvc", "123"), ("save", "1")]), &[HTML]).await;
+        assert!(res.header("location").starts_with("/orders/"), "{}", res.header("location"));
+        deliver(&app).await;
+        let cards: Vec<(String, String, String, i64, i64)> = sqlx::query_as("SELECT c.id, c.brand, c.last4, c.exp_month, c.exp_year FROM saved_cards c JOIN users u ON u.id = c.user_id WHERE u.email = 'bn@example.com'").fetch_all(&db).await.expect("cards");
+        assert_eq!(cards.len(), 1);
+        let card = cards[0].0.clone();
+        assert_eq!((cards[0].1.as_str(), cards[0].2.as_str(), cards[0].3, cards[0].4), ("Visa", "4242", 12, 2035));
+        let listed = as_user(&app, &sid, "/account/cards").await;
+        assert_eq!(listed.count_test("saved-card"), 1);
+        assert!(listed.body.contains("4242") && listed.body.contains("12/35"), "brand, last 4 and expiry shown");
+        assert!(!listed.body.contains("4242 4242") && !listed.body.contains("4242424242424242"), "never the number");
+        let export = as_user(&app, &sid, "/api/account/export").await;
+        assert_eq!(export.json()["saved_cards"][0]["last4"], "4242");
+        // A guest's order offers no saving.
+        let guest = guest_cart(&app, &other_sku, "1").await;
+        let guest_intent = intent_of(&place(&app, &guest, &delivery_form(&fresh_key(), "g@example.com")).await);
+        assert_eq!(app.get(&format!("/pay/{guest_intent}")).await.count_test("save-card"), 0);
+
+        // The product page offers "Buy now" to the member only.
+        let product_id: String = sqlx::query_scalar("SELECT product_id FROM skus WHERE sku = $1").bind(&sku).fetch_one(&db).await.expect("product");
+        let url = format!("/p/{product_id}/x");
+        let product = app.get_with(&url, &[("cookie", &member)]).await;
+        let product = if product.status == 301 { app.get_with(product.header("location"), &[("cookie", &member)]).await } else { product };
+        assert_eq!(product.count_test("buy-now"), 1, "{}", product.status);
+        let guest_page = app.get(&url).await;
+        let guest_page = if guest_page.status == 301 { app.get(guest_page.header("location")).await } else { guest_page };
+        assert_eq!(guest_page.count_test("buy-now"), 0);
+
+        // The confirmation shows the total the order will charge.
+        let res = app.post_form_with("/api/cart/add", &form(&[("sku", &other_sku), ("quantity", "1")]), &[HTML, ("cookie", &member)]).await;
+        assert_eq!(res.status, 303);
+        let expected = 2 * price + if 2 * price >= 5000 { 0 } else { 399 };
+        let page = as_user(&app, &sid, &format!("/checkout/buy-now?sku={sku}&quantity=2")).await;
+        assert_eq!(page.status, 200);
+        assert_eq!(page.count_test("buy-now-card"), 1);
+        assert!(page.body.contains(&app::domain::Money::gbp(expected).decimal()), "total {expected} shown");
+        let key = fresh_key();
+        let fields = [("key", key.as_str()), ("sku", sku.as_str()), ("quantity", "2"), ("card", card.as_str())];
+        let orders_before = app.count("SELECT COUNT(*) FROM orders WHERE source = 'web'").await;
+        let res = app.post_form_with("/api/checkout/buy-now/place", &form(&fields), &[HTML, ("cookie", &member)]).await;
+        assert_eq!(res.status, 303, "{}", res.body);
+        let to = res.header("location").to_string();
+        assert!(to.starts_with("/orders/W"), "paid at once, to the order: {to}");
+        let number: String = sqlx::query_scalar("SELECT number FROM orders WHERE source = 'web' ORDER BY id DESC LIMIT 1").fetch_one(&db).await.expect("order");
+        assert!(to.contains(&number));
+        assert_eq!(as_user(&app, &sid, &to).await.status, 200);
+        deliver(&app).await;
+        assert_eq!(order_status(&app, &number).await, ("paid".into(), "unfulfilled".into()));
+        let (total, cart): (i64, Option<i64>) = sqlx::query_as("SELECT total_pence, cart_id FROM orders WHERE number = $1").bind(&number).fetch_one(&db).await.expect("total");
+        assert_eq!((total, cart), (expected, None), "charged what the page showed; not from the cart");
+        let charged: i64 = sqlx::query_scalar("SELECT i.amount_pence FROM payment_intents i JOIN orders o ON o.id = i.order_id WHERE o.number = $1").bind(&number).fetch_one(&db).await.expect("intent");
+        assert_eq!(charged, expected);
+        let in_cart = app.count(&format!("SELECT COUNT(*) FROM cart_lines cl JOIN carts c ON c.id = cl.cart_id JOIN users u ON u.id = c.user_id WHERE u.email = 'bn@example.com' AND cl.sku = '{other_sku}'")).await;
+        assert_eq!(in_cart, 1, "the cart is left as it was");
+        assert_eq!(available(&app, &sku).await, 3);
+        ledger_holds(&app).await;
+
+        // The same key: the same order, never a second; with another quantity, 422.
+        let again = app.post_form_with("/api/checkout/buy-now/place", &form(&fields), &[HTML, ("cookie", &member)]).await;
+        assert_eq!(again.status, 303);
+        assert_eq!(app.count("SELECT COUNT(*) FROM orders WHERE source = 'web'").await, orders_before + 1);
+        let other = [("key", key.as_str()), ("sku", sku.as_str()), ("quantity", "1"), ("card", card.as_str())];
+        assert_eq!(app.post_form_with("/api/checkout/buy-now/place", &form(&other), &[("cookie", &member)]).await.status, 422);
+        // Eight clicks at once with one key: one order.
+        let key = fresh_key();
+        let body = form(&[("key", key.as_str()), ("sku", sku.as_str()), ("quantity", "1"), ("card", card.as_str())]);
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let (router, body, member) = (app.router.clone(), body.clone(), member.clone());
+            tasks.push(tokio::spawn(async move {
+                use tower::ServiceExt;
+                let req = axum::http::Request::post("/api/checkout/buy-now/place")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("cookie", member)
+                    .body(axum::body::Body::from(body))
+                    .expect("request");
+                router.oneshot(req).await.expect("infallible").status().as_u16()
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.expect("task"), 200);
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM orders WHERE source = 'web'").await, orders_before + 2);
+
+        // Bad input names its field and changes nothing.
+        let other_sid = register(&app, "bn2@example.com").await;
+        for (fields, field) in [
+            (vec![("sku", sku.as_str()), ("quantity", "0"), ("card", card.as_str())], "quantity"),
+            (vec![("sku", sku.as_str()), ("quantity", "abc"), ("card", card.as_str())], "quantity"),
+            (vec![("sku", sku.as_str()), ("quantity", "100000"), ("card", card.as_str())], "quantity"),
+            (vec![("sku", "NOPE-1"), ("quantity", "1"), ("card", card.as_str())], "sku"),
+            (vec![("sku", sku.as_str()), ("quantity", "1"), ("card", "pm_not_mine")], "card"),
+            (vec![("sku", sku.as_str()), ("quantity", "9"), ("card", card.as_str())], "quantity"),
+        ] {
+            let key = fresh_key();
+            let mut f = vec![("key", key.as_str())];
+            f.extend(fields);
+            let res = app.post_form_with("/api/checkout/buy-now/place", &form(&f), &[("cookie", &member)]).await;
+            assert_eq!((res.status.as_u16(), res.json()["field"].as_str()), (400, Some(field)), "{f:?}: {}", res.body);
+        }
+        // Another member cannot pay with this card (they have an address, no card).
+        let res = app.post_form_with("/api/account/addresses/add", &form(&[("name", "Bo"), ("line1", "2 Low Road"), ("city", "Leeds"), ("postcode", "LS1 1AA"), ("country", "GB")]), &[("cookie", &format!("sid={other_sid}"))]).await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        let res = app.post_form_with("/api/checkout/buy-now/place", &form(&[("key", &fresh_key()), ("sku", &sku), ("quantity", "1"), ("card", &card)]), &[("cookie", &format!("sid={other_sid}"))]).await;
+        assert_eq!((res.status.as_u16(), res.json()["field"].as_str()), (400, Some("card")));
+        assert_eq!(app.get(&format!("/checkout/buy-now?sku={sku}")).await.status, 303, "a guest is sent to sign in");
+        assert_eq!(app.post_form_with("/api/checkout/buy-now/place", &form(&fields), &[]).await.status, 401);
+        assert_eq!(app.count("SELECT COUNT(*) FROM orders WHERE source = 'web'").await, orders_before + 2);
+        ledger_holds(&app).await;
+
+        // An expired card is not offered and cannot pay.
+        sqlx::query("INSERT INTO saved_cards (id, user_id, brand, last4, exp_month, exp_year, outcome, created_at) SELECT 'pm_old', id, 'Visa', '1111', 1, 2020, 'succeeds', 0 FROM users WHERE email = 'bn@example.com'").execute(&db).await.expect("old card");
+        assert_eq!(as_user(&app, &sid, &format!("/checkout/buy-now?sku={sku}")).await.count_test("buy-now-card"), 1);
+        let res = app.post_form_with("/api/checkout/buy-now/place", &form(&[("key", &fresh_key()), ("sku", &sku), ("quantity", "1"), ("card", "pm_old")]), &[("cookie", &member)]).await;
+        assert_eq!((res.status.as_u16(), res.json()["field"].as_str()), (400, Some("card")), "{}", res.body);
+        assert_eq!(app.count("SELECT COUNT(*) FROM orders WHERE source = 'web'").await, orders_before + 2, "no order for an expired card");
+
+        // Removing: the member's own card only; then "Buy now" asks for one.
+        let res = app.post_form_with("/api/account/cards/remove", &form(&[("id", &card)]), &[("cookie", &format!("sid={other_sid}"))]).await;
+        assert_eq!((res.status.as_u16(), res.json()["field"].as_str()), (400, Some("id")));
+        let res = app.post_form_with("/api/account/cards/remove", &form(&[("id", &card)]), &[HTML, ("cookie", &member)]).await;
+        assert_eq!((res.status.as_u16(), res.header("location")), (303, "/account/cards?removed=1"));
+        assert_eq!(as_user(&app, &sid, "/account/cards").await.count_test("saved-card"), 1, "the expired one is left");
+        let page = as_user(&app, &sid, &format!("/checkout/buy-now?sku={sku}")).await;
+        assert_eq!(page.count_test("buy-now-needs-card"), 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'card.remove'").await, 1);
+    }
+
     async fn a_guest_finds_an_order_by_number_and_email(app) {
         let (sku, _) = a_variant(&app, 9).await;
         set_stock(&app, &sku, "warehouse", 3).await;

@@ -19,10 +19,13 @@ pub fn ProductPage() -> impl IntoView {
     // The chosen variant lives in the URL (`?v=SKU`), so a choice is a link.
     let chosen = move || query.read().get("v");
     let saved = Resource::new(|| (), |_| crate::wishlist::api::saved_products());
+    // A member gets "Buy now"; a guest's page stays the one shared cached copy.
+    let me = Resource::new(|| (), |_| crate::web::api::who_am_i());
     view! {
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let saved = saved.await.unwrap_or_default();
+                let member = me.await.ok().flatten().is_some();
                 match data.await {
                     Ok(product) => {
                         // The right id with a wrong (old, mistyped) slug: 301 to the
@@ -35,7 +38,7 @@ pub fn ProductPage() -> impl IntoView {
                             }
                             crate::web::ssr::moved_permanently(&to);
                         }
-                        view! { <ProductView product chosen=Signal::derive(chosen) saved/> }.into_any()
+                        view! { <ProductView product chosen=Signal::derive(chosen) saved member/> }.into_any()
                     }
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
@@ -49,6 +52,7 @@ fn ProductView(
     product: ProductDetail,
     chosen: Signal<Option<String>>,
     saved: crate::wishlist::Saved,
+    member: bool,
 ) -> impl IntoView {
     let locale = i18n::current();
     let url = product.url();
@@ -131,7 +135,7 @@ fn ProductView(
                 <p class="stock" class:out=move || !in_stock() data-test="stock">{stock}</p>
                 <p class="hint pickup" data-test="pickup-stores">{pickup}</p>
                 {chooser}
-                {crate::cart::pages::add_form(sku(), in_stock())}
+                {crate::cart::pages::add_form(sku(), in_stock(), member)}
                 {crate::wishlist::pages::save_button(&product.id, saved.has(&product.id), url.clone())}
                 <p class="sku">{t(Msg::Sku)} ": " <span data-test="sku">{sku}</span></p>
                 <section class="description">
