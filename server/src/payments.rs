@@ -66,8 +66,11 @@ pub async fn post_webhook(
 /// Webhooks posted per round of the delivery loop.
 const BATCH: i64 = 50;
 
-/// Starts the delivery loop (every second, and at once again after a full batch) and the
-/// hold sweep (every 30 seconds).
+/// How long after an event is queued in this process its delivery round starts.
+const NOTIFY_DELAY: Duration = Duration::from_millis(10);
+
+/// Starts the delivery loop (every second, soon after this process queues an event, and
+/// at once again after a full batch) and the hold sweep (every 30 seconds).
 pub fn spawn(pool: AnyPool, backend: Backend, addr: SocketAddr) {
     let post: Arc<Post> = Arc::new(move |payload, signature| -> BoxFut<'static, _> {
         Box::pin(post_webhook(addr, payload, signature))
@@ -77,7 +80,14 @@ pub fn spawn(pool: AnyPool, backend: Backend, addr: SocketAddr) {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = app::payments::ssr::DUE.notified() => {
+                    // Queued in a transaction that commits a moment later; gather what
+                    // else is queued meanwhile into the same batch.
+                    tokio::time::sleep(NOTIFY_DELAY).await;
+                }
+            }
             // A full batch means more may be due: go on at once, not a second later.
             loop {
                 match deliver_due(&deliveries, now_ms(), BATCH, &*post).await {

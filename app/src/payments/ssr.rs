@@ -436,6 +436,7 @@ pub async fn enqueue_event(conn: &mut Conn, kind: &str, intent: &str) -> AppResu
         .bind(now)
         .execute(&mut *conn)
         .await?;
+    DUE.notify_one();
     Ok(())
 }
 
@@ -683,19 +684,44 @@ pub fn backoff_secs(attempts: i64) -> i64 {
     1_i64 << attempts.clamp(1, 12).min(11)
 }
 
-/// Posts up to `batch` due events, each claimed first (one process per row); returns how
-/// many were answered 2xx. A failure is tried again after [`backoff_secs`].
+/// Wakes this process's delivery loop when an event was queued (it also polls, so an
+/// event queued by another process, or a wake-up before the commit, is delivered on the
+/// next round anyway).
+pub static DUE: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// Posts up to `batch` due events; returns how many were answered 2xx. The batch is
+/// claimed by one conditional update (one process per row: another process's claim, or a
+/// claim made meanwhile, is skipped), and the answered ones are marked delivered by one
+/// update: two commits per batch, not two per event. A failure is tried again after
+/// [`backoff_secs`].
 pub async fn deliver_due(pool: &AnyPool, now: i64, batch: i64, post: &Post) -> AppResult<usize> {
-    let due = sqlx::query(
-        "SELECT id, payload, attempts FROM payment_webhooks \
+    let due: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM payment_webhooks \
          WHERE delivered_at IS NULL AND next_at <= $1 AND claimed_until <= $1 ORDER BY id LIMIT $2",
     )
     .bind(now)
     .bind(batch)
     .fetch_all(pool)
     .await?;
-    let mut delivered = 0;
     if due.is_empty() {
+        return Ok(0);
+    }
+    let list = due
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    // Ids are integers read from the table: safe to inline.
+    let claimed = sqlx::query(&format!(
+        "UPDATE payment_webhooks SET claimed_until = $1, attempts = attempts + 1 \
+         WHERE id IN ({list}) AND delivered_at IS NULL AND claimed_until <= $2 \
+         RETURNING id, payload, attempts"
+    ))
+    .bind(now + CLAIM_MS)
+    .bind(now)
+    .fetch_all(pool)
+    .await?;
+    if claimed.is_empty() {
         return Ok(0);
     }
     // The signing key, read once per batch (not once per event).
@@ -703,46 +729,41 @@ pub async fn deliver_due(pool: &AnyPool, now: i64, batch: i64, post: &Post) -> A
         let mut conn = pool.acquire().await?;
         signing_secret(&mut conn).await?
     };
-    for r in due {
+    let mut rows = Vec::with_capacity(claimed.len());
+    for r in claimed {
         let (id, payload, attempts): (i64, String, i64) =
             (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
-        let claimed = sqlx::query(
-            "UPDATE payment_webhooks SET claimed_until = $1, attempts = attempts + 1 \
-             WHERE id = $2 AND delivered_at IS NULL AND claimed_until <= $3",
-        )
-        .bind(now + CLAIM_MS)
-        .bind(id)
-        .bind(now)
-        .execute(pool)
-        .await?
-        .rows_affected();
-        if claimed != 1 {
-            continue;
-        }
+        rows.push((id, payload, attempts));
+    }
+    rows.sort_by_key(|r| r.0);
+    let mut delivered = Vec::with_capacity(rows.len());
+    for (id, payload, attempts) in rows {
         let header = sign(&secret, now / 1000, &payload);
-        let answer = post(payload, header).await;
-        match answer {
-            Ok(status) if (200..300).contains(&status) => {
-                sqlx::query("UPDATE payment_webhooks SET delivered_at = $1 WHERE id = $2")
-                    .bind(now)
-                    .bind(id)
-                    .execute(pool)
-                    .await?;
-                delivered += 1;
-            }
+        match post(payload, header).await {
+            Ok(status) if (200..300).contains(&status) => delivered.push(id.to_string()),
             other => {
-                tracing::warn!(event = id, attempt = attempts + 1, answer = ?other, "webhook not accepted; will retry");
+                // `attempts` is the count after this try's claim.
+                tracing::warn!(event = id, attempt = attempts, answer = ?other, "webhook not accepted; will retry");
                 sqlx::query(
                     "UPDATE payment_webhooks SET claimed_until = 0, next_at = $1 WHERE id = $2",
                 )
-                .bind(now + backoff_secs(attempts + 1) * 1000)
+                .bind(now + backoff_secs(attempts) * 1000)
                 .bind(id)
                 .execute(pool)
                 .await?;
             }
         }
     }
-    Ok(delivered)
+    if !delivered.is_empty() {
+        sqlx::query(&format!(
+            "UPDATE payment_webhooks SET delivered_at = $1 WHERE id IN ({})",
+            delivered.join(",")
+        ))
+        .bind(now)
+        .execute(pool)
+        .await?;
+    }
+    Ok(delivered.len())
 }
 
 #[cfg(test)]

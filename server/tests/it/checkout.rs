@@ -548,6 +548,37 @@ on_both_engines! {
         assert_eq!(order_status(&app, &number).await.0, "paid");
     }
 
+    async fn two_delivery_rounds_at_once_post_each_event_once(app) {
+        let (sku, _) = a_variant(&app, 12).await;
+        set_stock(&app, &sku, "warehouse", 5).await;
+        for i in 0..3 {
+            let cookie = guest_cart(&app, &sku, "1").await;
+            let intent = intent_of(&place(&app, &cookie, &delivery_form(&fresh_key(), &format!("twice{i}@example.com"))).await);
+            pay(&app, &intent, "4242424242424242").await;
+        }
+        let posted = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let seen = posted.clone();
+        let post: Arc<Post> = Arc::new(move |payload: String, _| -> BoxFut<'static, Result<u16, String>> {
+            let seen = seen.clone();
+            Box::pin(async move {
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                seen.lock().expect("list").push(payload);
+                Ok(200)
+            })
+        });
+        let now = app.state.app.clock.now_ms();
+        let writer = app.state.app.writer.clone();
+        let (a, b) = tokio::join!(deliver_due(&writer, now, 10, &*post), deliver_due(&writer, now, 10, &*post));
+        assert_eq!(a.expect("a") + b.expect("b"), 3);
+        let mut ids = posted.lock().expect("list").clone();
+        assert_eq!(ids.len(), 3, "each event posted once");
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 3);
+        assert_eq!(app.count("SELECT COUNT(*) FROM payment_webhooks WHERE delivered_at IS NOT NULL").await, 3);
+        assert_eq!(deliver_due(&writer, now, 10, &*post).await.expect("again"), 0, "nothing left");
+    }
+
     async fn checkout_bad_input_names_the_field(app) {
         let (sku, _) = a_variant(&app, 7).await;
         set_stock(&app, &sku, "warehouse", 3).await;
