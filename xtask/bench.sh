@@ -96,8 +96,11 @@ for name in "${ORDER[@]}"; do
     [ -n "$berr" ] && echo "   baseline: $berr"
 done
 
-# The same pages for a guest who has a cart (its cookies keep the shared cached page)
-# and for a signed-in member (a full render per request), against the same baseline.
+# The same pages for a guest who has a cart (its cookies keep the shared cached page),
+# for a signed-in member whose browser runs scripts (the shared page, then one request
+# for their parts: both measured, and the page view's combined rate
+# 1 / (1/page + 1/parts) is the ratio reported), and for a member without JavaScript (a
+# full render per request), against the same baseline.
 SKU=$(curl -fs "http://$ADDR${PAGES[product]}" | grep -o 'name="sku" value="[^"]*"' | head -n1 | sed 's/.*value="//; s/"$//')
 GUEST=$(curl -fs -o /dev/null -D - -X POST "http://$ADDR/api/cart/add" \
     -H 'Content-Type: application/x-www-form-urlencoded' --data "sku=$SKU" \
@@ -107,17 +110,28 @@ MEMBER=$(curl -fs -o /dev/null -D - -X POST "http://$ADDR/api/account/register" 
     --data "email=bench-$$%40example.com&password=lantern+moss+kettle+42&name=Bench" \
     | awk 'tolower($1)=="set-cookie:" && $2 ~ /^sid=/ {split($2,a,";"); print a[1]}')
 echo
-echo "== as a guest with a cart (${GUEST:-no cookie}) and as a signed-in member"
-printf '%-16s %10s %9s %9s | %10s | %6s\n' "page, who" "req/s" p50 p99 "base req/s" ratio
+echo "== as a guest with a cart (${GUEST:-no cookie}) and as a signed-in member (with and without JavaScript)"
+printf '%-24s %10s %9s %9s | %10s | %6s\n' "page, who" "req/s" p50 p99 "base req/s" ratio
+read -r parts_rps pp50 pp99 perr < <(measure "http://$ADDR/api/me/parts" "$MEMBER; js=1; member=1")
+printf '%-24s %10s %9s %9s\n' "/api/me/parts, member" "$parts_rps" "$pp50" "$pp99"
+[ -n "$perr" ] && echo "   ours: $perr"
 for name in home product; do
     read -r brps bp50 bp99 berr < <(measure "http://$BADDR/$name")
-    for who in guest member; do
-        cookie=$GUEST
-        [ "$who" = member ] && cookie=$MEMBER
+    for who in guest member-js member-nojs; do
+        case $who in
+            guest) cookie=$GUEST ;;
+            member-js) cookie="$MEMBER; js=1; member=1" ;;
+            *) cookie=$MEMBER ;;
+        esac
         read -r rps p50 p99 err < <(measure "http://$ADDR${PAGES[$name]}" "$cookie")
         ratio=$(python3 -c "print(f'{$rps / $brps:.3f}')")
-        printf '%-16s %10s %9s %9s | %10s | %6s\n' "$name, $who" "$rps" "$p50" "$p99" "$brps" "$ratio"
+        printf '%-24s %10s %9s %9s | %10s | %6s\n' "$name, $who" "$rps" "$p50" "$p99" "$brps" "$ratio"
         [ -n "$err" ] && echo "   ours: $err"
+        if [ "$who" = member-js ] && [ "$name" = product ]; then
+            view=$(python3 -c "print(f'{1 / (1 / $rps + 1 / $parts_rps):.0f}')")
+            ratio=$(python3 -c "print(f'{$view / $brps:.3f}')")
+            printf '%-24s %10s %9s %9s | %10s | %6s\n' "$name, member-js view" "$view" "-" "-" "$brps" "$ratio"
+        fi
     done
 done
 

@@ -12,6 +12,69 @@ use crate::catalog::Suggestion;
 use crate::i18n::{self, t, Locale, Msg};
 use crate::web::api::who_am_i;
 
+/// The shell's own declarations: the member's parts (`/api/me`) are about one person;
+/// the script cookie and the member hint change no page.
+pub const PERSONAL: crate::web::Personal = crate::web::Personal {
+    paths: &["/api/me"],
+    shared_cookies: &[crate::web::JS_COOKIE, crate::web::MEMBER_HINT_COOKIE],
+    ..crate::web::Personal::NONE
+};
+
+/// Pages a signed-in member whose browser runs scripts is served from the guests' shared
+/// copy, their parts filled in by [`MEMBER_FILL_JS`]: the catalogue's product, category
+/// and search pages, whose only personal parts are the header's account and wishlist
+/// links, the save buttons and "Buy now". (The home page shows the member's recently
+/// viewed items, so it is rendered for them.)
+pub fn member_shared_path(path: &str) -> bool {
+    path == "/search" || path.starts_with("/p/") || path.starts_with("/c/")
+}
+
+/// A member's parts of a shared page.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MemberInfo {
+    /// The account link's text ("My account").
+    pub account: String,
+    /// The products on their wishlist, and the save button's text for those.
+    pub saved: Vec<String>,
+    pub remove: String,
+    pub wishlist: String,
+    /// The "Buy now" button's text.
+    pub buy_now: String,
+}
+
+/// The signed-in member's parts of a shared page (`None`: not signed in).
+#[server(prefix = "/api", endpoint = "me/parts", input = leptos::server_fn::codec::GetUrl)]
+pub async fn member_parts() -> Result<Option<MemberInfo>, crate::error::AppError> {
+    if who_am_i().await?.is_none() {
+        return Ok(None);
+    }
+    let mut saved: Vec<String> = crate::wishlist::api::saved_products()
+        .await?
+        .0
+        .into_iter()
+        .collect();
+    saved.sort();
+    Ok(Some(MemberInfo {
+        account: t(Msg::AccountTitle).into(),
+        saved,
+        remove: t(Msg::RemoveFromWishlist).into(),
+        wishlist: t(Msg::Wishlist).into(),
+        buy_now: t(Msg::BuyNow).into(),
+    }))
+}
+
+/// Sets the script cookie; where the member hint is present, fetches the member's parts
+/// and fills them into the shared page (again after the in-place navigation swaps
+/// `<main>`): the account link, the wishlist count, the save buttons of saved products,
+/// and "Buy now" in the product page's form. A stale hint (the session ended) is cleared.
+pub const MEMBER_FILL_JS: &str = r#"(()=>{const c=document.cookie;if(!/(?:^|;\s*)js=1(?:;|$)/.test(c))document.cookie='js=1; Path=/; Max-Age=31536000; SameSite=Lax';const a0=document.querySelector('a.account-link');if(!/(?:^|;\s*)member=1(?:;|$)/.test(c)||!a0||a0.getAttribute('href')==='/account')return;
+const fill=d=>{const a=document.querySelector('a.account-link');if(a){a.href='/account';a.textContent=d.account}
+const w=document.querySelector('a[data-test=wishlist-link]');if(w&&d.saved.length&&!w.querySelector('.count')){const n=document.createElement('span');n.className='count';n.dataset.test='header-wishlist-count';n.textContent=d.saved.length;w.append(' ',n)}
+const s=new Set(d.saved);document.querySelectorAll('button[data-test=save]').forEach(b=>{if(s.has(b.dataset.product)&&b.getAttribute('aria-pressed')!=='true'){b.classList.add('saved');b.setAttribute('aria-pressed','true');const h=document.createElement('span');h.setAttribute('aria-hidden','true');h.textContent='♥ ';b.replaceChildren(h,d.remove)}});
+const f=document.querySelector('form[data-test=add-to-cart-form]');if(f&&!f.querySelector('[data-test=buy-now]')){const b=document.createElement('button');b.type='submit';b.formAction='/checkout/buy-now';b.formMethod='get';b.dataset.test='buy-now';b.textContent=d.buy_now;f.append(b)}};
+fetch('/api/me/parts',{credentials:'same-origin',headers:{accept:'application/json'}}).then(r=>r.ok?r.json():null).then(d=>{if(!d){document.cookie='member=; Path=/; Max-Age=0; SameSite=Lax';return}
+fill(d);const m=document.getElementById('main');if(m)new MutationObserver(()=>fill(d)).observe(m,{childList:true})}).catch(()=>{})})()"#;
+
 /// What the search field shows: the query on the search page, nothing elsewhere.
 fn current_search() -> String {
     let location = use_location();

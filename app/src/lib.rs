@@ -49,6 +49,7 @@ pub const PERSONAL: &[web::Personal] = &[
     checkout::PERSONAL,
     orders::PERSONAL,
     payments::PERSONAL,
+    frame::PERSONAL,
 ];
 
 /// Whether answers for `path` are about one person (by the capabilities' declarations).
@@ -190,6 +191,7 @@ pub fn App() -> impl IntoView {
             </main>
             <frame::SiteFooter>{info::pages::service_links()}</frame::SiteFooter>
             <ui::nav::ClientNav/>
+            <script nonce=leptos::nonce::use_nonce() inner_html=frame::MEMBER_FILL_JS></script>
         </Router>
     }
 }

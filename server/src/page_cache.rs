@@ -212,7 +212,78 @@ fn is_html(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("text/html"))
 }
 
+/// A signed-in member's GET of a page they may be served from the shared copy
+/// (`app::frame::member_shared_path`), from a browser that runs the page's scripts (the
+/// `js` cookie): the same request without its session cookie, which the cache then
+/// answers, or renders as a guest's and keeps for everyone. The page's script fills in
+/// the member's parts with one small request (`/api/me/parts`). Without the `js` cookie
+/// (no JavaScript), or with any other cookie that makes a request personal, the member's
+/// page is rendered for them as before.
+fn as_shared_member_request(req: &Request) -> Option<Request> {
+    if req.method() != Method::GET || !app::frame::member_shared_path(req.uri().path()) {
+        return None;
+    }
+    let mut kept = Vec::new();
+    let (mut session, mut scripts) = (false, false);
+    for value in req.headers().get_all(header::COOKIE) {
+        for cookie in value.to_str().ok()?.split(';').map(str::trim) {
+            let name = cookie.split('=').next().unwrap_or_default();
+            if name == app::web::SESSION_COOKIE {
+                session = true;
+                continue;
+            }
+            scripts |= cookie == format!("{}=1", app::web::JS_COOKIE);
+            if !cookie.is_empty() {
+                kept.push(cookie);
+            }
+        }
+    }
+    if !(session && scripts) {
+        return None;
+    }
+    let mut shared = Request::builder()
+        .method(Method::GET)
+        .uri(req.uri().clone())
+        .version(req.version())
+        .body(Body::empty())
+        .ok()?;
+    *shared.headers_mut() = req.headers().clone();
+    shared.headers_mut().remove(header::COOKIE);
+    if !kept.is_empty() {
+        shared.headers_mut().insert(
+            header::COOKIE,
+            HeaderValue::from_str(&kept.join("; ")).ok()?,
+        );
+    }
+    // Only if what is left is a shared request (no other personal cookie).
+    cacheable_request(&shared)?;
+    Some(shared)
+}
+
 pub async fn page_cache(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
+    if cache.inner.ttl.is_zero() {
+        return from_cache(cache, req, next).await;
+    }
+    match as_shared_member_request(&req) {
+        Some(mut shared) => {
+            *shared.extensions_mut() = req.into_parts().0.extensions;
+            let mut res = from_cache(cache, shared, next).await;
+            // The shared copy, but answered to a signed-in browser: not for shared caches.
+            res.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-cache"),
+            );
+            res.headers_mut().insert(
+                "x-member-parts",
+                HeaderValue::from_static("filled-by-script"),
+            );
+            res
+        }
+        None => from_cache(cache, req, next).await,
+    }
+}
+
+async fn from_cache(cache: PageCache, req: Request, next: Next) -> Response {
     let carried = match cacheable_request(&req) {
         Some(carried) if !cache.inner.ttl.is_zero() => carried,
         _ => {

@@ -22,7 +22,7 @@ use crate::web::ssr::token::{hash_token, new_token};
 use crate::web::ssr::{
     add_cookie, audit, audit_self, enqueue_email, now_ms, request_cookie, secure_attr, user_agent,
 };
-use crate::web::{CurrentUser, Role, SESSION_COOKIE};
+use crate::web::{CurrentUser, Role, MEMBER_HINT_COOKIE, SESSION_COOKIE};
 
 pub use crate::web::ssr::clock::this_year;
 
@@ -285,6 +285,11 @@ pub async fn start_session(conn: &mut Conn, user_id: i64) -> AppResult<()> {
         ABSOLUTE_TIMEOUT_MS / 1000,
         secure_attr()
     ));
+    add_cookie(format!(
+        "{MEMBER_HINT_COOKIE}=1; Path=/; SameSite=Lax; Max-Age={}{}",
+        ABSOLUTE_TIMEOUT_MS / 1000,
+        secure_attr()
+    ));
     if let Some(memo) = request_user() {
         memo.forget();
     }
@@ -312,6 +317,10 @@ pub async fn end_session(conn: &mut Conn) -> AppResult<()> {
     }
     add_cookie(format!(
         "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        secure_attr()
+    ));
+    add_cookie(format!(
+        "{MEMBER_HINT_COOKIE}=; Path=/; SameSite=Lax; Max-Age=0{}",
         secure_attr()
     ));
     crate::web::ssr::hooks::signed_out(crate::GUEST_MERGES);

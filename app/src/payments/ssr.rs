@@ -706,11 +706,7 @@ pub async fn deliver_due(pool: &AnyPool, now: i64, batch: i64, post: &Post) -> A
     if due.is_empty() {
         return Ok(0);
     }
-    let list = due
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let list = due.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     // Ids are integers read from the table: safe to inline.
     let claimed = sqlx::query(&format!(
         "UPDATE payment_webhooks SET claimed_until = $1, attempts = attempts + 1 \

@@ -14,6 +14,12 @@ use serde::{Deserialize, Serialize};
 
 /// The cookie that carries the session token.
 pub const SESSION_COOKIE: &str = "sid";
+/// A hint for the page's script that this browser has a session (not HttpOnly, no
+/// secret: the session itself is `sid`); set and cleared with the session.
+pub const MEMBER_HINT_COOKIE: &str = "member";
+/// Set by the page's script: this browser runs scripts, so a signed-in member may be
+/// served the shared copy of a catalogue page with their parts filled in after it.
+pub const JS_COOKIE: &str = "js";
 /// The one-shot cookie that carries a form's error back to the form (no-JS friendly).
 pub const FLASH_COOKIE: &str = "flash";
 

@@ -50,6 +50,52 @@ on_both_engines! {
         assert_eq!(app.get("/p/nope/nothing").await.header("x-cache"), "", "errors are not kept");
     }
 
+    async fn a_member_with_scripts_gets_the_shared_page_and_their_parts_by_one_request(app) {
+        use common::identity::{form, register};
+        let sid = register(&app, "fill@example.com").await;
+        let member = format!("sid={sid}");
+        let with_js = format!("{member}; js=1; member=1");
+        // Their wishlist holds the product.
+        let res = app.post_form_with("/api/wishlist/toggle", &form(&[("product", "84997")]), &[("cookie", &member)]).await;
+        assert_eq!(res.status, 200, "{}", res.body);
+
+        let guest = app.get(PRODUCT).await;
+        assert_eq!(guest.header("x-cache"), "miss");
+        let shared = app.get_with(PRODUCT, &[("cookie", &with_js)]).await;
+        assert_eq!(shared.status, 200);
+        assert_eq!(shared.header("x-cache"), "hit", "the guests' copy");
+        assert_eq!(shared.body, guest.body);
+        assert_eq!(shared.header("cache-control"), "private, no-cache");
+        assert!(shared.body.contains("/api/me/parts"), "the page carries the script that fills the member's parts");
+        // Their parts, in one small answer.
+        let parts = app.get_with("/api/me/parts", &[("cookie", &with_js)]).await;
+        assert_eq!(parts.status, 200);
+        assert_eq!(parts.header("cache-control"), "no-store");
+        assert_eq!(parts.json()["saved"], serde_json::json!(["84997"]));
+        assert_eq!(parts.json()["account"], "My account");
+        assert_eq!(parts.json()["buy_now"], "Buy now");
+        assert!(app.get("/api/me/parts").await.json().is_null(), "a guest has none");
+
+        // Without scripts, the member's page is rendered for them, parts and all.
+        let full = app.get_with(PRODUCT, &[("cookie", &member)]).await;
+        assert_eq!(full.header("x-cache"), "");
+        assert!(full.body.contains("href=\"/account\""));
+        assert!(full.body.contains("aria-pressed=\"true\""), "their saved product, pressed");
+        assert!(!shared.body.contains("aria-pressed=\"true\""), "the shared copy is the guests'");
+        // Another personal cookie keeps the full render too; so do pages outside the
+        // catalogue (the home page shows their recently viewed items).
+        let odd = app.get_with(PRODUCT, &[("cookie", &format!("{with_js}; session=abc"))]).await;
+        assert_eq!(odd.header("x-cache"), "");
+        assert!(odd.body.contains("aria-pressed=\"true\""));
+        let home = app.get_with("/", &[("cookie", &with_js)]).await;
+        assert_eq!(home.header("x-cache"), "");
+        let category = app.get_with("/c/home-decor", &[("cookie", &with_js)]).await;
+        assert_ne!(category.header("x-cache"), "", "category pages are shared too");
+        // The sign-in sets the hint the script reads; the sign-out clears it.
+        let res = app.post_form_with("/api/account/sign-in", &form(&[("email", "fill@example.com"), ("password", common::identity::GOOD_PASSWORD)]), &[]).await;
+        assert_eq!(res.set_cookie("member").as_deref(), Some("1"), "{}", res.header("set-cookie"));
+    }
+
     async fn a_catalogue_change_is_shown_at_once(app) {
         let before = app.get(PRODUCT).await;
         assert!(before.body.contains("£"), "the page shows a price");
