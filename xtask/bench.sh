@@ -145,7 +145,21 @@ echo "$WASM: raw $raw B, gzip -9 $gz B, brotli -q11 $br B"
 echo "import: ${IMPORT_SECONDS} s"
 
 echo
+echo "== SQLite, group commit (the default: SHOP_SQLITE_SYNCHRONOUS=group)"
 taskset -c 1 python3 xtask/bench_checkout.py "$ADDR" "$WORK/shop.db"
+
+# The same run against SQLite's own per-commit fsync, on the same file, for the ratio.
+kill "${PIDS[0]}" 2>/dev/null || true
+wait "${PIDS[0]}" 2>/dev/null || true
+FPORT=$(free_port)
+FADDR="127.0.0.1:$FPORT"
+SHOP_ADDR="$FADDR" DATABASE_URL="sqlite://$WORK/shop.db" SHOP_SQLITE_SYNCHRONOUS=full RUST_LOG=warn \
+    taskset -c 0 "$SERVER" >"$WORK/server-full.log" 2>&1 &
+PIDS+=($!)
+wait_ready "$FADDR" /readyz
+echo
+echo "== SQLite, SHOP_SQLITE_SYNCHRONOUS=full (an fsync inside every commit), for comparison"
+taskset -c 1 python3 xtask/bench_checkout.py "$FADDR" "$WORK/shop.db"
 
 if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
     echo

@@ -41,7 +41,7 @@ pub struct Config {
     pub mail_dir: String,
     /// `SHOP_MAIL_POLL_SECS`: how often the sender looks at the outbox, default 2 (0: never).
     pub mail_poll_secs: u64,
-    /// SQLite commit durability (`SHOP_SQLITE_SYNCHRONOUS`: full, the default, or normal).
+    /// SQLite commit durability (`SHOP_SQLITE_SYNCHRONOUS`: group, the default, full or normal).
     pub sqlite_synchronous: crate::db::Synchronous,
     /// New accounts per client address per hour (`SHOP_REGISTER_PER_HOUR`, default 10).
     pub register_per_hour: i64,
@@ -174,12 +174,13 @@ impl Config {
             .map(|v| v.trim().to_ascii_lowercase())
             .as_deref()
         {
-            None | Some("full") => crate::db::Synchronous::Full,
+            None | Some("group") => crate::db::Synchronous::Group,
+            Some("full") => crate::db::Synchronous::Full,
             Some("normal") => crate::db::Synchronous::Normal,
             Some(other) => {
                 return Err(ConfigError {
                     name: "SHOP_SQLITE_SYNCHRONOUS",
-                    reason: format!("`{other}` is not full or normal"),
+                    reason: format!("`{other}` is not group, full or normal"),
                 })
             }
         };

@@ -26,18 +26,27 @@ pub fn migrator(backend: Backend) -> &'static Migrator {
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Opens a pool. For SQLite the file (and its folder) is created, WAL journaling and
-/// foreign keys are switched on for every connection, and commits are durable
-/// (`synchronous = FULL`, or `SHOP_SQLITE_SYNCHRONOUS=normal` to trade that for speed).
+/// foreign keys are switched on for every connection, and every commit syncs the log
+/// (`synchronous = FULL`: the right setting for command-line tools, which acknowledge
+/// nothing until they exit). The server uses `Synchronous::Group` by default.
 /// A database that cannot be had within 5 s fails with its real cause.
 pub async fn connect(url: &str, max_connections: u32) -> Result<AnyPool, sqlx::Error> {
     connect_with(url, max_connections, Synchronous::Full).await
 }
 
-/// SQLite's `synchronous` setting in WAL mode: `Full` syncs the log at every commit (an
-/// acknowledged write survives a power cut); `Normal` syncs at checkpoints only (faster
-/// commits; the last ones may be lost on power loss, never corrupted).
+/// SQLite's durability in WAL mode (`SHOP_SQLITE_SYNCHRONOUS`).
+/// - `Group` (the server's default): connections run `synchronous = NORMAL`, and every
+///   answer to a request that may have written (any method but GET, HEAD and OPTIONS)
+///   waits for an fsync of the log that began after the request's handler finished
+///   ([`WalSync`]). An acknowledged write survives a power cut, as with `Full`, but one
+///   fsync serves every commit made while the previous one ran, and none is made while
+///   the one write lock is held.
+/// - `Full`: SQLite syncs the log inside every commit, holding the write lock meanwhile.
+/// - `Normal`: the log is synced at checkpoints only (the newest commits may be lost on
+///   power loss, never corrupted).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Synchronous {
+    Group,
     Full,
     Normal,
 }
@@ -46,8 +55,105 @@ impl Synchronous {
     fn pragma(self) -> &'static str {
         match self {
             Synchronous::Full => "PRAGMA synchronous = FULL",
-            Synchronous::Normal => "PRAGMA synchronous = NORMAL",
+            Synchronous::Group | Synchronous::Normal => "PRAGMA synchronous = NORMAL",
         }
+    }
+}
+
+/// The file of a `sqlite:` URL (`None` for an in-memory database).
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    (path != ":memory:" && !path.is_empty()).then(|| std::path::PathBuf::from(path))
+}
+
+/// Group commit for SQLite (see [`Synchronous::Group`]): [`WalSync::wait`] returns once an
+/// fsync of the write-ahead log that *started after the call* has finished, so every
+/// commit completed before the call is on disk. One background task runs the fsyncs one
+/// after another, each covering every waiter that arrived before it started. An fsync
+/// that fails is not retried (after a failed fsync the kernel may have dropped the dirty
+/// pages, so a later success proves nothing): from then on every wait fails, and the
+/// server answers writes 503 until it is restarted, as PostgreSQL does.
+pub struct WalSync {
+    requested: std::sync::atomic::AtomicU64,
+    rounds: std::sync::atomic::AtomicU64,
+    failed: std::sync::atomic::AtomicBool,
+    wake: tokio::sync::Notify,
+    synced: tokio::sync::watch::Sender<u64>,
+}
+
+impl WalSync {
+    /// Starts the syncer of the database file `db` (its log is `db` + `-wal`; a log that
+    /// does not exist has nothing unsynced: its last checkpoint synced the database).
+    pub fn start(db: &std::path::Path) -> std::sync::Arc<Self> {
+        let mut wal = db.as_os_str().to_owned();
+        wal.push("-wal");
+        let wal = std::path::PathBuf::from(wal);
+        Self::start_with(move || match std::fs::File::open(&wal) {
+            Ok(file) => file.sync_data(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
+        })
+    }
+
+    /// Starts a syncer that calls `sync` for each round (tests give their own).
+    pub fn start_with<F>(sync: F) -> std::sync::Arc<Self>
+    where
+        F: Fn() -> std::io::Result<()> + Clone + Send + Sync + 'static,
+    {
+        use std::sync::atomic::Ordering;
+        let this = std::sync::Arc::new(WalSync {
+            requested: 0.into(),
+            rounds: 0.into(),
+            failed: false.into(),
+            wake: tokio::sync::Notify::new(),
+            synced: tokio::sync::watch::Sender::new(0),
+        });
+        let me = this.clone();
+        tokio::spawn(async move {
+            let this = me;
+            loop {
+                this.wake.notified().await;
+                let upto = this.requested.load(Ordering::SeqCst);
+                let sync = sync.clone();
+                let result = tokio::task::spawn_blocking(sync)
+                    .await
+                    .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+                this.rounds.fetch_add(1, Ordering::SeqCst);
+                if let Err(e) = result {
+                    tracing::error!(error = %e, "fsync of the SQLite log failed; writes are refused until a restart");
+                    this.failed.store(true, Ordering::SeqCst);
+                }
+                this.synced.send_replace(upto);
+            }
+        });
+        this
+    }
+
+    /// Waits until every commit made before this call is on disk.
+    pub async fn wait(&self) -> std::io::Result<()> {
+        use std::sync::atomic::Ordering;
+        let failed = || std::io::Error::other("an earlier fsync of the database log failed");
+        if self.failed.load(Ordering::SeqCst) {
+            return Err(failed());
+        }
+        let mut synced = self.synced.subscribe();
+        let ticket = self.requested.fetch_add(1, Ordering::SeqCst) + 1;
+        self.wake.notify_one();
+        if synced.wait_for(|upto| *upto >= ticket).await.is_err() {
+            return Err(std::io::Error::other("the database log syncer stopped"));
+        }
+        if self.failed.load(Ordering::SeqCst) {
+            return Err(failed());
+        }
+        Ok(())
+    }
+
+    /// How many fsyncs have run (for tests and the benchmark's notes).
+    pub fn rounds(&self) -> u64 {
+        self.rounds.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
@@ -81,15 +187,8 @@ async fn open(
     let backend = Backend::of_url(url);
     let mut url = url.to_string();
     if backend == Backend::Sqlite {
-        let path = url
-            .trim_start_matches("sqlite://")
-            .trim_start_matches("sqlite:");
-        let path = path.split('?').next().unwrap_or_default();
-        if path != ":memory:" && !path.is_empty() {
-            if let Some(dir) = std::path::Path::new(path)
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-            {
+        if let Some(path) = sqlite_file(&url) {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
             }
         }
@@ -195,5 +294,103 @@ pub async fn takes_writes(pool: &AnyPool, now_ms: i64) -> Result<(), String> {
             "no write within {} s (a write lock is held)",
             WRITE_PROBE_LIMIT.as_secs()
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WalSync;
+    use std::sync::{mpsc, Arc, Mutex};
+    use std::time::Duration;
+
+    /// A syncer whose rounds each announce themselves and then wait for a permit.
+    fn gated() -> (
+        Arc<WalSync>,
+        tokio::sync::mpsc::UnboundedReceiver<()>,
+        mpsc::Sender<std::io::Result<()>>,
+    ) {
+        let (entered_tx, entered_rx) = tokio::sync::mpsc::unbounded_channel();
+        let (permit_tx, permit_rx) = mpsc::channel::<std::io::Result<()>>();
+        let permit_rx = Arc::new(Mutex::new(permit_rx));
+        let sync = WalSync::start_with(move || {
+            let _ = entered_tx.send(());
+            let permits = permit_rx
+                .lock()
+                .map_err(|_| std::io::Error::other("poisoned"))?;
+            permits.recv().unwrap_or(Ok(()))
+        });
+        (sync, entered_rx, permit_tx)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_wait_is_served_only_by_a_sync_that_started_after_it_and_one_sync_serves_many() {
+        let (sync, mut entered, permit) = gated();
+        let a = tokio::spawn({
+            let s = sync.clone();
+            async move { s.wait().await }
+        });
+        entered.recv().await.expect("round 1 starts");
+        // B arrives while round 1 runs: round 1 may not answer it.
+        let b = tokio::spawn({
+            let s = sync.clone();
+            async move { s.wait().await }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        permit.send(Ok(())).expect("permit 1");
+        a.await.expect("a").expect("a synced");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(
+            !b.is_finished(),
+            "B was answered by a sync that began before it"
+        );
+        entered.recv().await.expect("round 2 starts");
+        // Three more arrive during round 2: round 3 alone serves all of them.
+        let later: Vec<_> = (0..3)
+            .map(|_| {
+                let s = sync.clone();
+                tokio::spawn(async move { s.wait().await })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        permit.send(Ok(())).expect("permit 2");
+        b.await.expect("b").expect("b synced");
+        entered.recv().await.expect("round 3 starts");
+        permit.send(Ok(())).expect("permit 3");
+        for w in later {
+            w.await.expect("later").expect("later synced");
+        }
+        assert_eq!(sync.rounds(), 3);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_sync_fails_its_waiters_and_every_later_one() {
+        let (sync, mut entered, permit) = gated();
+        let a = tokio::spawn({
+            let s = sync.clone();
+            async move { s.wait().await }
+        });
+        entered.recv().await.expect("round 1 starts");
+        permit
+            .send(Err(std::io::Error::other("disk gone")))
+            .expect("permit");
+        assert!(a.await.expect("a").is_err());
+        assert!(
+            sync.wait().await.is_err(),
+            "a later write passed after a failed fsync"
+        );
+        assert_eq!(sync.rounds(), 1);
+    }
+
+    #[tokio::test]
+    async fn the_real_syncer_syncs_an_existing_log_and_a_missing_one() {
+        let dir = std::env::temp_dir().join(format!("walsync-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let db = dir.join("shop.db");
+        let sync = WalSync::start(&db);
+        sync.wait().await.expect("no log yet: nothing to sync");
+        std::fs::write(dir.join("shop.db-wal"), b"frames").expect("log");
+        sync.wait().await.expect("log synced");
+        assert_eq!(sync.rounds(), 2);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -208,6 +208,36 @@ pub async fn local_redirects_only(
     res
 }
 
+/// With SQLite's group commit, the answer to a request that may have written (any method
+/// but GET, HEAD and OPTIONS) is sent only once the log is synced past the end of its
+/// handler, so an acknowledged write survives a power cut. A failed sync is a 503: the
+/// write may be lost, and the shopper must not be told otherwise.
+pub async fn durable_writes(
+    axum::extract::State(sync): axum::extract::State<Option<std::sync::Arc<crate::db::WalSync>>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    use axum::http::Method;
+    use axum::response::IntoResponse;
+    let Some(sync) =
+        sync.filter(|_| !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS))
+    else {
+        return next.run(req).await;
+    };
+    let res = next.run(req).await;
+    match sync.wait().await {
+        Ok(()) => res,
+        Err(e) => {
+            tracing::error!(error = %e, "a write could not be made durable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the shop cannot save changes safely right now; please try again later",
+            )
+                .into_response()
+        }
+    }
+}
+
 /// Static files and other plain routes answer only GET and HEAD (and server functions
 /// and the routes that take forms their own methods): anything else is 405, not the
 /// file.

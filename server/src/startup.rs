@@ -34,6 +34,8 @@ pub const OUTPUT_NAME: &str = "storefront";
 #[derive(Clone)]
 pub struct ServerState {
     pub app: AppState,
+    /// SQLite's group commit (`Synchronous::Group`): answers to writes wait for it.
+    pub wal_sync: Option<Arc<db::WalSync>>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -74,6 +76,12 @@ pub async fn build_state(config: &Config) -> Result<ServerState, StartupError> {
             .await?
         }
         Backend::Postgres => pool.clone(),
+    };
+    let wal_sync = match (backend, config.sqlite_synchronous) {
+        (Backend::Sqlite, db::Synchronous::Group) => {
+            db::sqlite_file(&config.database_url).map(|file| db::WalSync::start(&file))
+        }
+        _ => None,
     };
     if config.seed {
         if let Some(report) = crate::import::seed_if_empty(&pool, backend).await? {
@@ -120,6 +128,7 @@ pub async fn build_state(config: &Config) -> Result<ServerState, StartupError> {
             clock: Clock::default(),
             hashing: Arc::new(tokio::sync::Semaphore::new(config.hash_concurrency)),
         },
+        wal_sync,
     })
 }
 
@@ -159,6 +168,10 @@ pub fn router(state: ServerState, config: &Config) -> Router {
             move || app::shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.wal_sync.clone(),
+            middleware::durable_writes,
+        ))
         .layer(axum::middleware::from_fn(middleware::request_user))
         .layer(axum::middleware::from_fn(middleware::server_fn_span))
         .layer(axum::middleware::from_fn_with_state(

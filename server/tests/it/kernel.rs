@@ -506,3 +506,75 @@ async fn a_lock_held_across_the_send_sends_the_email_once_on_sqlite() {
 async fn a_lock_held_across_the_send_sends_the_email_once_on_postgres() {
     a_lock_held_across_the_send_sends_the_email_once(Engine::Postgres).await;
 }
+
+/// SQLite's default group commit: a write's answer waits for an fsync of the log begun
+/// after it (so it survives a power cut), concurrent writes share fsyncs, reads wait for
+/// none, and `full`/`normal` have no such step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_answers_writes_after_a_shared_fsync_of_the_log() {
+    let app = TestApp::spawn(Engine::Sqlite).await;
+    let sync = app
+        .state
+        .wal_sync
+        .clone()
+        .expect("group commit is the default");
+    let sku: String =
+        sqlx::query_scalar("SELECT sku FROM stock_levels GROUP BY sku HAVING SUM(on_hand - allocated - held) > 30 ORDER BY sku LIMIT 1")
+            .fetch_one(&app.state.app.db)
+            .await
+            .expect("sku");
+
+    let before = sync.rounds();
+    assert_eq!(app.get("/").await.status, 200);
+    assert_eq!(sync.rounds(), before, "a page view waited for an fsync");
+
+    let res = app
+        .post_form("/api/cart/add", form(&[("sku", &sku), ("quantity", "1")]))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert!(
+        sync.rounds() > before,
+        "the answer came before the log was synced"
+    );
+    assert!(app.count("SELECT COUNT(*) FROM cart_lines").await >= 1);
+
+    let before = sync.rounds();
+    let n = 24;
+    let statuses = at_once(
+        &app,
+        n,
+        "/api/cart/add",
+        |_| form(&[("sku", &sku), ("quantity", "1")]),
+        "",
+    )
+    .await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let rounds = sync.rounds() - before;
+    assert!(
+        rounds >= 1 && rounds <= n as u64,
+        "{rounds} fsyncs for {n} writes"
+    );
+    println!("{n} concurrent adds: {rounds} fsyncs");
+
+    for (mode, grouped) in [("full", false), ("normal", false), ("group", true)] {
+        let config = common::config_with(
+            &app.config.database_url,
+            &[("SHOP_SQLITE_SYNCHRONOUS", mode)],
+        );
+        assert_eq!(
+            config.sqlite_synchronous == server::db::Synchronous::Group,
+            grouped,
+            "{mode}"
+        );
+    }
+    let err = server::config::Config::from_lookup(|name| match name {
+        "SHOP_SQLITE_SYNCHRONOUS" => Some("fast".into()),
+        _ => None,
+    })
+    .expect_err("an unknown mode is refused");
+    assert!(
+        err.to_string().contains("SHOP_SQLITE_SYNCHRONOUS")
+            && err.to_string().contains("group, full or normal"),
+        "{err}"
+    );
+}
