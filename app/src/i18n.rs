@@ -518,6 +518,17 @@ messages! {
     EventPaymentFailed { en: "Payment failed", zh: "付款失敗" }
     EventReplaced { en: "Replaced by a new order from the same cart", zh: "已由同一購物車的新訂單取代" }
     EventOther { en: "Updated", zh: "已更新" }
+    EventReturned { en: "Returned to stock", zh: "已退回庫存" }
+    ReturnToStock { en: "Return to stock", zh: "退回庫存" }
+    ReturnItem { en: "Item", zh: "商品" }
+    ReturnQuantity { en: "Units returned", zh: "退回數量" }
+    ReturnLocation { en: "Back into the stock of", zh: "退回至" }
+    ReturnNote { en: "Reason (optional)", zh: "原因（選填）" }
+    ReturnedOf { en: "{returned} of {quantity} returned", zh: "已退回 {returned}／{quantity}" }
+    ErrReturnNotSent { en: "Only an order that was shipped, delivered or collected can have items returned.", zh: "只有已出貨、已送達或已取貨的訂單才能退回商品。" }
+    ErrReturnLine { en: "Choose an item of this order.", zh: "請選擇此訂單中的商品。" }
+    ErrReturnTooMany { en: "Return at least one unit and no more than were sold and not yet returned.", zh: "退回數量須至少 1 件，且不超過售出但尚未退回的數量。" }
+    ErrUnknownLocation { en: "Choose one of the shop's locations.", zh: "請選擇本店的一個地點。" }
     ActionPack { en: "Mark packed", zh: "標記為已包裝" }
     ActionShip { en: "Ship", zh: "出貨" }
     ActionDeliver { en: "Mark delivered", zh: "標記為已送達" }

@@ -329,6 +329,41 @@ pub async fn end_allocations(
     Ok(())
 }
 
+/// Goods come back into `location`'s stock (a return): on-hand grows by `quantity`, with
+/// its `returned` row in the ledger. The location may not have held the variant before.
+pub async fn receive_return(
+    conn: &mut Conn,
+    location: &str,
+    sku: &str,
+    quantity: i64,
+    actor: &str,
+    note: &str,
+    now: i64,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO stock_levels (location_id, sku, on_hand) VALUES ($1, $2, $3) \
+         ON CONFLICT (location_id, sku) DO UPDATE SET on_hand = stock_levels.on_hand + excluded.on_hand",
+    )
+    .bind(location)
+    .bind(sku)
+    .bind(quantity)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO stock_movements (location_id, sku, delta, reason, actor, note, created_at) \
+         VALUES ($1, $2, $3, 'returned', $4, $5, $6)",
+    )
+    .bind(location)
+    .bind(sku)
+    .bind(quantity)
+    .bind(actor)
+    .bind(note)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// The sweep: takes back the expired holds of up to `batch` variants, each variant in
 /// its own short write transaction. Safe with several server processes at once (each
 /// expired row is deleted by one of them) and after a `kill -9` (nothing is half-done:

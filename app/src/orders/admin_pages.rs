@@ -213,16 +213,53 @@ pub fn AdminOrderPage() -> impl IntoView {
                     <button type="submit" data-test="refund">{t(Msg::Refund)}</button>
                 </form>
             });
+            let sent = matches!(f, Fulfilment::Shipped | Fulfilment::Delivered | Fulfilment::Collected);
+            let returnable: Vec<_> = o.lines.iter().filter(|l| l.returned < l.quantity).collect();
+            let back = (o.source == "web" && sent && !returnable.is_empty()).then(|| {
+                // Goods come back where the order left from by default: its pickup store,
+                // else the warehouse (the first location).
+                let home = o.pickup.as_ref().map(|l| l.id.clone());
+                let lines = returnable
+                    .iter()
+                    .map(|l| view! { <option value=l.line_no.to_string()>{format!("{} · {} ({} / {})", l.sku, l.title, l.quantity - l.returned, l.quantity)}</option> })
+                    .collect_view();
+                let places = o
+                    .locations
+                    .iter()
+                    .map(|l| {
+                        let chosen = home.as_deref() == Some(l.id.as_str());
+                        view! { <option value=l.id.clone() selected=chosen>{l.name.clone()}</option> }
+                    })
+                    .collect_view();
+                view! {
+                    <form method="post" action="/api/admin/orders/return" class="account-form" data-test="return-form">
+                        <h2>{t(Msg::ReturnToStock)}</h2>
+                        <input type="hidden" name="number" value=o.number.clone()/>
+                        <div class="field">
+                            <label for="return-line">{t(Msg::ReturnItem)}</label>
+                            <select id="return-line" name="line" data-test="return-line">{lines}</select>
+                        </div>
+                        {field(Field { label: t(Msg::ReturnQuantity), name: "quantity", kind: "number", autocomplete: "off", required: true, hint: None }, &flash)}
+                        <div class="field">
+                            <label for="return-location">{t(Msg::ReturnLocation)}</label>
+                            <select id="return-location" name="location" data-test="return-location">{places}</select>
+                        </div>
+                        {field(Field { label: t(Msg::ReturnNote), name: "note", kind: "text", autocomplete: "off", required: false, hint: None }, &flash)}
+                        <button type="submit" data-test="return">{t(Msg::ReturnToStock)}</button>
+                    </form>
+                }
+            });
             let who = if o.customer_ref.is_empty() { o.email.clone() } else { format!("{} · {}", o.customer_ref, o.email) };
             view! {
                 <h1 data-test="page-heading">{tf(Msg::OrderHeading, &[("number", &o.number)])}</h1>
                 {crate::admin::pages::admin_nav("/admin/orders")}
                 <p data-test="order-customer">{who}</p>
-                {form_error(&flash, &["carrier", "tracking", "code", "amount"])}
+                {form_error(&flash, &["carrier", "tracking", "code", "amount", "line", "quantity", "location", "note"])}
                 <div class="order-actions" data-test="order-actions">{simple}</div>
                 {ship}
                 {hand_over}
                 {refund}
+                {back}
                 {order_body(&o)}
             }
             .into_any()

@@ -123,6 +123,45 @@ pub async fn admin_order_move(
     )
 }
 
+/// Goods of an order that came back go into a location's stock (Support or Admin):
+/// `quantity` units of line `line`, with an optional reason.
+#[server(prefix = "/api", endpoint = "admin/orders/return")]
+pub async fn admin_order_return(
+    #[server(default)] number: String,
+    #[server(default)] line: String,
+    #[server(default)] quantity: String,
+    #[server(default)] location: String,
+    #[server(default)] note: String,
+) -> Result<(), AppError> {
+    use crate::i18n::{t, tf, Msg};
+    use crate::web::{ssr::require, Access, Role};
+    let staff = require(Access::Role(Role::Support)).await?;
+    let page = format!("/admin/orders/{}", crate::web::encode_query_value(&number));
+    let result = async {
+        let line: i64 = line
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid("line", t(Msg::ErrReturnLine)))?;
+        let quantity = crate::domain::Quantity::parse(&quantity, "quantity")?;
+        let note = note.trim();
+        if note.chars().count() > 200 {
+            return Err(AppError::invalid(
+                "note",
+                tf(Msg::ErrTooLong, &[("max", "200")]),
+            ));
+        }
+        super::ssr::staff_return(&staff, &number, line, quantity.get(), location.trim(), note).await
+    }
+    .await
+    .map(|()| page.clone());
+    crate::web::ssr::finish_form(
+        "order-admin",
+        &page,
+        &[("quantity", &quantity), ("note", &note)],
+        result,
+    )
+}
+
 /// A refund of `amount` (pounds and pence, as typed) of an order (Support or Admin).
 #[server(prefix = "/api", endpoint = "admin/orders/refund")]
 pub async fn admin_order_refund(

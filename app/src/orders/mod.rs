@@ -29,11 +29,15 @@ pub const PERSONAL: crate::web::Personal = crate::web::Personal {
 /// One line of an order, as it was priced when placed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderLine {
+    /// The line's number within its order (what a return names).
+    pub line_no: i64,
     pub sku: String,
     pub title: String,
     pub quantity: i64,
     pub unit_price: Money,
     pub line_total: Money,
+    /// Units of it returned to stock so far.
+    pub returned: i64,
 }
 
 /// One entry of an order's timeline.
@@ -77,6 +81,8 @@ pub struct OrderDetail {
     pub source: String,
     /// The imported history's customer number, if any.
     pub customer_ref: String,
+    /// Where staff may return its goods to (staff's view only; empty for shoppers).
+    pub locations: Vec<crate::data::Location>,
 }
 
 /// A row of an order list (the member's, or staff's).

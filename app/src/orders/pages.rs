@@ -31,6 +31,7 @@ pub fn status_label(status: &str) -> &'static str {
         "placed" => Msg::EventPlaced,
         "payment_failed" => Msg::EventPaymentFailed,
         "replaced" => Msg::EventReplaced,
+        "returned" => Msg::EventReturned,
         _ => Msg::EventOther,
     })
 }
@@ -45,7 +46,7 @@ pub fn order_body(o: &OrderDetail) -> AnyView {
             view! {
                 <tr data-test="order-line">
                     <td>{l.title.clone()}<br/><span class="hint">{l.sku.clone()}</span></td>
-                    <td>{l.quantity}</td>
+                    <td>{l.quantity}{(l.returned > 0).then(|| view! { <br/><span class="hint" data-test="line-returned">{tf(Msg::ReturnedOf, &[("returned", &l.returned.to_string()), ("quantity", &l.quantity.to_string())])}</span> })}</td>
                     <td>{format_price(l.unit_price, locale)}</td>
                     <td>{format_price(l.line_total, locale)}</td>
                 </tr>

@@ -409,7 +409,9 @@ async fn read_detail(
     let method: String = r.try_get("delivery_method")?;
     let pickup_location: Option<String> = r.try_get("pickup_location")?;
     let lines = sqlx::query(
-        "SELECT l.sku, l.quantity, l.unit_price_pence, l.title, p.title AS product_title \
+        "SELECT l.line_no, l.sku, l.quantity, l.unit_price_pence, l.title, p.title AS product_title, \
+         COALESCE((SELECT CAST(SUM(r.quantity) AS BIGINT) FROM order_returns r \
+                   WHERE r.order_id = l.order_id AND r.line_no = l.line_no), 0) AS returned \
          FROM order_lines l LEFT JOIN skus s ON s.sku = l.sku LEFT JOIN products p ON p.id = s.product_id \
          WHERE l.order_id = $1 ORDER BY l.line_no",
     )
@@ -423,6 +425,8 @@ async fn read_detail(
         let title: String = l.try_get("title")?;
         let fallback: Option<String> = l.try_get("product_title")?;
         Ok(OrderLine {
+            line_no: l.try_get("line_no")?,
+            returned: l.try_get("returned")?,
             sku: l.try_get("sku")?,
             title: if title.is_empty() {
                 fallback.unwrap_or_default()
@@ -524,6 +528,11 @@ async fn read_detail(
         customer_ref: r
             .try_get::<Option<String>, _>("external_ref")?
             .unwrap_or_default(),
+        locations: if staff && source == "web" {
+            stock::locations(conn, crate::i18n::current()).await?
+        } else {
+            Vec::new()
+        },
         source,
         payment,
         fulfilment,
@@ -890,6 +899,91 @@ pub async fn staff_refund(staff: &CurrentUser, number: &str, amount: Money) -> A
     .await?;
     send(&mut tx, &order, Mail::Refunded, &[("amount", &shown)]).await?;
     audit(&mut tx, Some(staff.id), "order.refund", Some(&order.number)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Staff record goods that came back from an order that left the shop (shipped,
+/// delivered or collected): `quantity` units of line `line` go back into `location`'s
+/// stock through the ledger (`returned`), with an order event and the audit log. A
+/// line's returns never exceed its quantity: the INSERT that records one decides it, on
+/// PostgreSQL under a lock on the order, so concurrent returns cannot overshoot. The
+/// money is a separate step (a refund), as in Shopify's "restock".
+pub async fn staff_return(
+    staff: &CurrentUser,
+    number: &str,
+    line: i64,
+    quantity: i64,
+    location: &str,
+    note: &str,
+) -> AppResult<()> {
+    let state = app_state()?;
+    let mut tx = crate::web::ssr::db::write().await?;
+    let order = by_number(&mut tx, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if state.backend == crate::web::ssr::Backend::Postgres {
+        sqlx::query("SELECT id FROM orders WHERE id = $1 FOR UPDATE")
+            .bind(order.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if !matches!(
+        order.fulfilment,
+        Fulfilment::Shipped | Fulfilment::Delivered | Fulfilment::Collected
+    ) {
+        return Err(AppError::invalid("line", t(Msg::ErrReturnNotSent)));
+    }
+    let sku: Option<String> =
+        sqlx::query_scalar("SELECT sku FROM order_lines WHERE order_id = $1 AND line_no = $2")
+            .bind(order.id)
+            .bind(line)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let sku = sku.ok_or_else(|| AppError::invalid("line", t(Msg::ErrReturnLine)))?;
+    let known: Option<String> = sqlx::query_scalar("SELECT id FROM locations WHERE id = $1")
+        .bind(location)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if known.is_none() {
+        return Err(AppError::invalid("location", t(Msg::ErrUnknownLocation)));
+    }
+    let actor = format!("staff:{}", staff.id);
+    let now = now_ms();
+    let recorded = sqlx::query(
+        "INSERT INTO order_returns (order_id, line_no, location_id, quantity, actor, note, created_at) \
+         SELECT $1, $2, $3, $4, $5, $6, $7 WHERE \
+         COALESCE((SELECT SUM(quantity) FROM order_returns WHERE order_id = $1 AND line_no = $2), 0) + $4 \
+         <= (SELECT quantity FROM order_lines WHERE order_id = $1 AND line_no = $2)",
+    )
+    .bind(order.id)
+    .bind(line)
+    .bind(location)
+    .bind(quantity)
+    .bind(&actor)
+    .bind(note)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if recorded != 1 {
+        return Err(AppError::invalid("quantity", t(Msg::ErrReturnTooMany)));
+    }
+    let why = if note.is_empty() {
+        format!("order {}", order.number)
+    } else {
+        format!("order {}: {note}", order.number)
+    };
+    stock::receive_return(&mut tx, location, &sku, quantity, &actor, &why, now).await?;
+    event(
+        &mut tx,
+        order.id,
+        "returned",
+        &actor,
+        &format!("{sku} × {quantity} → {location}"),
+    )
+    .await?;
+    audit(&mut tx, Some(staff.id), "order.return", Some(&order.number)).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -234,6 +234,35 @@ async fn ledger_holds(app: &TestApp) {
     assert_eq!(alloc_off, 0, "allocated equals the allocations");
 }
 
+/// Staff return `quantity` units of an order's line `line` to `location`'s stock.
+async fn give_back(
+    app: &TestApp,
+    staff: &str,
+    number: &str,
+    line: &str,
+    quantity: &str,
+    location: &str,
+) -> Response {
+    let body = form(&[
+        ("number", number),
+        ("line", line),
+        ("quantity", quantity),
+        ("location", location),
+        ("note", "parcel came back"),
+    ]);
+    app.post_form_with("/api/admin/orders/return", &body, &[("cookie", staff)])
+        .await
+}
+
+async fn on_hand_at(app: &TestApp, sku: &str, location: &str) -> i64 {
+    sqlx::query_scalar("SELECT on_hand FROM stock_levels WHERE sku = $1 AND location_id = $2")
+        .bind(sku)
+        .bind(location)
+        .fetch_one(&app.state.app.db)
+        .await
+        .expect("level")
+}
+
 on_both_engines! {
     async fn a_guest_buys_with_home_delivery_and_a_card_that_succeeds(app) {
         let (sku, price) = a_variant(&app, 0).await;
@@ -659,6 +688,9 @@ on_both_engines! {
             assert_eq!(res.json()["field"], "code");
         }
         assert_eq!(send(mv("hand_over", vec![("code", code.clone())])).await.status, 429, "throttled after 5 wrong codes");
+        // Not collected yet: nothing can come back.
+        let res = give_back(&app, &staff, &number, "1", "1", "york").await;
+        assert_eq!((res.status.as_u16(), res.json()["field"].as_str()), (400, Some("line")), "{}", res.body);
         // Next window: the right code hands it over; the ledger records the sale.
         app.state.app.clock.advance(16 * 60_000);
         assert_eq!(send(mv("hand_over", vec![("code", code.clone())])).await.status, 200);
@@ -666,6 +698,7 @@ on_both_engines! {
         let on_hand: i64 = sqlx::query_scalar("SELECT on_hand FROM stock_levels WHERE sku = $1 AND location_id = 'york'").bind(&sku).fetch_one(&app.state.app.db).await.expect("level");
         assert_eq!(on_hand, 3);
         ledger_holds(&app).await;
+        let collected = number.clone();
         let audit = app.count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'order.%'").await;
         assert!(audit >= 2, "{audit}");
 
@@ -711,6 +744,61 @@ on_both_engines! {
         let admin_page = as_user(&app, &admin, &format!("/admin/orders/{number}")).await;
         assert_eq!(admin_page.status, 200);
         assert!(admin_page.count_test("timeline-entry") >= 6);
+        ledger_holds(&app).await;
+
+        // Returns to stock: bad input names its field and writes nothing.
+        assert_eq!(admin_page.count_test("return-form"), 1, "a delivered order offers returns");
+        let before = on_hand_at(&app, &sku, "warehouse").await;
+        for (line, quantity, location, field) in [
+            ("9", "1", "warehouse", "line"),
+            ("x", "1", "warehouse", "line"),
+            ("1", "0", "warehouse", "quantity"),
+            ("1", "-1", "warehouse", "quantity"),
+            ("1", "abc", "warehouse", "quantity"),
+            ("1", "2", "warehouse", "quantity"),
+            ("1", "1", "atlantis", "location"),
+        ] {
+            let res = give_back(&app, &staff, &number, line, quantity, location).await;
+            assert_eq!((res.status.as_u16(), res.json()["field"].as_str()), (400, Some(field)), "{line} {quantity} {location}: {}", res.body);
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM order_returns").await, 0);
+        assert_eq!(on_hand_at(&app, &sku, "warehouse").await, before);
+        // The one unit comes back into the warehouse, through the ledger, once.
+        let res = give_back(&app, &staff, &number, "1", "1", "warehouse").await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        assert_eq!(on_hand_at(&app, &sku, "warehouse").await, before + 1);
+        let moved: (String, i64, String) = sqlx::query_as("SELECT reason, delta, actor FROM stock_movements WHERE sku = $1 ORDER BY id DESC LIMIT 1")
+            .bind(&sku).fetch_one(&app.state.app.db).await.expect("ledger");
+        assert_eq!((moved.0.as_str(), moved.1, moved.2.starts_with("staff:")), ("returned", 1, true));
+        let res = give_back(&app, &staff, &number, "1", "1", "warehouse").await;
+        assert_eq!((res.status.as_u16(), res.json()["field"].as_str()), (400, Some("quantity")), "no more than was sold");
+        let admin_page = as_user(&app, &admin, &format!("/admin/orders/{number}")).await;
+        assert_eq!(admin_page.test_text("line-returned"), "1 of 1 returned");
+        assert_eq!(admin_page.count_test("return-form"), 0, "nothing left to return");
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'order.return'").await, 1);
+        ledger_holds(&app).await;
+        // Eight staff return one unit each of the collected order's two at once: two win.
+        let york_before = on_hand_at(&app, &sku, "york").await;
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let (router, staff, collected) = (app.router.clone(), staff.clone(), collected.clone());
+            tasks.push(tokio::spawn(async move {
+                let body = form(&[("number", collected.as_str()), ("line", "1"), ("quantity", "1"), ("location", "york")]);
+                let req = axum::http::Request::post("/api/admin/orders/return")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("cookie", staff)
+                    .body(axum::body::Body::from(body))
+                    .expect("request");
+                tower::ServiceExt::oneshot(router, req).await.expect("infallible").status().as_u16()
+            }));
+        }
+        let mut statuses = Vec::new();
+        for t in tasks {
+            statuses.push(t.await.expect("task"));
+        }
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 200, 400, 400, 400, 400, 400, 400]);
+        assert_eq!(on_hand_at(&app, &sku, "york").await, york_before + 2);
         ledger_holds(&app).await;
 
         // The list: the shop's orders and the imported history, filtered.
