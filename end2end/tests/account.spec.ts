@@ -1,21 +1,9 @@
 import { expect, Page, TestInfo } from '@playwright/test';
-import { test, emailTo, expectAccessible, jsEnabled, open, settled } from './helpers';
+import { test, emailTo, expectAccessible, freshEmail, jsEnabled, open, PASSWORD, register, settled } from './helpers';
 
-const PASSWORD = 'lantern moss kettle 42';
 
-/** An email no other test (or earlier run against the same database) has used. */
-const freshEmail = (info: TestInfo, what: string) =>
-  `${what}-${info.project.name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
 
-async function registerAs(page: Page, info: TestInfo, email: string) {
-  await open(page, info, '/account/register');
-  await page.getByLabel('Name', { exact: true }).fill('Ann Example');
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  await settled(page, info);
-}
+const registerAs = (page: Page, info: TestInfo, email: string) => register(page, info, 'Ann Example', email);
 
 test('register -> sign out -> sign in', async ({ page }, info) => {
   const email = freshEmail(info, 'flow');

@@ -1,7 +1,6 @@
 import { expect, Page, TestInfo } from '@playwright/test';
-import { expectAccessible, jsEnabled, open, settled, test } from './helpers';
+import { expectAccessible, freshEmail, jsEnabled, open, register, settled, test } from './helpers';
 
-const PASSWORD = 'lantern moss kettle 42';
 const PRODUCT = '/p/85123/white-hanging-heart-t-light-holder';
 
 async function addFromProductPage(page: Page, info: TestInfo, quantity: string) {
@@ -64,12 +63,7 @@ test('a card adds a one-variant product; the cart moves into the account at regi
   await settled(page, info);
   await expect(page.locator(`[data-test="cart-line"][data-sku="${sku}"]`)).toHaveCount(1);
 
-  await open(page, info, '/account/register');
-  await page.getByLabel('Name', { exact: true }).fill('Cart Tester');
-  await page.getByLabel('Email', { exact: true }).fill(`cart-${info.project.name}-${Date.now()}@example.com`);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await register(page, info, 'Cart Tester', freshEmail(info, 'cart'));
   await open(page, info, '/cart');
   await expect(page.locator(`[data-test="cart-line"][data-sku="${sku}"]`)).toHaveCount(1);
   await expectHeaderCount(page, info, '1');

@@ -1,13 +1,10 @@
 import { expect, Page, TestInfo } from '@playwright/test';
-import { expectAccessible, jsEnabled, open, settled, test } from './helpers';
+import { expectAccessible, freshEmail, jsEnabled, open, register, settled, test } from './helpers';
 
-const PASSWORD = 'lantern moss kettle 42';
 const PRODUCT = '/p/85123/white-hanging-heart-t-light-holder';
 const staffEmail = process.env.STAFF_EMAIL ?? '';
 const staffPassword = process.env.STAFF_PASSWORD ?? '';
 
-const freshEmail = (info: TestInfo, what: string) =>
-  `${what}-${info.project.name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
 
 async function addAndCheckout(page: Page, info: TestInfo) {
   await open(page, info, PRODUCT);
@@ -88,12 +85,7 @@ test('a declined card, then success; then a 3-D Secure challenge', async ({ page
 
 test('a member collects in a store and staff hand the order over by its code', async ({ page, browser }, info) => {
   test.skip(!staffEmail || !staffPassword, 'needs the staff account `cargo xtask test` creates');
-  await open(page, info, '/account/register');
-  await page.getByLabel('Name', { exact: true }).fill('Mo Member');
-  await page.getByLabel('Email', { exact: true }).fill(freshEmail(info, 'pickup'));
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await register(page, info, 'Mo Member', freshEmail(info, 'pickup'));
   await addAndCheckout(page, info);
   await page.getByLabel('Name', { exact: true }).fill('Mo Member');
   await page.getByTestId('method-pickup').check();
@@ -149,12 +141,7 @@ test('a member collects in a store and staff hand the order over by its code', a
 });
 
 test('a member saves a card at checkout, then buys now in one click and removes the card', async ({ page }, info) => {
-  await open(page, info, '/account/register');
-  await page.getByLabel('Name', { exact: true }).fill('Bea Buyer');
-  await page.getByLabel('Email', { exact: true }).fill(freshEmail(info, 'buynow'));
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await register(page, info, 'Bea Buyer', freshEmail(info, 'buynow'));
   await addAndCheckout(page, info);
   await fillAddress(page);
   await page.getByTestId('place-order').click();

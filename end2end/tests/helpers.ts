@@ -135,3 +135,21 @@ function decodeBody(raw: string): string {
   }
   return body;
 }
+
+/** The password the browser tests register with (strong enough for the shop's check). */
+export const PASSWORD = 'lantern moss kettle 42';
+
+/** An email no other test (or earlier run against the same database) has used. */
+export const freshEmail = (info: TestInfo, what: string) =>
+  `${what}-${info.project.name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+
+/** Creates an account through the registration form and waits for the member center. */
+export async function register(page: Page, info: TestInfo, name: string, email: string) {
+  await open(page, info, '/account/register');
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await settled(page, info);
+}

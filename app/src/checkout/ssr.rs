@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::{BuyNowView, CheckoutView, MethodChoice, Placed, StoreChoice, SummaryLine};
-use crate::data::address::{addresses_of, Address};
+use crate::data::address::{addresses_of, default_address, Address};
 use crate::data::cart::{find, owner, touch};
 use crate::data::stock::{self, Take};
 use crate::domain::{Email, Money, Quantity, Sku};
@@ -61,7 +61,7 @@ pub async fn view(user: Option<&CurrentUser>) -> AppResult<CheckoutView> {
         return Err(AppError::invalid("cart", t(Msg::CartEmpty)));
     }
     let address = match user {
-        Some(u) => addresses_of(u.id).await?.into_iter().find(|a| a.is_default),
+        Some(u) => default_address(u.id).await?,
         None => None,
     };
     let region = address
@@ -570,10 +570,7 @@ async fn buy_now_quote(
 /// cards it may be paid with. Members only.
 pub async fn buy_now_view(user: &CurrentUser, sku: &str, quantity: &str) -> AppResult<BuyNowView> {
     let state = app_state()?;
-    let address = addresses_of(user.id)
-        .await?
-        .into_iter()
-        .find(|a| a.is_default);
+    let address = default_address(user.id).await?;
     let mut conn = state.db.acquire().await?;
     let (input, title, label, priced) =
         buy_now_quote(&mut conn, sku, quantity, address.as_ref()).await?;
@@ -608,10 +605,8 @@ pub async fn buy_now_view(user: &CurrentUser, sku: &str, quantity: &str) -> AppR
 pub async fn buy_now(user: &CurrentUser, form: &BuyForm) -> AppResult<Placed> {
     let state = app_state()?;
     let key = parse_key(&form.key)?;
-    let address = addresses_of(user.id)
+    let address = default_address(user.id)
         .await?
-        .into_iter()
-        .find(|a| a.is_default)
         .ok_or_else(|| AppError::invalid("address", t(Msg::BuyNowNeedsAddress)))?;
     let email = Email::parse(&member_email(Some(user)).await?)
         .ok_or_else(|| AppError::invalid("email", t(Msg::EmailInvalid)))?;

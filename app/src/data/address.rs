@@ -178,6 +178,15 @@ mod book {
             .collect())
     }
 
+    /// The member's default address, if they have one (checkout prefills it, "Buy now"
+    /// delivers to it).
+    pub async fn default_address(user_id: i64) -> AppResult<Option<super::Address>> {
+        Ok(addresses_of(user_id)
+            .await?
+            .into_iter()
+            .find(|a| a.is_default))
+    }
+
     /// Saves a new address; the member's first becomes the default. Counting against the
     /// limit and inserting are one transaction with the member's rows locked, so parallel
     /// posts cannot pass the limit together.
@@ -213,4 +222,4 @@ mod book {
     }
 }
 #[cfg(feature = "ssr")]
-pub use book::{add_address, addresses_of, MAX_ADDRESSES};
+pub use book::{add_address, addresses_of, default_address, MAX_ADDRESSES};

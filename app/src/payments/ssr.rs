@@ -695,26 +695,20 @@ pub static DUE: tokio::sync::Notify = tokio::sync::Notify::const_new();
 /// update: two commits per batch, not two per event. A failure is tried again after
 /// [`backoff_secs`].
 pub async fn deliver_due(pool: &AnyPool, now: i64, batch: i64, post: &Post) -> AppResult<usize> {
-    let due: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM payment_webhooks \
-         WHERE delivered_at IS NULL AND next_at <= $1 AND claimed_until <= $1 ORDER BY id LIMIT $2",
-    )
-    .bind(now)
-    .bind(batch)
-    .fetch_all(pool)
-    .await?;
-    if due.is_empty() {
-        return Ok(0);
-    }
-    let list = due.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    // Ids are integers read from the table: safe to inline.
-    let claimed = sqlx::query(&format!(
+    // One statement claims the batch: the subquery picks the due events, and the outer
+    // condition, checked again on each row as it is updated, leaves out any another
+    // process claimed meanwhile (PostgreSQL re-reads a row it waited for).
+    let claimed = sqlx::query(
         "UPDATE payment_webhooks SET claimed_until = $1, attempts = attempts + 1 \
-         WHERE id IN ({list}) AND delivered_at IS NULL AND claimed_until <= $2 \
-         RETURNING id, payload, attempts"
-    ))
+         WHERE id IN (SELECT id FROM payment_webhooks \
+                      WHERE delivered_at IS NULL AND next_at <= $2 AND claimed_until <= $2 \
+                      ORDER BY id LIMIT $3) \
+           AND delivered_at IS NULL AND claimed_until <= $2 \
+         RETURNING id, payload, attempts",
+    )
     .bind(now + CLAIM_MS)
     .bind(now)
+    .bind(batch)
     .fetch_all(pool)
     .await?;
     if claimed.is_empty() {

@@ -313,27 +313,11 @@ on_both_engines! {
         assert_eq!(app.count("SELECT COUNT(*) FROM cart_lines").await, app::cart::MAX_LINES - 1);
         let rest: Vec<String> = items[app::cart::MAX_LINES as usize - 1..].iter().map(|(s, _)| s.clone()).collect();
         // All at once, each on its own task.
-        let mut tasks = Vec::new();
-        for sku in &rest {
-            let router = app.router.clone();
-            let req = axum::http::Request::post("/api/cart/add")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .header("cookie", &cookie)
-                .body(axum::body::Body::from(form(&[("sku", sku), ("quantity", "1")])))
-                .expect("request");
-            tasks.push(tokio::spawn(async move {
-                use http_body_util::BodyExt;
-                use tower::ServiceExt;
-                let res = router.oneshot(req).await.expect("infallible");
-                let status = res.status().as_u16();
-                let body = res.into_body().collect().await.expect("body").to_bytes();
-                (status, String::from_utf8_lossy(&body).into_owned())
-            }));
-        }
-        let mut answers = Vec::new();
-        for t in tasks {
-            answers.push(t.await.expect("task"));
-        }
+        let requests = rest
+            .iter()
+            .map(|sku| common::form_request("/api/cart/add", &form(&[("sku", sku), ("quantity", "1")]), &[("cookie", &cookie)]))
+            .collect();
+        let answers: Vec<(u16, String)> = app.all_at_once(requests).await.into_iter().map(|r| (r.status.as_u16(), r.body)).collect();
         let ok = answers.iter().filter(|(s, _)| *s == 200).count();
         let full = answers.iter().filter(|(s, b)| *s == 400 && b.contains("at most 100 different items")).count();
         assert_eq!((ok, full), (1, rest.len() - 1), "{answers:?}");

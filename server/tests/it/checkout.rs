@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use app::payments::ssr::{deliver_due, sign, signing_secret, BoxFut, Post};
 use common::identity::{as_user, form, make_admin, register, HTML};
-use common::{Response, TestApp};
+use common::{form_request, Response, TestApp};
 
 /// Makes `sku` have exactly `n` units on hand, all at `location` (others 0), through
 /// the ledger (an `adjusted` row per change), with nothing allocated or held (the caller
@@ -399,30 +399,15 @@ on_both_engines! {
 
         // The header wins over the form; concurrent duplicates make one order.
         let header_key = fresh_key();
-        let mut tasks = Vec::new();
-        for _ in 0..10 {
-            let router = app.router.clone();
-            let (cookie, body, header_key) = (cookie.clone(), form(&fields), header_key.clone());
-            tasks.push(tokio::spawn(async move {
-                use http_body_util::BodyExt;
-                use tower::ServiceExt;
-                let req = axum::http::Request::post("/api/checkout/place")
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .header("cookie", cookie)
-                    .header("idempotency-key", header_key)
-                    .body(axum::body::Body::from(body))
-                    .expect("request");
-                let res = router.oneshot(req).await.expect("infallible");
-                let status = res.status().as_u16();
-                let bytes = res.into_body().collect().await.expect("body").to_bytes();
-                (status, String::from_utf8_lossy(&bytes).into_owned())
-            }));
-        }
+        let body = form(&fields);
+        let requests = (0..10)
+            .map(|_| form_request("/api/checkout/place", &body, &[("cookie", &cookie), ("idempotency-key", &header_key)]))
+            .collect();
+        let answered = app.all_at_once(requests).await;
         let mut answers = std::collections::HashSet::new();
-        for t in tasks {
-            let (status, body) = t.await.expect("task");
-            assert_eq!(status, 200, "{body}");
-            answers.insert(body);
+        for res in answered {
+            assert_eq!(res.status, 200, "{}", res.body);
+            answers.insert(res.body);
         }
         assert_eq!(answers.len(), 1, "every duplicate got the same order: {answers:?}");
         assert_eq!(app.count("SELECT COUNT(*) FROM orders WHERE source = 'web'").await, 2);
@@ -447,34 +432,21 @@ on_both_engines! {
         for _ in 0..200 {
             carts.push(guest_cart(&app, &sku, "1").await);
         }
-        let mut tasks = Vec::new();
-        for (i, cookie) in carts.into_iter().enumerate() {
-            let router = app.router.clone();
-            let body = form(&delivery_form(&format!("flash-{i}-key"), "flash@example.com"));
-            tasks.push(tokio::spawn(async move {
-                use http_body_util::BodyExt;
-                use tower::ServiceExt;
-                let req = axum::http::Request::post("/api/checkout/place")
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .header("cookie", cookie)
-                    .body(axum::body::Body::from(body))
-                    .expect("request");
-                let res = router.oneshot(req).await.expect("infallible");
-                let status = res.status().as_u16();
-                let bytes = res.into_body().collect().await.expect("body").to_bytes();
-                (status, String::from_utf8_lossy(&bytes).into_owned())
-            }));
-        }
+        let requests = carts
+            .iter()
+            .enumerate()
+            .map(|(i, cookie)| form_request("/api/checkout/place", &form(&delivery_form(&format!("flash-{i}-key"), "flash@example.com")), &[("cookie", cookie)]))
+            .collect();
+        let answered = app.all_at_once(requests).await;
         let (mut won, mut refused) = (0, 0);
-        for t in tasks {
-            let (status, body) = t.await.expect("task");
-            match status {
+        for res in answered {
+            match res.status.as_u16() {
                 200 => won += 1,
                 400 => {
-                    assert!(body.contains("sold out"), "{body}");
+                    assert!(res.body.contains("sold out"), "{}", res.body);
                     refused += 1;
                 }
-                other => panic!("status {other}: {body}"),
+                other => panic!("status {other}: {}", res.body),
             }
         }
         assert_eq!((won, refused), (10, 190));
@@ -779,23 +751,9 @@ on_both_engines! {
         ledger_holds(&app).await;
         // Eight staff return one unit each of the collected order's two at once: two win.
         let york_before = on_hand_at(&app, &sku, "york").await;
-        let mut tasks = Vec::new();
-        for _ in 0..8 {
-            let (router, staff, collected) = (app.router.clone(), staff.clone(), collected.clone());
-            tasks.push(tokio::spawn(async move {
-                let body = form(&[("number", collected.as_str()), ("line", "1"), ("quantity", "1"), ("location", "york")]);
-                let req = axum::http::Request::post("/api/admin/orders/return")
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .header("cookie", staff)
-                    .body(axum::body::Body::from(body))
-                    .expect("request");
-                tower::ServiceExt::oneshot(router, req).await.expect("infallible").status().as_u16()
-            }));
-        }
-        let mut statuses = Vec::new();
-        for t in tasks {
-            statuses.push(t.await.expect("task"));
-        }
+        let body = form(&[("number", collected.as_str()), ("line", "1"), ("quantity", "1"), ("location", "york")]);
+        let requests = (0..8).map(|_| form_request("/api/admin/orders/return", &body, &[("cookie", &staff)])).collect();
+        let mut statuses: Vec<u16> = app.all_at_once(requests).await.iter().map(|r| r.status.as_u16()).collect();
         statuses.sort_unstable();
         assert_eq!(statuses, [200, 200, 400, 400, 400, 400, 400, 400]);
         assert_eq!(on_hand_at(&app, &sku, "york").await, york_before + 2);
@@ -903,21 +861,9 @@ on_both_engines! {
         // Eight clicks at once with one key: one order.
         let key = fresh_key();
         let body = form(&[("key", key.as_str()), ("sku", sku.as_str()), ("quantity", "1"), ("card", card.as_str())]);
-        let mut tasks = Vec::new();
-        for _ in 0..8 {
-            let (router, body, member) = (app.router.clone(), body.clone(), member.clone());
-            tasks.push(tokio::spawn(async move {
-                use tower::ServiceExt;
-                let req = axum::http::Request::post("/api/checkout/buy-now/place")
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .header("cookie", member)
-                    .body(axum::body::Body::from(body))
-                    .expect("request");
-                router.oneshot(req).await.expect("infallible").status().as_u16()
-            }));
-        }
-        for t in tasks {
-            assert_eq!(t.await.expect("task"), 200);
+        let requests = (0..8).map(|_| form_request("/api/checkout/buy-now/place", &body, &[("cookie", &member)])).collect();
+        for res in app.all_at_once(requests).await {
+            assert_eq!(res.status, 200, "{}", res.body);
         }
         assert_eq!(app.count("SELECT COUNT(*) FROM orders WHERE source = 'web'").await, orders_before + 2);
 

@@ -6,8 +6,6 @@ use crate::common;
 
 use axum::body::Body;
 use axum::http::Request;
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 
 use common::identity::{form, register, GOOD_PASSWORD, HTML};
 use common::{Engine, TestApp};
@@ -21,26 +19,14 @@ async fn at_once(
     body: impl Fn(usize) -> String,
     cookie: &str,
 ) -> Vec<u16> {
-    let mut tasks = Vec::new();
-    for i in 0..n {
-        let router = app.router.clone();
-        let req = Request::post(uri)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("cookie", cookie)
-            .body(Body::from(body(i)))
-            .expect("request");
-        tasks.push(tokio::spawn(async move {
-            let res = router.oneshot(req).await.expect("infallible");
-            let status = res.status().as_u16();
-            let _ = res.into_body().collect().await;
-            status
-        }));
-    }
-    let mut statuses = Vec::new();
-    for t in tasks {
-        statuses.push(t.await.expect("task"));
-    }
-    statuses
+    let requests = (0..n)
+        .map(|i| common::form_request(uri, &body(i), &[("cookie", cookie)]))
+        .collect();
+    app.all_at_once(requests)
+        .await
+        .iter()
+        .map(|r| r.status.as_u16())
+        .collect()
 }
 
 fn address(i: usize) -> String {

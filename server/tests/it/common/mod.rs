@@ -128,6 +128,38 @@ pub async fn import_file(state: &ServerState, path: &str) -> ImportReport {
     .expect("import")
 }
 
+/// A form post to `uri` with extra headers, built but not sent.
+pub fn form_request(uri: &str, body: &str, headers: &[(&str, &str)]) -> Request<Body> {
+    let mut req = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::CONTENT_LENGTH, body.len());
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.body(Body::from(body.to_string())).expect("request")
+}
+
+/// The router's complete answer to `req`; one not complete within 30 s fails the test
+/// (rather than hanging the suite).
+async fn answer(router: Router, req: Request<Body>) -> Response {
+    let what = format!("{} {}", req.method(), req.uri());
+    let answer = async move {
+        let res = router.oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Response {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    };
+    match tokio::time::timeout(std::time::Duration::from_secs(30), answer).await {
+        Ok(res) => res,
+        Err(_) => panic!("{what}: no complete answer within 30 s"),
+    }
+}
+
 impl TestApp {
     /// The app over a copy of the template: the fixture imported, the catalogue loaded.
     pub async fn spawn(engine: Engine) -> TestApp {
@@ -164,23 +196,21 @@ impl TestApp {
     /// Sends a request through the router; a request without a complete answer within
     /// 30 s fails the test (rather than hanging the suite).
     pub async fn send(&self, req: Request<Body>) -> Response {
-        let what = format!("{} {}", req.method(), req.uri());
-        let router = self.router.clone();
-        let answer = async move {
-            let res = router.oneshot(req).await.expect("infallible");
-            let status = res.status();
-            let headers = res.headers().clone();
-            let bytes = res.into_body().collect().await.expect("body").to_bytes();
-            Response {
-                status,
-                headers,
-                body: String::from_utf8_lossy(&bytes).into_owned(),
-            }
-        };
-        match tokio::time::timeout(std::time::Duration::from_secs(30), answer).await {
-            Ok(res) => res,
-            Err(_) => panic!("{what}: no complete answer within 30 s"),
+        answer(self.router.clone(), req).await
+    }
+
+    /// Sends the requests at once, each from its own task (on a multi-threaded runtime
+    /// they run in parallel), and returns their answers in the order given.
+    pub async fn all_at_once(&self, requests: Vec<Request<Body>>) -> Vec<Response> {
+        let tasks: Vec<_> = requests
+            .into_iter()
+            .map(|req| tokio::spawn(answer(self.router.clone(), req)))
+            .collect();
+        let mut answers = Vec::with_capacity(tasks.len());
+        for t in tasks {
+            answers.push(t.await.expect("task"));
         }
+        answers
     }
 
     pub async fn get(&self, uri: &str) -> Response {
@@ -215,14 +245,7 @@ impl TestApp {
         body: &str,
         headers: &[(&str, &str)],
     ) -> Response {
-        let mut req = Request::post(uri)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::CONTENT_LENGTH, body.len());
-        for (k, v) in headers {
-            req = req.header(*k, *v);
-        }
-        self.send(req.body(Body::from(body.to_string())).expect("request"))
-            .await
+        self.send(form_request(uri, body, headers)).await
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
