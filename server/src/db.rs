@@ -322,19 +322,19 @@ mod tests {
         (sync, entered_rx, permit_tx)
     }
 
+    /// A wait on its own task.
+    fn waiter(sync: &Arc<WalSync>) -> tokio::task::JoinHandle<std::io::Result<()>> {
+        let sync = sync.clone();
+        tokio::spawn(async move { sync.wait().await })
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_wait_is_served_only_by_a_sync_that_started_after_it_and_one_sync_serves_many() {
         let (sync, mut entered, permit) = gated();
-        let a = tokio::spawn({
-            let s = sync.clone();
-            async move { s.wait().await }
-        });
+        let a = waiter(&sync);
         entered.recv().await.expect("round 1 starts");
         // B arrives while round 1 runs: round 1 may not answer it.
-        let b = tokio::spawn({
-            let s = sync.clone();
-            async move { s.wait().await }
-        });
+        let b = waiter(&sync);
         tokio::time::sleep(Duration::from_millis(20)).await;
         permit.send(Ok(())).expect("permit 1");
         a.await.expect("a").expect("a synced");
@@ -345,12 +345,7 @@ mod tests {
         );
         entered.recv().await.expect("round 2 starts");
         // Three more arrive during round 2: round 3 alone serves all of them.
-        let later: Vec<_> = (0..3)
-            .map(|_| {
-                let s = sync.clone();
-                tokio::spawn(async move { s.wait().await })
-            })
-            .collect();
+        let later: Vec<_> = (0..3).map(|_| waiter(&sync)).collect();
         tokio::time::sleep(Duration::from_millis(20)).await;
         permit.send(Ok(())).expect("permit 2");
         b.await.expect("b").expect("b synced");
@@ -365,10 +360,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_failed_sync_fails_its_waiters_and_every_later_one() {
         let (sync, mut entered, permit) = gated();
-        let a = tokio::spawn({
-            let s = sync.clone();
-            async move { s.wait().await }
-        });
+        let a = waiter(&sync);
         entered.recv().await.expect("round 1 starts");
         permit
             .send(Err(std::io::Error::other("disk gone")))

@@ -461,13 +461,18 @@ async fn read_detail(
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let pickup = match &pickup_location {
-        Some(id) => stock::locations(conn, crate::i18n::current())
-            .await?
-            .into_iter()
-            .find(|l| &l.id == id),
-        None => None,
+    let source: String = r.try_get("source")?;
+    // The shop's locations, read once: the pickup store's details, and where staff may
+    // return goods to.
+    let returns_to_stock = staff && source == "web";
+    let locations = if pickup_location.is_some() || returns_to_stock {
+        stock::locations(conn, crate::i18n::current()).await?
+    } else {
+        Vec::new()
     };
+    let pickup = pickup_location
+        .as_ref()
+        .and_then(|id| locations.iter().find(|l| &l.id == id).cloned());
     let pay_url = if payment == "pending" && fulfilment == "unfulfilled" {
         match intent_of(conn, id).await? {
             Some(intent) => provider()
@@ -494,7 +499,6 @@ async fn read_detail(
         .rsplit_once("?k=")
         .map(|(_, k)| k.to_string())
         .unwrap_or_default();
-    let source: String = r.try_get("source")?;
     Ok(OrderDetail {
         placed_at: r.try_get("placed_at")?,
         email: r.try_get::<Option<String>, _>("email")?.unwrap_or_default(),
@@ -528,8 +532,8 @@ async fn read_detail(
         customer_ref: r
             .try_get::<Option<String>, _>("external_ref")?
             .unwrap_or_default(),
-        locations: if staff && source == "web" {
-            stock::locations(conn, crate::i18n::current()).await?
+        locations: if returns_to_stock {
+            locations
         } else {
             Vec::new()
         },
