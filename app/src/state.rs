@@ -69,6 +69,9 @@ pub struct AppState {
     pub clock: Clock,
     /// Password hashing slots (`SHOP_HASH_CONCURRENCY`, default: the number of cores).
     pub hashing: Arc<tokio::sync::Semaphore>,
+    /// The shared secrets this process has read (`web::ssr::token::shared_secret`).
+    #[from_ref(skip)]
+    pub secrets: Arc<crate::web::ssr::token::SecretCache>,
 }
 
 /// The shared state inside a server function or page.

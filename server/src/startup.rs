@@ -127,6 +127,7 @@ pub async fn build_state(config: &Config) -> Result<ServerState, StartupError> {
             }),
             clock: Clock::default(),
             hashing: Arc::new(tokio::sync::Semaphore::new(config.hash_concurrency)),
+            secrets: Arc::default(),
         },
         wal_sync,
     })

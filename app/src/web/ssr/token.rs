@@ -13,9 +13,43 @@ pub fn new_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// The shared secrets one process has read, per database (one lives in each
+/// `AppState`): a secret never changes once made, so a value read once stays true and
+/// later uses cost no query (the checkout signs and checks several links per order).
+#[derive(Default)]
+pub struct SecretCache(std::sync::RwLock<std::collections::HashMap<String, String>>);
+
+impl SecretCache {
+    fn get(&self, name: &str) -> Option<String> {
+        self.0.read().ok()?.get(name).cloned()
+    }
+
+    fn keep(&self, name: &str, value: &str) {
+        if let Ok(mut map) = self.0.write() {
+            map.insert(name.to_owned(), value.to_owned());
+        }
+    }
+}
+
 /// A secret shared by every server process of the shop: made on first use and kept in
-/// the database (`secrets`); of two processes making it at once, one's is kept.
+/// the database (`secrets`); of two processes making it at once, one's is kept. Inside a
+/// request (an `AppState` in the context) it is read from the database once per process.
 pub async fn shared_secret(conn: &mut super::Conn, name: &str) -> crate::error::AppResult<String> {
+    let cache = leptos::prelude::use_context::<crate::state::AppState>().map(|s| s.secrets);
+    if let Some(value) = cache.as_ref().and_then(|c| c.get(name)) {
+        return Ok(value);
+    }
+    let value = read_or_make_secret(conn, name).await?;
+    if let Some(cache) = cache {
+        cache.keep(name, &value);
+    }
+    Ok(value)
+}
+
+async fn read_or_make_secret(
+    conn: &mut super::Conn,
+    name: &str,
+) -> crate::error::AppResult<String> {
     let select = "SELECT value FROM secrets WHERE name = $1";
     if let Some(s) = sqlx::query_scalar::<_, String>(select)
         .bind(name)
