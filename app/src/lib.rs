@@ -21,6 +21,7 @@ pub mod orders;
 pub mod payments;
 pub mod pricing;
 pub mod recent;
+pub mod recs;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod ui;

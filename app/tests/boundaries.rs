@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 /// Top-level modules that are capabilities.
 const CAPABILITIES: &[&str] = &[
-    "account", "admin", "cart", "catalog", "checkout", "info", "orders", "recent", "search",
-    "wishlist",
+    "account", "admin", "cart", "catalog", "checkout", "info", "orders", "recent", "recs",
+    "search", "wishlist",
 ];
 /// The shared layers: the kernel, the components, the data layer (`data`: stock, which
 /// catalogue, cart, checkout, orders and admin all read or move; addresses; cart

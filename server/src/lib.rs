@@ -10,5 +10,6 @@ pub mod mailer;
 pub mod middleware;
 pub mod page_cache;
 pub mod payments;
+pub mod recs;
 pub mod routes;
 pub mod startup;

@@ -16,6 +16,11 @@ usage: server [serve]                              run the shop (see README for 
        server admin create --email <email> [--name <name>]
                                                    create (or promote) an Admin; the password
                                                    is prompted, or read from stdin when piped
+       server recs eval --train-until <YYYY-MM-DD> [--days <n>]
+                                                   train on the history before the date and
+                                                   score the n days after it (default 31)
+       server recommend --customers <file> -k <n> [--exclude-purchased] --format jsonl
+                                                   the top n for each customer number in file
        server bench-baseline <addr> <dir>          serve <dir>/<name>.html at /<name> from memory
                                                    (the baseline `cargo xtask bench` compares with)";
 
@@ -26,6 +31,8 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tantivy=warn")),
         )
         .with_target(false)
+        // Logs go to stderr: stdout is what a command prints (`server recommend` JSON lines).
+        .with_writer(std::io::stderr)
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let config = match Config::from_env() {
@@ -55,6 +62,8 @@ fn main() -> ExitCode {
             ["admin", "create", "--email", email, "--name", name] => {
                 admin_create(config, email, name).await
             }
+            ["recs", "eval", rest @ ..] => recs_eval(config, rest).await,
+            ["recommend", rest @ ..] => recommend(config, rest).await,
             ["bench-baseline", addr, dir] => bench_baseline(addr, dir).await,
             ["-h"] | ["--help"] | ["help"] => {
                 println!("{USAGE}");
@@ -176,6 +185,26 @@ async fn import(config: Config, file: &str) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     read_bar.finish_and_clear();
     println!("{report}");
+    Ok(())
+}
+
+async fn recs_eval(config: Config, args: &[&str]) -> Result<(), String> {
+    let args = server::recs::parse_eval(args)?;
+    let (pool, _) = migrated_pool(&config).await?;
+    let report = server::recs::eval(&pool, &args).await?;
+    print!("{}", server::recs::render_report(&report));
+    Ok(())
+}
+
+async fn recommend(config: Config, args: &[&str]) -> Result<(), String> {
+    let args = server::recs::parse_recommend(args)?;
+    let customers = std::fs::read_to_string(&args.customers)
+        .map_err(|e| format!("--customers: {}: {e}", args.customers))?;
+    let (pool, _) = migrated_pool(&config).await?;
+    print!(
+        "{}",
+        server::recs::recommend(&pool, &args, &customers).await?
+    );
     Ok(())
 }
 

@@ -505,7 +505,9 @@ fn start_server(tc: &Toolchain, db_dir: &Path, smtp: &SmtpSink) -> Result<(Guard
             "RUST_LOG",
             env::var("RUST_LOG").unwrap_or_else(|_| "warn,server=info".into()),
         )
-        .stdout(Stdio::null());
+        // Its log (on stderr) would fill the test output.
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
     println!("$ {} (on {addr})", show(&cmd));
     let child = Guard(
         cmd.spawn()

@@ -22,6 +22,7 @@ mod mail_tls;
 mod page_cache;
 mod pages;
 mod recent;
+mod recs;
 mod schema;
 mod server_fns;
 mod startup;

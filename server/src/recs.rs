@@ -1,0 +1,223 @@
+//! `server recs eval` and `server recommend`: the recommenders' offline evaluation and
+//! their batch interface, over the history in the database (`app::recs`).
+
+use std::fmt::Write as _;
+
+use app::recs::eval::{evaluate, Report, Scores, VALIDATION_DAYS};
+use app::recs::model::Model;
+use app::recs::ssr::load_history;
+use sqlx::AnyPool;
+
+/// `--train-until DATE [--days N]`.
+#[derive(Debug, PartialEq)]
+pub struct EvalArgs {
+    pub until: i64,
+    pub days: i64,
+}
+
+/// `--customers FILE -k N [--exclude-purchased] --format jsonl`.
+#[derive(Debug, PartialEq)]
+pub struct RecommendArgs {
+    pub customers: String,
+    pub k: usize,
+    pub exclude_purchased: bool,
+}
+
+fn value<'a>(args: &[&'a str], i: usize, flag: &str) -> Result<&'a str, String> {
+    args.get(i + 1)
+        .copied()
+        .filter(|v| !v.starts_with("--"))
+        .ok_or_else(|| format!("{flag}: needs a value"))
+}
+
+/// A day (`YYYY-MM-DD`, midnight UK time, as the dataset's times are).
+fn parse_day(raw: &str) -> Result<i64, String> {
+    let ok = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
+    ok.then(|| crate::import::parse::parse_uk_time(&format!("{raw} 00:00")))
+        .flatten()
+        .ok_or_else(|| format!("--train-until: {raw:?} is not a date like 2011-10-01"))
+}
+
+pub fn parse_eval(args: &[&str]) -> Result<EvalArgs, String> {
+    let (mut until, mut days) = (None, 31);
+    let mut i = 0;
+    while i < args.len() {
+        match args[i] {
+            "--train-until" => until = Some(parse_day(value(args, i, "--train-until")?)?),
+            "--days" => {
+                let raw = value(args, i, "--days")?;
+                days = raw
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|d| (1..=366).contains(d))
+                    .ok_or_else(|| {
+                        format!("--days: {raw:?} is not a whole number from 1 to 366")
+                    })?;
+            }
+            other => return Err(format!("{other}: not an option of `recs eval`")),
+        }
+        i += 2;
+    }
+    Ok(EvalArgs {
+        until: until.ok_or("--train-until: missing (a date like 2011-10-01)")?,
+        days,
+    })
+}
+
+pub fn parse_recommend(args: &[&str]) -> Result<RecommendArgs, String> {
+    let (mut customers, mut k, mut exclude_purchased, mut format) = (None, 10, false, None);
+    let mut i = 0;
+    while i < args.len() {
+        match args[i] {
+            "--exclude-purchased" => {
+                exclude_purchased = true;
+                i += 1;
+                continue;
+            }
+            "--customers" => customers = Some(value(args, i, "--customers")?.to_owned()),
+            "-k" => {
+                let raw = value(args, i, "-k")?;
+                k = raw
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|k| (1..=100).contains(k))
+                    .ok_or_else(|| format!("-k: {raw:?} is not a whole number from 1 to 100"))?;
+            }
+            "--format" => format = Some(value(args, i, "--format")?),
+            other => return Err(format!("{other}: not an option of `recommend`")),
+        }
+        i += 2;
+    }
+    match format {
+        Some("jsonl") => {}
+        Some(other) => return Err(format!("--format: {other:?} is not supported (jsonl)")),
+        None => return Err("--format: missing (jsonl)".into()),
+    }
+    Ok(RecommendArgs {
+        customers: customers.ok_or("--customers: missing (a file of customer numbers)")?,
+        k,
+        exclude_purchased,
+    })
+}
+
+fn row(name: &str, s: &Scores) -> String {
+    format!(
+        "  {name:<28} recall@10 {:.4}  hit-rate@10 {:.4}  NDCG@10 {:.4}  ({} customers; hits / min(10, bought) {:.4})\n",
+        s.recall, s.hit_rate, s.ndcg, s.customers, s.recall_capped
+    )
+}
+
+/// What `server recs eval` prints: a table, then the report as one JSON line.
+pub fn render_report(r: &Report) -> String {
+    let mut out = format!(
+        "trained on the history before the cut ({} ms, weights tuned on its last {} days), scored on the {} days after it\n",
+        r.train_ms, VALIDATION_DAYS, r.days
+    );
+    out += "task all (repeat purchases count):\n";
+    out += &row("model", &r.all.model);
+    out += &row("recency-weighted popularity", &r.all.popular);
+    out += "task new (only items the customer never bought before):\n";
+    out += &row("model", &r.new.model);
+    out += &row("recency-weighted popularity", &r.new.popular);
+    let _ = writeln!(
+        out,
+        "{}",
+        serde_json::to_string(r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    );
+    out
+}
+
+pub async fn eval(pool: &AnyPool, args: &EvalArgs) -> Result<Report, String> {
+    let history = load_history(pool).await.map_err(|e| e.to_string())?;
+    Ok(evaluate(&history, args.until, args.days, 10))
+}
+
+/// One customer number per line (blank lines skipped; `17850.0` as the dataset writes it
+/// is `17850`); one JSON line each: the customer as given and the stock codes of their
+/// top `k`. A customer the history does not know gets the popular items.
+pub async fn recommend(
+    pool: &AnyPool,
+    args: &RecommendArgs,
+    customers: &str,
+) -> Result<String, String> {
+    let history = load_history(pool).await.map_err(|e| e.to_string())?;
+    let model = Model::train(&history, i64::MAX, VALIDATION_DAYS);
+    let mut out = String::new();
+    for raw in customers.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let number = raw.strip_suffix(".0").unwrap_or(raw);
+        let items: Vec<&str> = model
+            .recommend(history.customer(number), args.k, args.exclude_purchased)
+            .into_iter()
+            .map(|i| history.items[i as usize].as_str())
+            .collect();
+        let line = serde_json::json!({ "customer": raw, "items": items });
+        let _ = writeln!(out, "{line}");
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_are_checked_with_the_flag_and_the_reason() {
+        let e = parse_eval(&["--train-until", "2011-10-01"]).expect("ok");
+        assert_eq!(e.days, 31);
+        assert_eq!(e.until, 1_317_423_600_000, "midnight in London (BST)");
+        for (args, says) in [
+            (&[][..], "--train-until: missing"),
+            (
+                &["--train-until", "2011-13-01"][..],
+                "--train-until: \"2011-13-01\" is not a date",
+            ),
+            (&["--train-until", "yesterday"][..], "is not a date"),
+            (
+                &["--train-until", "2011-10-01", "--days", "0"][..],
+                "--days: \"0\" is not a whole number",
+            ),
+            (&["--train-until"][..], "--train-until: needs a value"),
+            (&["--until", "2011-10-01"][..], "--until: not an option"),
+        ] {
+            let err = parse_eval(args).expect_err("refused");
+            assert!(err.contains(says), "{args:?}: {err}");
+        }
+        let r = parse_recommend(&[
+            "--format",
+            "jsonl",
+            "--exclude-purchased",
+            "--customers",
+            "c.txt",
+            "-k",
+            "3",
+        ])
+        .expect("ok");
+        assert_eq!(
+            r,
+            RecommendArgs {
+                customers: "c.txt".into(),
+                k: 3,
+                exclude_purchased: true
+            }
+        );
+        for (args, says) in [
+            (&["--customers", "c", "-k", "10"][..], "--format: missing"),
+            (
+                &["--customers", "c", "--format", "csv"][..],
+                "--format: \"csv\" is not supported",
+            ),
+            (&["--format", "jsonl"][..], "--customers: missing"),
+            (
+                &["--customers", "c", "-k", "ten", "--format", "jsonl"][..],
+                "-k: \"ten\"",
+            ),
+            (
+                &["--customers", "c", "-k", "1000", "--format", "jsonl"][..],
+                "-k: \"1000\"",
+            ),
+        ] {
+            let err = parse_recommend(args).expect_err("refused");
+            assert!(err.contains(says), "{args:?}: {err}");
+        }
+    }
+}
