@@ -5,7 +5,9 @@
 # serves the same page's HTML from memory (`server bench-baseline`), measured in the same
 # run; then the hydrate WASM's size raw/gzip/brotli and the import time on SQLite; then
 # checkout end to end on SQLite and PostgreSQL (xtask/bench_checkout.py: orders/s for one
-# client and for 32, errors, and the flash run's oversell).
+# client and for 32, errors, and the flash run's oversell). Also the recommendations:
+# training time on the full data, serving p50/p99 of a top-10, and the product page's
+# render rate with the placements on and off (page cache off).
 #
 # The server is pinned to core 0 and wrk to core 1 (taskset), both on 127.0.0.1.
 # Environment: BENCH_SECONDS (default 10 per measurement), BENCH_CONNECTIONS (default 64).
@@ -42,6 +44,14 @@ DATABASE_URL="sqlite://$WORK/shop.db" RUST_LOG=warn "$SERVER" import online-reta
 end=$(date +%s.%N)
 IMPORT_SECONDS=$(python3 -c "print(f'{$end - $start:.1f}')")
 echo "import: ${IMPORT_SECONDS} s"
+
+echo
+echo "== recommendations: training on the full data (with its held-out check), then serving"
+start=$(date +%s.%N)
+DATABASE_URL="sqlite://$WORK/shop.db" RUST_LOG=warn "$SERVER" recs train
+end=$(date +%s.%N)
+echo "server recs train: $(python3 -c "print(f'{$end - $start:.1f}')") s in all (loading the history included)"
+DATABASE_URL="sqlite://$WORK/shop.db" RUST_LOG=warn taskset -c 0 "$SERVER" recs bench
 
 PORT=$(free_port)
 ADDR="127.0.0.1:$PORT"
@@ -134,6 +144,29 @@ for name in home product; do
         fi
     done
 done
+
+# What the placements cost a product page's render: the page cache off (every request a
+# full render), the same product page with the placements on and off.
+echo
+echo "== product page render with the placements on and off (page cache off)"
+printf '%-14s %10s %9s %9s\n' placements "req/s" p50 p99
+declare -A RENDER
+for state in on off; do
+    RPORT=$(free_port)
+    RADDR="127.0.0.1:$RPORT"
+    SHOP_ADDR="$RADDR" DATABASE_URL="sqlite://$WORK/shop.db" SHOP_PAGE_CACHE_SECS=0 SHOP_RECS_PLACEMENTS=$state RUST_LOG=warn \
+        taskset -c 0 "$SERVER" >"$WORK/server-recs-$state.log" 2>&1 &
+    RPID=$!
+    wait_ready "$RADDR" /readyz
+    curl -fs -o /dev/null "http://$RADDR${PAGES[product]}"
+    read -r rps p50 p99 err < <(measure "http://$RADDR${PAGES[product]}")
+    RENDER[$state]=$rps
+    printf '%-14s %10s %9s %9s\n' "$state" "$rps" "$p50" "$p99"
+    [ -n "$err" ] && echo "   ours: $err"
+    kill "$RPID" 2>/dev/null || true
+    wait "$RPID" 2>/dev/null || true
+done
+echo "placements on / off: $(python3 -c "print(f'{${RENDER[on]} / ${RENDER[off]}:.3f}')")"
 
 echo
 echo "== hydrate bundle"

@@ -575,6 +575,45 @@ messages! {
     ErrCartFull { en: "The cart holds at most 100 different items.", zh: "購物車最多可放 100 種商品。" }
     ErrNotInCart { en: "This item is not in your cart.", zh: "此商品不在您的購物車中。" }
     WishlistCount { en: "{n} saved", zh: "已收藏 {n} 件" }
+    RecsForYou { en: "For you", zh: "為您推薦" }
+    AdminRecs { en: "Recommendations", zh: "推薦" }
+    RecsSearchResults { en: "Search results", zh: "搜尋結果" }
+    RecsPlacement { en: "Placement", zh: "版位" }
+    RecsImpressions { en: "Products shown", zh: "商品曝光次數" }
+    RecsClicks { en: "Clicks", zh: "點擊" }
+    RecsClickThrough { en: "Click-through", zh: "點擊率" }
+    RecsPurchasesAfter { en: "Purchases within {days} days of a click", zh: "點擊後 {days} 天內購買" }
+    RecsPlacementsLastDays { en: "Placements, last {days} days", zh: "近 {days} 天的推薦版位" }
+    RecsEventsLastDays { en: "Shopper events, last {days} days", zh: "近 {days} 天的顧客行為" }
+    RecsModel { en: "Model", zh: "模型" }
+    RecsNeverTrained { en: "Not trained yet: the first training runs within a minute of the start.", zh: "尚未訓練：啟動後一分鐘內會進行首次訓練。" }
+    RecsTrainedAt { en: "Version {version}, trained {at} UTC in {ms} ms on purchases up to {newest} UTC.", zh: "第 {version} 版，{at} UTC 訓練，耗時 {ms} 毫秒，涵蓋至 {newest} UTC 的購買。" }
+    RecsValidation { en: "Held-out check: trained before the last 30 days of purchases, scored on them", zh: "保留驗證：以最後 30 天之前的購買訓練，並以這 30 天評分" }
+    RecsTask { en: "Task", zh: "任務" }
+    RecsPopularityRecall { en: "recall@10 of popularity", zh: "熱門度的 recall@10" }
+    RecsTrainNow { en: "Train now", zh: "立即訓練" }
+    RecsTrainingStarted { en: "Training started; the new lists serve when it ends.", zh: "已開始訓練，完成後即採用新的推薦。" }
+    RecsTrainingBusy { en: "A training is running already.", zh: "已有訓練正在進行。" }
+    RecsTrending { en: "Trending now", zh: "熱門商品" }
+    RecsTogether { en: "Often bought together", zh: "經常一起購買" }
+    RecsSimilar { en: "Similar items", zh: "相似商品" }
+    RecsComplete { en: "Complete your order", zh: "完成您的訂單" }
+    RecsBuyAgain { en: "Buy again", zh: "再次購買" }
+    RecsAddSet { en: "Add all {n} to cart", zh: "將 {n} 件全部加入購物車" }
+    RecsBecauseViewed { en: "Because you viewed {title}", zh: "因為您瀏覽過「{title}」" }
+    RecsBecauseSaved { en: "Because you saved {title}", zh: "因為您收藏了「{title}」" }
+    RecsBecauseInCart { en: "Goes with {title} in your cart", zh: "與購物車中的「{title}」相配" }
+    RecsBecauseBought { en: "Because you bought {title}", zh: "因為您購買過「{title}」" }
+    RecsBecauseBoughtWith { en: "{pct}% of the orders with {title} also had these", zh: "含有「{title}」的訂單中，{pct}% 也買了這些" }
+    RecsBecauseAlike { en: "Alike to {title}, and chosen by the same shoppers", zh: "與「{title}」相似，也受同樣的顧客青睞" }
+    RecsBecauseOrders { en: "From your past orders, as you usually reorder", zh: "依您過去的訂單與回購習慣" }
+    RecsBecauseTrending { en: "Selling most in the last days", zh: "近日最熱賣" }
+    Personalize { en: "Personal recommendations", zh: "個人化推薦" }
+    PersonalizeHint { en: "Use what I view, save, put in my cart and buy to recommend products. When off, nothing about your browsing is recorded and only recommendations for everyone show.", zh: "根據我瀏覽、收藏、加入購物車與購買的商品推薦。關閉後不會記錄您的瀏覽，只顯示給所有人的推薦。" }
+    PersonalizeOn { en: "Personal recommendations are on.", zh: "個人化推薦已開啟。" }
+    PersonalizeOff { en: "Personal recommendations are off.", zh: "個人化推薦已關閉。" }
+    TurnOff { en: "Turn off", zh: "關閉" }
+    TurnOn { en: "Turn on", zh: "開啟" }
     RecentlyViewed { en: "Recently viewed", zh: "最近瀏覽" }
     ClearRecentlyViewed { en: "Clear history", zh: "清除瀏覽紀錄" }
     RecentlyViewedEmpty { en: "Products you look at will appear here.", zh: "您瀏覽過的商品會顯示在這裡。" }

@@ -50,6 +50,7 @@ pub const PERSONAL: &[web::Personal] = &[
     checkout::PERSONAL,
     orders::PERSONAL,
     payments::PERSONAL,
+    recs::PERSONAL,
     frame::PERSONAL,
 ];
 
@@ -79,6 +80,7 @@ pub(crate) const GUEST_MERGES: &[web::ssr::hooks::GuestMerge] = &[
     wishlist::ssr::GUEST_MERGE,
     recent::ssr::GUEST_MERGE,
     cart::ssr::GUEST_MERGE,
+    data::events::GUEST_MERGE,
 ];
 
 /// What each capability adds to a member's "download my data".
@@ -89,6 +91,7 @@ pub(crate) const DATA_EXPORTS: &[web::ssr::hooks::DataExport] = &[
     cart::ssr::DATA_EXPORT,
     orders::ssr::DATA_EXPORT,
     payments::ssr::DATA_EXPORT,
+    data::events::DATA_EXPORT,
 ];
 
 /// Leptos' island loader waits for `requestIdleCallback`, which a page that is never
@@ -187,6 +190,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/orders") view=orders::admin_pages::AdminOrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders/:number") view=orders::admin_pages::AdminOrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/staff") view=admin::pages::AdminStaffPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/recommendations") view=recs::admin_pages::AdminRecsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=admin::pages::AdminAuditPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

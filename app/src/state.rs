@@ -72,6 +72,12 @@ pub struct AppState {
     /// The shared secrets this process has read (`web::ssr::token::shared_secret`).
     #[from_ref(skip)]
     pub secrets: Arc<crate::web::ssr::token::SecretCache>,
+    /// The queue of shoppers' events (`data::events`).
+    #[from_ref(skip)]
+    pub events: crate::data::events::EventSink,
+    /// The recommendation lists this process serves (`recs::store`).
+    #[from_ref(skip)]
+    pub recs: crate::recs::store::RecsHandle,
 }
 
 /// The shared state inside a server function or page.

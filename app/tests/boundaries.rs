@@ -45,6 +45,18 @@ const ALLOWED: &[(&str, &str)] = &[
     // staff's order pages in the admin's.
     ("orders", "account"),
     ("orders", "admin"),
+    // The placements (home, product page, cart, member center, order page) are the
+    // recommendations' components; they put the catalogue's card actions on their cards
+    // and seed "For you" with the recently viewed products.
+    ("catalog", "recs"),
+    ("cart", "recs"),
+    ("account", "recs"),
+    ("orders", "recs"),
+    ("recs", "catalog"),
+    ("recs", "wishlist"),
+    ("recs", "recent"),
+    // The staff's recommendations page sits in the admin's navigation.
+    ("recs", "admin"),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -1,7 +1,8 @@
 //! The cleanup job: removes what has served its purpose: ended sessions, expired reset
 //! links, sent (or given-up) emails older than the retention (`SHOP_RETENTION_DAYS`), and
 //! throttle counters of past windows, and guests' carts untouched for
-//! `SHOP_GUEST_CART_DAYS` (their lines go with them). Every step is one idempotent `DELETE`, so several
+//! `SHOP_GUEST_CART_DAYS` (their lines go with them), and shopper events older than
+//! `SHOP_EVENTS_DAYS`. Every step is one idempotent `DELETE`, so several
 //! server processes may run it at once and a `kill -9` at any moment leaves nothing
 //! half-done.
 
@@ -21,6 +22,7 @@ pub struct Cleaned {
     pub emails: u64,
     pub counters: u64,
     pub guest_carts: u64,
+    pub events: u64,
 }
 
 /// How long things are kept.
@@ -28,6 +30,7 @@ pub struct Cleaned {
 pub struct Keep {
     pub retention_days: u64,
     pub guest_cart_days: i64,
+    pub events_days: i64,
 }
 
 pub async fn run_once(db: &AnyPool, now: i64, keep: Keep) -> Result<Cleaned, sqlx::Error> {
@@ -62,7 +65,13 @@ pub async fn run_once(db: &AnyPool, now: i64, keep: Keep) -> Result<Cleaned, sql
         .execute(db)
         .await?
         .rows_affected();
+    let events = sqlx::query("DELETE FROM events WHERE at < $1")
+        .bind(now - keep.events_days * DAY_MS)
+        .execute(db)
+        .await?
+        .rows_affected();
     Ok(Cleaned {
+        events,
         sessions,
         reset_links,
         emails,

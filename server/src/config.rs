@@ -61,6 +61,17 @@ pub struct Config {
     /// Minutes a placed, unpaid order holds its stock (`SHOP_HOLD_MINUTES`, default 15,
     /// 1 to 1440); an expired hold counts as absent at once and the sweep removes it.
     pub hold_minutes: i64,
+    /// How often queued shopper events are written, in ms (`SHOP_EVENTS_FLUSH_MS`,
+    /// default 1000): at most this much is lost to a `kill -9`.
+    pub events_flush_ms: u64,
+    /// Days shopper events are kept (`SHOP_EVENTS_DAYS`, default 365).
+    pub events_days: i64,
+    /// Hours between trainings of the recommendations (`SHOP_RECS_TRAIN_HOURS`, default
+    /// 24; 0: only on demand with `server recs train`). A shop with none trains at start.
+    pub recs_train_hours: u64,
+    /// `SHOP_RECS_PLACEMENTS`: `on` (default) or `off` (no placements, no training; for
+    /// the benchmark's comparison, or a shop that wants none).
+    pub recs_placements: bool,
 }
 
 /// An SMTP URL, which may hold a password: shown without it.
@@ -184,6 +195,18 @@ impl Config {
                 })
             }
         };
+        let recs_placements =
+            match get("SHOP_RECS_PLACEMENTS").map(|v| v.trim().to_ascii_lowercase()) {
+                None => true,
+                Some(v) if v == "on" => true,
+                Some(v) if v == "off" => false,
+                Some(other) => {
+                    return Err(ConfigError {
+                        name: "SHOP_RECS_PLACEMENTS",
+                        reason: format!("`{other}` is not on or off"),
+                    })
+                }
+            };
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
         Ok(Config {
             sqlite_synchronous,
@@ -194,6 +217,10 @@ impl Config {
             retention_days: number("SHOP_RETENTION_DAYS", 30)?.max(1),
             guest_cart_days: number("SHOP_GUEST_CART_DAYS", 30)?.clamp(1, 3650) as i64,
             hold_minutes: number("SHOP_HOLD_MINUTES", 15)?.clamp(1, 1440) as i64,
+            events_flush_ms: number("SHOP_EVENTS_FLUSH_MS", 1000)?.clamp(10, 60_000),
+            events_days: number("SHOP_EVENTS_DAYS", 365)?.clamp(1, 3650) as i64,
+            recs_train_hours: number("SHOP_RECS_TRAIN_HOURS", 24)?.min(24 * 365),
+            recs_placements,
             smtp_url,
             smtp_ca_file,
             mail_from,

@@ -19,6 +19,9 @@ usage: server [serve]                              run the shop (see README for 
        server recs eval --train-until <YYYY-MM-DD> [--days <n>]
                                                    train on the history before the date and
                                                    score the n days after it (default 31)
+       server recs train                           train the recommendations now and store them
+                                                   (every server process loads them)
+       server recs bench                           time the serving of top-10 lists (p50, p99)
        server recommend --customers <file> -k <n> [--exclude-purchased] --format jsonl
                                                    the top n for each customer number in file
        server bench-baseline <addr> <dir>          serve <dir>/<name>.html at /<name> from memory
@@ -63,6 +66,8 @@ fn main() -> ExitCode {
                 admin_create(config, email, name).await
             }
             ["recs", "eval", rest @ ..] => recs_eval(config, rest).await,
+            ["recs", "train"] => recs_train(config).await,
+            ["recs", "bench"] => recs_bench(config).await,
             ["recommend", rest @ ..] => recommend(config, rest).await,
             ["bench-baseline", addr, dir] => bench_baseline(addr, dir).await,
             ["-h"] | ["--help"] | ["help"] => {
@@ -92,10 +97,14 @@ async fn serve(config: Config) -> Result<(), String> {
         server::cleanup::Keep {
             retention_days: config.retention_days,
             guest_cart_days: config.guest_cart_days,
+            events_days: config.events_days,
         },
         Duration::from_secs(600),
     );
     server::payments::spawn(state.app.writer.clone(), state.app.backend, config.addr);
+    if config.recs_placements {
+        startup::spawn_recs_trainer(&state, Duration::from_secs(config.recs_train_hours * 3600));
+    }
     let app = startup::router(state, &config);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -193,6 +202,18 @@ async fn recs_eval(config: Config, args: &[&str]) -> Result<(), String> {
     let (pool, _) = migrated_pool(&config).await?;
     let report = server::recs::eval(&pool, &args).await?;
     print!("{}", server::recs::render_report(&report));
+    Ok(())
+}
+
+async fn recs_train(config: Config) -> Result<(), String> {
+    let (pool, _) = migrated_pool(&config).await?;
+    print!("{}", server::recs::train(&pool).await?);
+    Ok(())
+}
+
+async fn recs_bench(config: Config) -> Result<(), String> {
+    let (pool, _) = migrated_pool(&config).await?;
+    print!("{}", server::recs::bench(&pool).await?);
     Ok(())
 }
 

@@ -1,11 +1,13 @@
-//! `server recs eval` and `server recommend`: the recommenders' offline evaluation and
-//! their batch interface, over the history in the database (`app::recs`).
+//! `server recs eval`, `server recs train` and `server recommend`: the recommenders'
+//! offline evaluation, their training on demand, and their batch interface over the
+//! lists the shop serves (`app::recs`).
 
 use std::fmt::Write as _;
 
 use app::recs::eval::{evaluate, Report, Scores, VALIDATION_DAYS};
-use app::recs::model::Model;
+use app::recs::served::STORED_K;
 use app::recs::ssr::load_history;
+use app::recs::store::{train_and_store, RecsHandle, Trained};
 use sqlx::AnyPool;
 
 /// `--train-until DATE [--days N]`.
@@ -80,8 +82,10 @@ pub fn parse_recommend(args: &[&str]) -> Result<RecommendArgs, String> {
                 k = raw
                     .parse::<usize>()
                     .ok()
-                    .filter(|k| (1..=100).contains(k))
-                    .ok_or_else(|| format!("-k: {raw:?} is not a whole number from 1 to 100"))?;
+                    .filter(|k| (1..=STORED_K).contains(k))
+                    .ok_or_else(|| {
+                        format!("-k: {raw:?} is not a whole number from 1 to {STORED_K}")
+                    })?;
             }
             "--format" => format = Some(value(args, i, "--format")?),
             other => return Err(format!("{other}: not an option of `recommend`")),
@@ -132,24 +136,125 @@ pub async fn eval(pool: &AnyPool, args: &EvalArgs) -> Result<Report, String> {
     Ok(evaluate(&history, args.until, args.days, 10))
 }
 
+/// What `server recs train` prints.
+pub fn render_trained(t: &Trained) -> String {
+    let mut out = format!(
+        "trained in {} ms: lists for {} customers (version {}), newest purchase {}\n",
+        t.train_ms, t.customers, t.id, t.newest_purchase
+    );
+    if let Some(r) = &t.figures {
+        out += &format!(
+            "held-out check (trained before the last {} days, scored on them):\n",
+            r.days
+        );
+        out += &row("all: model", &r.all.model);
+        out += &row("all: popularity", &r.all.popular);
+        out += &row("new: model", &r.new.model);
+        out += &row("new: popularity", &r.new.popular);
+    }
+    out
+}
+
+pub async fn train(pool: &AnyPool) -> Result<String, String> {
+    let now = app::web::ssr::now_ms();
+    let trained = train_and_store(pool, pool, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(render_trained(&trained))
+}
+
+/// The newest stored lists; trained first when there are none and `train` says so.
+async fn stored_lists(
+    pool: &AnyPool,
+    train: bool,
+) -> Result<std::sync::Arc<app::recs::served::Served>, String> {
+    let handle = RecsHandle::default();
+    let load = || async {
+        handle
+            .refresh_if_changed(pool)
+            .await
+            .map_err(|e| e.to_string())
+    };
+    load().await?;
+    if handle.current().is_none() && train {
+        train_and_store(pool, pool, app::web::ssr::now_ms())
+            .await
+            .map_err(|e| e.to_string())?;
+        load().await?;
+    }
+    handle
+        .current()
+        .ok_or_else(|| "no stored recommendations: run `server recs train` first".into())
+}
+
+/// `server recs bench`: the time to answer a top-10 from the stored lists (what a
+/// placement does before it reads the cards), for every known shopper (their purchase
+/// lists merged with the seeds of their three favourite products, as a member with
+/// recent views) and for as many guests with five viewed products; p50, p99 and max.
+pub async fn bench(pool: &AnyPool) -> Result<String, String> {
+    use app::recs::served::SeedKind;
+    use std::collections::HashSet;
+    let served = stored_lists(pool, false).await?;
+    let none = HashSet::new();
+    let mut names: Vec<&String> = served.customers.keys().collect();
+    names.sort();
+    let percentiles = |mut t: Vec<u128>| -> String {
+        t.sort_unstable();
+        let at = |q: f64| t[((t.len() as f64 - 1.0) * q).round() as usize];
+        format!(
+            "p50 {} µs, p99 {} µs, max {} µs over {}",
+            at(0.5),
+            at(0.99),
+            at(1.0),
+            t.len()
+        )
+    };
+    let mut members = Vec::with_capacity(names.len());
+    let mut guests = Vec::with_capacity(names.len());
+    let products = served.products.len().max(1) as u32;
+    for (n, name) in names.iter().enumerate() {
+        let seeds: Vec<(u32, SeedKind)> = served
+            .buy_again(name, 3)
+            .into_iter()
+            .map(|p| (p, SeedKind::Viewed))
+            .collect();
+        let t = std::time::Instant::now();
+        let top = served.personal(Some(name), &seeds, &none, false, 10);
+        members.push(t.elapsed().as_micros());
+        std::hint::black_box(top);
+        let viewed: Vec<(u32, SeedKind)> = (0..5u32)
+            .map(|i| ((n as u32 * 7919 + i * 104_729) % products, SeedKind::Viewed))
+            .collect();
+        let t = std::time::Instant::now();
+        let top = served.personal(None, &viewed, &none, false, 10);
+        guests.push(t.elapsed().as_micros());
+        std::hint::black_box(top);
+    }
+    if members.is_empty() {
+        return Err("the stored lists know no shopper".into());
+    }
+    Ok(format!(
+        "top-10 from the stored lists (version {}):\n  members with purchases and 3 seeds: {}\n  guests with 5 viewed products:      {}\n",
+        served.version,
+        percentiles(members),
+        percentiles(guests)
+    ))
+}
+
 /// One customer number per line (blank lines skipped; `17850.0` as the dataset writes it
 /// is `17850`); one JSON line each: the customer as given and the stock codes of their
-/// top `k`. A customer the history does not know gets the popular items.
+/// top `k`, from the lists the shop serves (trained first if there are none). A customer
+/// the history does not know gets trending items.
 pub async fn recommend(
     pool: &AnyPool,
     args: &RecommendArgs,
     customers: &str,
 ) -> Result<String, String> {
-    let history = load_history(pool).await.map_err(|e| e.to_string())?;
-    let model = Model::train(&history, i64::MAX, VALIDATION_DAYS);
+    let served = stored_lists(pool, true).await?;
     let mut out = String::new();
     for raw in customers.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let number = raw.strip_suffix(".0").unwrap_or(raw);
-        let items: Vec<&str> = model
-            .recommend(history.customer(number), args.k, args.exclude_purchased)
-            .into_iter()
-            .map(|i| history.items[i as usize].as_str())
-            .collect();
+        let items = served.recommend(number, args.k, args.exclude_purchased);
         let line = serde_json::json!({ "customer": raw, "items": items });
         let _ = writeln!(out, "{line}");
     }
@@ -212,8 +317,8 @@ mod tests {
                 "-k: \"ten\"",
             ),
             (
-                &["--customers", "c", "-k", "1000", "--format", "jsonl"][..],
-                "-k: \"1000\"",
+                &["--customers", "c", "-k", "51", "--format", "jsonl"][..],
+                "-k: \"51\"",
             ),
         ] {
             let err = parse_recommend(args).expect_err("refused");

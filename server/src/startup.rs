@@ -103,6 +103,20 @@ pub async fn build_state(config: &Config) -> Result<ServerState, StartupError> {
         catalog.version = catalog.version,
         "catalogue loaded"
     );
+    // The trained recommendations, if any (a failure to read them costs the placements
+    // until the next refresh, never the start).
+    let recs = if config.recs_placements {
+        app::recs::store::RecsHandle::default()
+    } else {
+        app::recs::store::RecsHandle::off()
+    };
+    let events = app::data::events::EventSink::start(
+        writer.clone(),
+        Duration::from_millis(config.events_flush_ms),
+    );
+    if let Err(e) = recs.refresh_if_changed(&pool).await {
+        tracing::warn!(error = ?e, "loading the recommendations failed");
+    }
     let leptos_options = LeptosOptions::builder()
         .output_name(OUTPUT_NAME)
         .site_root(config.site_root.as_str())
@@ -128,9 +142,54 @@ pub async fn build_state(config: &Config) -> Result<ServerState, StartupError> {
             clock: Clock::default(),
             hashing: Arc::new(tokio::sync::Semaphore::new(config.hash_concurrency)),
             secrets: Arc::default(),
+            events,
+            recs: recs.clone(),
         },
         wal_sync,
     })
+}
+
+/// The background trainer: every minute, trains the recommendations if none exist or the
+/// newest are `every` old and this process wins the lease (`app::recs::store`); the
+/// catalogue refresh then loads them in every process.
+pub fn spawn_recs_trainer(state: &ServerState, every: Duration) {
+    let app = state.app.clone();
+    let holder = format!(
+        "{}-{}",
+        std::process::id(),
+        app::web::ssr::token::new_token()
+    );
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // Without a schedule it still trains once when nothing is trained yet.
+        let every_ms = if every.is_zero() {
+            i64::MAX
+        } else {
+            every.as_millis() as i64
+        };
+        loop {
+            tick.tick().await;
+            let now = app.clock.now_ms();
+            match app::recs::store::train_if_due(&app.db, &app.writer, &holder, now, every_ms).await
+            {
+                Ok(Some(done)) => {
+                    tracing::info!(
+                        recs.version = done.id,
+                        train_ms = done.train_ms,
+                        "recommendations trained"
+                    );
+                    if let Err(e) = app.recs.refresh_if_changed(&app.db).await {
+                        tracing::warn!(error = %e, "loading the recommendations failed");
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "training the recommendations failed; will retry")
+                }
+            }
+        }
+    });
 }
 
 /// Reloads the catalogue when another process (or an import) changed it.
@@ -146,6 +205,9 @@ pub fn spawn_catalog_refresh(state: &ServerState, every: Duration) {
             tick.tick().await;
             if let Err(e) = app.catalog.refresh_if_changed(&app.db).await {
                 tracing::warn!(error = %e, "catalogue refresh failed");
+            }
+            if let Err(e) = app.recs.refresh_if_changed(&app.db).await {
+                tracing::warn!(error = %e, "recommendations refresh failed");
             }
         }
     });

@@ -601,3 +601,40 @@ pub async fn remove_card(#[server(default)] id: String) -> Result<(), AppError> 
     };
     web::finish_form("cards", "/account/cards", &[], result)
 }
+
+/// Turns personal recommendations on (`on` = `1`) or off (`0`). Off also forgets the
+/// recorded events (nothing personal is kept while it is off). Back to the member center.
+#[server(prefix = "/api", endpoint = "account/personalize")]
+pub async fn set_personalize(on: String) -> Result<(), AppError> {
+    use crate::web::ssr::{audit, require, see_other, wants_html};
+    use crate::web::Access;
+    let user = require(Access::Member).await?;
+    let on = match on.trim() {
+        "1" => true,
+        "0" => false,
+        _ => return Err(AppError::invalid("on", "must be 1 (on) or 0 (off)")),
+    };
+    let mut tx = crate::web::ssr::db::write().await?;
+    sqlx::query("UPDATE users SET personalize = $1 WHERE id = $2")
+        .bind(i64::from(on))
+        .bind(user.id)
+        .execute(&mut *tx)
+        .await?;
+    if !on {
+        sqlx::query("DELETE FROM events WHERE user_id = $1")
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let action = if on {
+        "personalize.on"
+    } else {
+        "personalize.off"
+    };
+    audit(&mut tx, Some(user.id), action, None).await?;
+    tx.commit().await?;
+    if wants_html() {
+        see_other("/account");
+    }
+    Ok(())
+}

@@ -133,6 +133,8 @@ pub fn AccountPage() -> impl IntoView {
                                     </section>
                                 </div>
                                 {crate::recent::pages::recent_section(recent, &crate::wishlist::pages::card_action(&saved), "/account", Some(Msg::RecentlyViewedEmpty))}
+                                <crate::recs::pages::BuyAgain back="/account".to_string()/>
+                                {personalize_form(user.personalize)}
                                 <form method="post" action="/api/account/sign-out">
                                     <button type="submit" data-test="sign-out">{t(Msg::SignOut)}</button>
                                 </form>
@@ -168,6 +170,27 @@ pub fn account_nav(current: &'static str) -> impl IntoView {
 }
 
 /// "Saved" and similar notes after a successful form post (`?saved=1`).
+/// The personal recommendations switch (a plain form).
+fn personalize_form(on: bool) -> impl IntoView {
+    let (state, button, next) = if on {
+        (Msg::PersonalizeOn, Msg::TurnOff, "0")
+    } else {
+        (Msg::PersonalizeOff, Msg::TurnOn, "1")
+    };
+    view! {
+        <section class="personalize" aria-labelledby="personalize-heading">
+            <h2 id="personalize-heading">{t(Msg::Personalize)}</h2>
+            <p class="hint">{t(Msg::PersonalizeHint)}</p>
+            <form method="post" action="/api/account/personalize">
+                <input type="hidden" name="on" value=next/>
+                <p data-test="personalize-state">{t(state)}" "
+                    <button type="submit" data-test="personalize-toggle">{t(button)}</button>
+                </p>
+            </form>
+        </section>
+    }
+}
+
 fn done_note(param: &str, msg: Msg) -> Option<&'static str> {
     use_query_map().read_untracked().get(param).map(|_| t(msg))
 }

@@ -402,6 +402,7 @@ pub async fn export(user_id: i64) -> AppResult<serde_json::Value> {
         id: user_id,
         name: name.clone(),
         role: Role::Shopper,
+        personalize: true,
     };
     let sessions = sessions_of(user_id).await?;
     let audit: Vec<(i64, String, Option<String>)> =

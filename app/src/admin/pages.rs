@@ -22,6 +22,7 @@ pub fn admin_nav(current: &'static str) -> impl IntoView {
             ("/admin/products", Msg::AdminCatalog),
             ("/admin/customers", Msg::AdminCustomers),
             ("/admin/orders", Msg::AdminOrders),
+            ("/admin/recommendations", Msg::AdminRecs),
         ],
         &[
             Msg::AdminPromotions,

@@ -118,6 +118,8 @@ fn cart_view(cart: CartView, added: Option<String>) -> AnyView {
     } else {
         format_price(cart.delivery_estimate, locale)
     };
+    let mut products: Vec<String> = cart.lines.iter().map(|l| l.product_id.clone()).collect();
+    products.dedup();
     view! {
         {notice}
         <ul class="cart-lines" data-test="cart-lines">
@@ -138,6 +140,7 @@ fn cart_view(cart: CartView, added: Option<String>) -> AnyView {
             {gap}
             <p><a class="button primary" href="/checkout" data-test="to-checkout">{t(Msg::Checkout)}</a></p>
         </section>
+        <crate::recs::pages::CompleteYourOrder products/>
     }
     .into_any()
 }

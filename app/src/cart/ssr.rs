@@ -64,6 +64,7 @@ async fn own_cart(tx: &mut Tx, user: Option<&CurrentUser>) -> AppResult<(i64, Op
 
 /// Sets the guest's cart cookie (kept `SHOP_GUEST_CART_DAYS`).
 fn set_cart_cookie(token: &str) -> AppResult<()> {
+    crate::data::cart::remember_made_token(token);
     let days = crate::state::app_state()?.site.limits.guest_cart_days;
     add_cookie(format!(
         "{CART_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
@@ -104,13 +105,14 @@ fn set_count_cookie(n: i64) {
 }
 
 /// The current price of `sku`, or a field error when there is no such variant.
-async fn price_of(conn: &mut Conn, sku: &Sku) -> AppResult<Money> {
-    let pence: Option<i64> = sqlx::query_scalar("SELECT price_pence FROM skus WHERE sku = $1")
-        .bind(sku.as_str())
-        .fetch_optional(&mut *conn)
-        .await?;
-    pence
-        .map(Money::gbp)
+/// The variant's price now, and its product.
+async fn price_of(conn: &mut Conn, sku: &Sku) -> AppResult<(Money, String)> {
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT price_pence, product_id FROM skus WHERE sku = $1")
+            .bind(sku.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+    row.map(|(pence, product)| (Money::gbp(pence), product))
         .ok_or_else(|| AppError::invalid("sku", t(Msg::ErrUnknownSku)))
 }
 
@@ -146,7 +148,7 @@ pub async fn add(user: Option<&CurrentUser>, sku: &Sku, quantity: Quantity) -> A
     if !fresh {
         touch(&mut tx, cart).await?;
     }
-    let price = price_of(&mut tx, sku).await?;
+    let (price, product) = price_of(&mut tx, sku).await?;
     let has = if fresh {
         None
     } else {
@@ -188,6 +190,14 @@ pub async fn add(user: Option<&CurrentUser>, sku: &Sku, quantity: Quantity) -> A
         set_cart_cookie(&token)?;
     }
     set_count_cookie(n);
+    crate::data::events::record(
+        user,
+        true,
+        crate::data::events::EventKind::CartAdd,
+        Some(&product),
+        None,
+        serde_json::json!({ "sku": sku.as_str(), "quantity": quantity.get() }),
+    );
     Ok(n)
 }
 
@@ -220,6 +230,18 @@ pub async fn set_quantity(user: Option<&CurrentUser>, sku: &Sku, quantity: i64) 
     let n = units(&mut tx, cart).await?;
     tx.commit().await?;
     set_count_cookie(n);
+    if quantity == 0 {
+        if let Ok(product) = product_of(sku).await {
+            crate::data::events::record(
+                user,
+                true,
+                crate::data::events::EventKind::CartRemove,
+                Some(&product),
+                None,
+                serde_json::json!({ "sku": sku.as_str() }),
+            );
+        }
+    }
     Ok(n)
 }
 

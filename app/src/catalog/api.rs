@@ -29,9 +29,8 @@ pub async fn get_home() -> Result<HomeData, AppError> {
     let state = crate::state::app_state()?;
     let locale = crate::state::request_locale();
     let mut home = state.catalog.current().home(locale, HOME_SHELF);
-    use crate::catalog::ssr::queries::refresh_stock;
-    refresh_stock(&state.db, &mut home.bestsellers).await?;
-    refresh_stock(&state.db, &mut home.new_arrivals).await?;
+    crate::data::stock::refresh_cards(&state.db, &mut home.bestsellers).await?;
+    crate::data::stock::refresh_cards(&state.db, &mut home.new_arrivals).await?;
     Ok(home)
 }
 
@@ -49,7 +48,7 @@ pub async fn category_page(
     let mut filter = params.parse(locale)?;
     filter.query = None;
     let mut listing = catalog.listing(Scope::Category(index), Some(index), &filter, locale)?;
-    crate::catalog::ssr::queries::refresh_stock(&state.db, &mut listing.products).await?;
+    crate::data::stock::refresh_cards(&state.db, &mut listing.products).await?;
     let entry = &catalog.categories[index];
     Ok(CategoryPageData {
         category: catalog.category_ref(index, locale),

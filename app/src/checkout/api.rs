@@ -13,7 +13,17 @@ use crate::error::AppError;
 #[server(prefix = "/api", endpoint = "checkout", input = GetUrl)]
 pub async fn checkout() -> Result<CheckoutView, AppError> {
     let user = crate::web::ssr::current_user().await?;
-    super::ssr::view(user.as_ref()).await
+    let view = super::ssr::view(user.as_ref()).await?;
+    // The checkout page is personal (never cached); a guest without an id gets none here.
+    crate::data::events::record(
+        user.as_ref(),
+        false,
+        crate::data::events::EventKind::CheckoutStart,
+        None,
+        None,
+        serde_json::json!({}),
+    );
+    Ok(view)
 }
 
 /// Places the order. A browser's form goes on to the payment page (an error back to

@@ -415,7 +415,7 @@ pub async fn place(user: Option<&CurrentUser>, form: &Form) -> AppResult<Placed>
     // The cart's lock: an edit of this cart and a duplicate of this request wait here.
     touch(&mut tx, cart).await?;
     let rows = sqlx::query(
-        "SELECT cl.sku, cl.quantity, skus.price_pence, skus.label, p.title \
+        "SELECT cl.sku, cl.quantity, skus.price_pence, skus.label, p.title, p.id AS product \
          FROM cart_lines cl JOIN skus ON skus.sku = cl.sku JOIN products p ON p.id = skus.product_id \
          WHERE cl.cart_id = $1 ORDER BY cl.added_at, cl.sku",
     )
@@ -427,6 +427,7 @@ pub async fn place(user: Option<&CurrentUser>, form: &Form) -> AppResult<Placed>
     }
     let mut inputs = Vec::with_capacity(rows.len());
     let mut titles = Vec::with_capacity(rows.len());
+    let mut products: Vec<String> = Vec::with_capacity(rows.len());
     let mut demand: BTreeMap<String, i64> = BTreeMap::new();
     let mut fingerprint = Sha256::new();
     for field in [
@@ -456,6 +457,7 @@ pub async fn place(user: Option<&CurrentUser>, form: &Form) -> AppResult<Placed>
         *demand.entry(sku.clone()).or_default() += quantity;
         let label: String = r.try_get("label")?;
         let title: String = r.try_get("title")?;
+        products.push(r.try_get("product")?);
         titles.push(if label.is_empty() {
             title
         } else {
@@ -499,6 +501,16 @@ pub async fn place(user: Option<&CurrentUser>, form: &Form) -> AppResult<Placed>
     )
     .await?;
     tx.commit().await?;
+    for product in &products {
+        crate::data::events::record(
+            user,
+            true,
+            crate::data::events::EventKind::Purchase,
+            Some(product),
+            None,
+            serde_json::json!({ "order": placed.order }),
+        );
+    }
 
     // A member's new delivery address joins their address book (best effort: a full
     // book or a failure here never undoes the order).

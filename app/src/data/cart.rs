@@ -17,7 +17,20 @@ pub enum Owner {
     Guest(String),
 }
 
+/// A guest cart's token made by this request (not yet in its cookie): later adds of the
+/// same request (`/api/cart/add-lines`) find the same cart.
+#[derive(Clone)]
+struct MadeToken(String);
+
+/// Remembers the token of the guest cart this request made.
+pub fn remember_made_token(token: &str) {
+    leptos::prelude::provide_context(MadeToken(token.to_owned()));
+}
+
 pub fn guest_token() -> Option<String> {
+    if let Some(made) = leptos::prelude::use_context::<MadeToken>() {
+        return Some(made.0);
+    }
     request_cookie(CART_COOKIE).filter(|t| {
         !t.is_empty()
             && t.len() <= 64

@@ -15,6 +15,8 @@ pub mod address;
 #[cfg(feature = "ssr")]
 pub mod cart;
 #[cfg(feature = "ssr")]
+pub mod events;
+#[cfg(feature = "ssr")]
 pub mod orders;
 #[cfg(feature = "ssr")]
 pub mod stock;

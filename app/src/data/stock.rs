@@ -26,6 +26,40 @@ pub fn available_expr(now: i64) -> String {
     )
 }
 
+/// Sets each product card's "in stock" from the database now (any variant available, expired
+/// holds counted absent), in one query: listings come from the catalogue snapshot, whose
+/// counts are as old as the snapshot, so a sale on any server process shows on every
+/// listing at its next render (at most the page cache's TTL later). The in-stock filter
+/// and the facet counts still read the snapshot.
+pub async fn refresh_cards(db: &AnyPool, cards: &mut [crate::ui::ProductCard]) -> AppResult<()> {
+    if cards.is_empty() {
+        return Ok(());
+    }
+    let params: Vec<String> = (1..=cards.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT product_id, CAST(MAX(CASE WHEN available > 0 THEN 1 ELSE 0 END) AS BIGINT) AS any_left FROM \
+         (SELECT product_id, {} AS available FROM skus WHERE product_id IN ({})) s GROUP BY product_id",
+        available_expr(now_ms()),
+        params.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for c in cards.iter() {
+        q = q.bind(c.id.clone());
+    }
+    let live: std::collections::HashMap<String, bool> = q
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)? == 1)))
+        .collect::<Result<_, sqlx::Error>>()?;
+    for c in cards.iter_mut() {
+        if let Some(&left) = live.get(&c.id) {
+            c.in_stock = left;
+        }
+    }
+    Ok(())
+}
+
 /// Available units of each of `skus` (absent: none anywhere), on the caller's
 /// connection or transaction.
 pub async fn available(conn: &mut Conn, skus: &[String]) -> AppResult<HashMap<String, i64>> {

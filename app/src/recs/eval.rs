@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use super::model::{History, Model, DAY_MS};
 
 /// Mean metrics over shoppers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Scores {
     pub customers: usize,
     pub recall: f64,
@@ -61,14 +61,14 @@ pub fn score_lists<'a>(
 }
 
 /// One task's figures for the model and for the popularity baseline.
-#[derive(Clone, Copy, Debug, serde::Serialize)]
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Task {
     pub model: Scores,
     pub popular: Scores,
 }
 
 /// What `server recs eval` prints.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     pub train_until: i64,
     pub days: i64,

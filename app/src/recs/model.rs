@@ -11,9 +11,15 @@
 //!   wholesaler buying hundreds of items does not make everything similar);
 //! - `together`: item-to-item association within one order (confidence of "bought
 //!   together"; the same counts give the rules' support, confidence and lift);
+//! - `content`: item-to-item similarity of what the items are (words of the name,
+//!   categories, colour, themes; each weighted by its rarity), which also reaches new
+//!   products nobody bought yet (their cold start);
 //! - `popular`: recency-weighted popularity (distinct buyers, half-life 30 days), also the
 //!   whole answer for a shopper with no history (cold start), and `trending`, the same
 //!   over the last days.
+//!
+//! Each candidate keeps why it is there (`Why`): the signal that gave it most of its
+//! score, and for the item-to-item signals the shopper's item it came from.
 
 use std::collections::{HashMap, HashSet};
 
@@ -41,7 +47,11 @@ const TOGETHER: usize = 2;
 const POPULAR: usize = 3;
 const DUE: usize = 4;
 const TRENDING: usize = 5;
-const SIGNALS: usize = 6;
+const CONTENT: usize = 6;
+const SIGNALS: usize = 7;
+/// Words and facets shared by more items than this are too common to say two items are
+/// alike (they still count in each item's norm).
+const MAX_TOKEN_ITEMS: usize = 400;
 /// Candidates kept per signal (the best of each): a blend's top ten is among them.
 const PER_SIGNAL: usize = 100;
 /// Half-lives of a shopper's own orders tried when tuning, in days.
@@ -58,12 +68,14 @@ pub struct Purchase {
     pub at: i64,
 }
 
-/// Purchases, with the names of customers and items they index.
+/// Purchases, with the names of the items they index and what each item is.
 #[derive(Default)]
 pub struct History {
-    pub customers: Vec<String>,
     pub items: Vec<String>,
     pub purchases: Vec<Purchase>,
+    /// Per item: the words and facets that describe it (content similarity).
+    pub tokens: HashMap<u32, Vec<String>>,
+    customer_names: Vec<String>,
     customer_ids: HashMap<String, u32>,
     item_ids: HashMap<String, u32>,
     order_ids: HashMap<String, u32>,
@@ -81,7 +93,7 @@ fn intern(names: &mut Vec<String>, ids: &mut HashMap<String, u32>, name: &str) -
 
 impl History {
     pub fn push(&mut self, customer: &str, order: &str, item: &str, at: i64) {
-        let customer = intern(&mut self.customers, &mut self.customer_ids, customer);
+        let customer = intern(&mut self.customer_names, &mut self.customer_ids, customer);
         let item = intern(&mut self.items, &mut self.item_ids, item);
         let next = self.order_ids.len() as u32;
         let order = *self.order_ids.entry(order.to_owned()).or_insert(next);
@@ -95,6 +107,25 @@ impl History {
 
     pub fn customer(&self, name: &str) -> Option<u32> {
         self.customer_ids.get(name).copied()
+    }
+
+    /// Every customer by name.
+    pub fn customers(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.customer_names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i as u32))
+    }
+
+    /// Says what `item` is (words of its name, categories, colour, themes), for content
+    /// similarity; an item nobody bought yet is added.
+    pub fn describe(&mut self, item: &str, tokens: Vec<String>) {
+        let next = self.items.len() as u32;
+        let id = *self.item_ids.entry(item.to_owned()).or_insert(next);
+        if id == next {
+            self.items.push(item.to_owned());
+        }
+        self.tokens.insert(id, tokens);
     }
 
     /// Distinct items each customer bought in `[from, until)`.
@@ -123,6 +154,9 @@ pub struct Weights {
     /// What sells in the last days.
     #[serde(default)]
     pub trending: f32,
+    /// Items like the shopper's by what they are.
+    #[serde(default)]
+    pub content: f32,
     /// Half-life of a shopper's own orders, in days.
     pub repeat_half_life_days: f32,
 }
@@ -136,6 +170,7 @@ impl Default for Weights {
             popular: 0.1,
             due: 0.5,
             trending: 0.0,
+            content: 0.0,
             repeat_half_life_days: 90.0,
         }
     }
@@ -153,9 +188,19 @@ pub struct Rule {
     pub lift: f32,
 }
 
+/// Why an item is recommended: the signal that gave it most of its score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Why {
+    /// The shopper bought it before (and may be due to reorder).
+    Again,
+    /// Like, or bought with, this item of the shopper's.
+    Like(u32),
+    Popular,
+    Trending,
+}
+
 /// Everything serving needs, computed from the history before `until`.
 pub struct Model {
-    pub until: i64,
     /// What recency counts from: the newest purchase before `until`.
     now: i64,
     /// For lists that may hold what the shopper bought ("all") and for lists of what they
@@ -173,6 +218,8 @@ pub struct Model {
     shoppers: Vec<Vec<(u32, f32)>>,
     /// Per item: bought-together rules, by confidence.
     rules: Vec<Vec<Rule>>,
+    /// Per item: items alike by what they are, best first.
+    content: Vec<Vec<(u32, f32)>>,
     /// Per customer: (item, order times) of what they bought, with the order times.
     owned: HashMap<u32, Vec<(u32, Vec<i64>)>>,
 }
@@ -291,7 +338,6 @@ impl Model {
         }
 
         Model {
-            until,
             now,
             weights_all,
             weights_new,
@@ -300,6 +346,7 @@ impl Model {
             popular,
             shoppers: shopper_similarity(n_items, &owned),
             rules: order_rules(n_items, &orders),
+            content: content_similarity(n_items, &history.tokens),
             owned,
         }
     }
@@ -320,12 +367,9 @@ impl Model {
         let truth = history.bought_between(from, end);
         let mut best_all = (Weights::default(), f64::MIN);
         let mut best_new = best_all;
+        // The half-life weighs the shopper's orders when ranking, not in what `fit` learns.
+        let early = Model::fit(history, from, Weights::default(), Weights::default());
         for half_life in HALF_LIVES {
-            let w = Weights {
-                repeat_half_life_days: half_life,
-                ..Weights::default()
-            };
-            let early = Model::fit(history, from, w, w);
             for (exclude, best) in [(false, &mut best_all), (true, &mut best_new)] {
                 let found = early.tune(&truth, exclude, half_life);
                 if found.1 > best.1 {
@@ -380,6 +424,7 @@ impl Model {
                 |w| &mut w.shoppers,
                 |w| &mut w.together,
                 |w| &mut w.trending,
+                |w| &mut w.content,
             ]
         } else {
             &[
@@ -388,6 +433,7 @@ impl Model {
                 |w| &mut w.shoppers,
                 |w| &mut w.together,
                 |w| &mut w.trending,
+                |w| &mut w.content,
             ]
         };
         for _ in 0..2 {
@@ -422,13 +468,49 @@ impl Model {
     /// The top `k` for `customer` (`None` or unknown: the popular items), blended;
     /// `exclude_purchased` leaves out what they bought.
     pub fn recommend(&self, customer: Option<u32>, k: usize, exclude_purchased: bool) -> Vec<u32> {
+        self.explain(customer, k, exclude_purchased)
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// `recommend`, with why each item is there.
+    pub fn explain(
+        &self,
+        customer: Option<u32>,
+        k: usize,
+        exclude_purchased: bool,
+    ) -> Vec<(u32, Why)> {
         let w = if exclude_purchased {
             self.weights_new
         } else {
             self.weights_all
         };
         self.signals(customer, w.repeat_half_life_days, exclude_purchased)
-            .rank(&w, k)
+            .rank_explained(&w, k)
+    }
+
+    /// Items alike by what they are, most alike first.
+    pub fn content_like(&self, item: u32) -> &[(u32, f32)] {
+        self.content
+            .get(item as usize)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// The `k` items selling most in the last days.
+    pub fn trending_items(&self, k: usize) -> Vec<u32> {
+        best_of(&self.trending, k)
+    }
+
+    /// The time recency counts from (the newest purchase seen).
+    pub fn newest(&self) -> i64 {
+        self.now
+    }
+
+    /// Whether `customer` bought anything before the cut.
+    pub fn knows(&self, customer: u32) -> bool {
+        self.owned.contains_key(&customer)
     }
 
     /// The baseline: the `k` most popular items (recency-weighted), leaving out what
@@ -471,6 +553,7 @@ impl Model {
             *at.entry(item).or_insert_with(|| {
                 out.items.push(item);
                 out.values.push([0.0; SIGNALS]);
+                out.sources.push((u32::MAX, 0.0));
                 out.items.len() - 1
             })
         };
@@ -496,16 +579,27 @@ impl Model {
                 out.values[s][REPEAT] = *w;
                 out.values[s][DUE] = due(times, self.now);
             }
-            for (other, sim) in self.similar(*item) {
-                if !(exclude && own.contains(other)) {
-                    let s = slot(*other, &mut out);
-                    out.values[s][SHOPPERS] += w * sim;
-                }
-            }
-            for rule in self.bought_together(*item) {
-                if !(exclude && own.contains(&rule.then)) {
-                    let s = slot(rule.then, &mut out);
-                    out.values[s][TOGETHER] += w * rule.confidence;
+            let neighbours = self
+                .similar(*item)
+                .iter()
+                .map(|(o, sim)| (SHOPPERS, *o, *sim))
+                .chain(
+                    self.bought_together(*item)
+                        .iter()
+                        .map(|r| (TOGETHER, r.then, r.confidence)),
+                )
+                .chain(
+                    self.content_like(*item)
+                        .iter()
+                        .map(|(o, sim)| (CONTENT, *o, *sim)),
+                );
+            for (signal, other, sim) in neighbours {
+                if other != *item && !(exclude && own.contains(&other)) {
+                    let s = slot(other, &mut out);
+                    out.values[s][signal] += w * sim;
+                    if w * sim > out.sources[s].1 {
+                        out.sources[s] = (*item, w * sim);
+                    }
                 }
             }
         }
@@ -518,7 +612,7 @@ impl Model {
             out.values[s][POPULAR] = self.popularity[*item as usize];
             out.values[s][TRENDING] = self.trending[*item as usize];
         }
-        for signal in [SHOPPERS, TOGETHER, DUE] {
+        for signal in [SHOPPERS, TOGETHER, DUE, CONTENT] {
             let max = out.values.iter().map(|v| v[signal]).fold(0f32, f32::max);
             if max > 0.0 {
                 out.values.iter_mut().for_each(|v| v[signal] /= max);
@@ -534,6 +628,8 @@ impl Model {
 struct Signals {
     items: Vec<u32>,
     values: Vec<[f32; SIGNALS]>,
+    /// The shopper's item that gave each candidate its largest item-to-item share.
+    sources: Vec<(u32, f32)>,
 }
 
 impl Signals {
@@ -565,26 +661,58 @@ impl Signals {
             n += 1;
             keep[n - 1]
         });
+        let mut n = 0;
+        self.sources.retain(|_| {
+            n += 1;
+            keep[n - 1]
+        });
+    }
+
+    /// Each signal's weighted share of candidate `n`'s score.
+    fn shares(&self, w: &Weights, n: usize) -> [f32; SIGNALS] {
+        let v = &self.values[n];
+        let mut out = [0.0; SIGNALS];
+        out[REPEAT] = w.repeat * v[REPEAT];
+        out[SHOPPERS] = w.shoppers * v[SHOPPERS];
+        out[TOGETHER] = w.together * v[TOGETHER];
+        out[POPULAR] = w.popular * v[POPULAR];
+        out[DUE] = w.due * v[DUE];
+        out[TRENDING] = w.trending * v[TRENDING];
+        out[CONTENT] = w.content * v[CONTENT];
+        out
     }
 
     fn rank(&self, w: &Weights, k: usize) -> Vec<u32> {
-        let scored = self
-            .items
-            .iter()
-            .zip(&self.values)
-            .map(|(i, v)| {
-                (
-                    *i,
-                    w.repeat * v[REPEAT]
-                        + w.shoppers * v[SHOPPERS]
-                        + w.together * v[TOGETHER]
-                        + w.popular * v[POPULAR]
-                        + w.due * v[DUE]
-                        + w.trending * v[TRENDING],
-                )
-            })
+        let scored = (0..self.items.len())
+            .map(|n| (self.items[n], self.shares(w, n).iter().sum()))
             .collect();
         top(scored, k).into_iter().map(|(i, _)| i).collect()
+    }
+
+    /// The top `k` with why each is there.
+    fn rank_explained(&self, w: &Weights, k: usize) -> Vec<(u32, Why)> {
+        let scored = (0..self.items.len())
+            .map(|n| (n as u32, self.shares(w, n).iter().sum()))
+            .collect();
+        top(scored, k)
+            .into_iter()
+            .map(|(n, _)| {
+                let n = n as usize;
+                let shares = self.shares(w, n);
+                let best = (0..SIGNALS)
+                    .max_by(|a, b| shares[*a].total_cmp(&shares[*b]).then(b.cmp(a)))
+                    .unwrap_or(POPULAR);
+                let why = match best {
+                    REPEAT | DUE => Why::Again,
+                    SHOPPERS | TOGETHER | CONTENT if self.sources[n].0 != u32::MAX => {
+                        Why::Like(self.sources[n].0)
+                    }
+                    TRENDING => Why::Trending,
+                    _ => Why::Popular,
+                };
+                (self.items[n], why)
+            })
+            .collect()
     }
 }
 
@@ -642,6 +770,79 @@ fn order_rules(n_items: usize, orders: &HashMap<u32, HashSet<u32>>) -> Vec<Vec<R
                 .collect()
         })
         .collect()
+}
+
+/// Per item, the `NEIGHBOURS` items most alike by what they are: cosine over their words
+/// and facets, each weighted by its rarity (`ln(items / items having it)`); tokens more
+/// than `MAX_TOKEN_ITEMS` items share are left out of the pairing (not of the norms).
+fn content_similarity(n_items: usize, tokens: &HashMap<u32, Vec<String>>) -> Vec<Vec<(u32, f32)>> {
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let mut postings: Vec<Vec<u32>> = Vec::new();
+    let mut described: Vec<(u32, Vec<usize>)> = tokens
+        .iter()
+        .filter(|(item, _)| (**item as usize) < n_items)
+        .map(|(item, words)| {
+            let mut mine: Vec<usize> = words
+                .iter()
+                .map(|w| {
+                    let next = ids.len();
+                    *ids.entry(w.as_str()).or_insert(next)
+                })
+                .collect();
+            mine.sort_unstable();
+            mine.dedup();
+            (*item, mine)
+        })
+        .collect();
+    described.sort_by_key(|(item, _)| *item);
+    postings.resize(ids.len(), Vec::new());
+    for (item, mine) in &described {
+        for t in mine {
+            postings[*t].push(*item);
+        }
+    }
+    let total = described.len().max(1) as f32;
+    let idf: Vec<f32> = postings
+        .iter()
+        .map(|p| (total / p.len().max(1) as f32).ln())
+        .collect();
+    let mut norm = vec![0f32; n_items];
+    for (item, mine) in &described {
+        norm[*item as usize] = mine.iter().map(|t| idf[*t] * idf[*t]).sum::<f32>().sqrt();
+    }
+    let mut out = vec![Vec::new(); n_items];
+    let mut acc = vec![0f32; n_items];
+    let mut touched: Vec<u32> = Vec::new();
+    for (item, mine) in &described {
+        for t in mine {
+            if postings[*t].len() > MAX_TOKEN_ITEMS || idf[*t] <= 0.0 {
+                continue;
+            }
+            for other in &postings[*t] {
+                if other != item {
+                    if acc[*other as usize] == 0.0 {
+                        touched.push(*other);
+                    }
+                    acc[*other as usize] += idf[*t] * idf[*t];
+                }
+            }
+        }
+        let n_i = norm[*item as usize];
+        let row: Vec<(u32, f32)> = touched
+            .iter()
+            .map(|j| {
+                (
+                    *j,
+                    acc[*j as usize] / (n_i * norm[*j as usize]).max(f32::MIN_POSITIVE),
+                )
+            })
+            .collect();
+        out[*item as usize] = top(row, NEIGHBOURS);
+        for j in touched.drain(..) {
+            acc[j as usize] = 0.0;
+        }
+    }
+    out
 }
 
 /// An item `j` near `i`: its score and `(common, n_i, n_j)`.
@@ -730,6 +931,7 @@ mod tests {
             popular: 0.0,
             due: 0.0,
             trending: 0.0,
+            content: 0.0,
             repeat_half_life_days: 30.0,
         };
         let m = Model::fit(&h, day(80), w, w);
@@ -820,12 +1022,59 @@ mod tests {
             popular: 0.0,
             due: 0.0,
             trending: 0.0,
+            content: 0.0,
             repeat_half_life_days: 90.0,
         };
         let m = Model::fit(&h, day(10), w, w);
         assert_eq!(
             names(&h, &m.recommend(h.customer("D"), 1, true)),
             ["candle"]
+        );
+    }
+
+    #[test]
+    fn items_alike_by_name_and_facets_are_content_neighbours_even_unsold() {
+        let mut h = History::default();
+        h.push("A", "o1", "lantern-red", day(0));
+        h.push("B", "o2", "mug-blue", day(0));
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect();
+        h.describe(
+            "lantern-red",
+            words(&["lantern", "retrospot", "cat:lights", "red"]),
+        );
+        h.describe(
+            "lantern-white",
+            words(&["lantern", "retrospot", "cat:lights", "white"]),
+        );
+        h.describe("mug-blue", words(&["mug", "cat:kitchen", "blue"]));
+        h.describe("mug-red", words(&["mug", "cat:kitchen", "red"]));
+        let w = Weights {
+            repeat: 0.0,
+            shoppers: 0.0,
+            together: 0.0,
+            popular: 0.0,
+            due: 0.0,
+            trending: 0.0,
+            content: 1.0,
+            repeat_half_life_days: 90.0,
+        };
+        let m = Model::fit(&h, day(10), w, w);
+        let like = m.content_like(item(&h, "lantern-red"));
+        // The other retrospot lantern (never sold: its cold start) first, then the red mug.
+        assert_eq!(
+            names(&h, &[like[0].0, like[1].0]),
+            ["lantern-white", "mug-red"]
+        );
+        assert!(like[0].1 > like[1].1);
+        assert!(!like.iter().any(|(i, _)| h.items[*i as usize] == "mug-blue"));
+        // A's new-item list starts with it, and says it comes from A's lantern.
+        let got = m.explain(h.customer("A"), 1, true);
+        assert_eq!(
+            got,
+            [(
+                item(&h, "lantern-white"),
+                Why::Like(item(&h, "lantern-red"))
+            )]
         );
     }
 

@@ -20,6 +20,14 @@
 //!
 //! It also records product views for "recently viewed": when the page shown holds
 //! `[data-viewed-product]`, it POSTs that id to `/api/recent/seen` once (see `recent`).
+//!
+//! And it sends the shopper events a page cannot record without writing on a GET (see
+//! `data::events`), each one small keepalive POST to `/api/recs/track`: a product view
+//! with its dwell time when the shopper leaves the product (another page, another
+//! product, the tab closed or hidden); a search with its result count; the impressions of
+//! every placement shown (`[data-track-slot]`: the products it showed); and clicks on a
+//! placement's or search result's product, with the position. Without JavaScript none of
+//! this is sent.
 
 use leptos::prelude::*;
 
@@ -62,6 +70,8 @@ mod client {
         static SHOWN: RefCell<String> = const { RefCell::new(String::new()) };
         /// The product whose view was recorded last (a variant change is not a new view).
         static RECORDED: RefCell<String> = const { RefCell::new(String::new()) };
+        /// The product being viewed and since when (`performance.now()`), until it is left.
+        static VIEWING: RefCell<Option<(String, f64)>> = const { RefCell::new(None) };
     }
 
     /// Listens for clicks, submits and history moves on the whole document, once.
@@ -77,6 +87,14 @@ mod client {
         let on_click = Closure::<dyn Fn(MouseEvent)>::new(on_click);
         let on_submit = Closure::<dyn Fn(Event)>::new(on_submit);
         let on_popstate = Closure::<dyn Fn(Event)>::new(on_popstate);
+        let on_pagehide = Closure::<dyn Fn(Event)>::new(|_: Event| {
+            if let Some(window) = web_sys::window() {
+                view_ended(&window);
+            }
+        });
+        let _ = window
+            .add_event_listener_with_callback("pagehide", on_pagehide.as_ref().unchecked_ref());
+        on_pagehide.forget();
         let _ =
             document.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
         let _ =
@@ -93,6 +111,169 @@ mod client {
             let _ = body.set_attribute("data-hydrated", "true");
         }
         record_view(&window, &document);
+        track_page(&window, &document);
+    }
+
+    /// Sends one event to `/api/recs/track` (`keepalive`: it outlives the page).
+    fn beacon(window: &Window, fields: &[(&str, &str)]) {
+        let Ok(body) = UrlSearchParams::new() else {
+            return;
+        };
+        for (k, v) in fields {
+            body.append(k, v);
+        }
+        let init = RequestInit::new();
+        init.set_method("POST");
+        init.set_body(&body);
+        init.unchecked_ref::<KeepaliveInit>().set_keepalive(true);
+        let sent = window.fetch_with_str_and_init("/api/recs/track", &init);
+        leptos::task::spawn_local(async move {
+            let _ = JsFuture::from(sent).await;
+        });
+    }
+
+    fn now(window: &Window) -> f64 {
+        window.performance().map(|p| p.now()).unwrap_or_default()
+    }
+
+    /// The product of a card link (`/p/{id}/{slug}`).
+    fn product_of(href: &str) -> Option<String> {
+        let path = Url::new(href).ok()?.pathname();
+        let mut parts = path.split('/').skip(1);
+        (parts.next()? == "p").then(|| parts.next().map(str::to_string))?
+    }
+
+    /// Ends the current product view, sending it with its dwell time.
+    fn view_ended(window: &Window) {
+        if let Some((product, since)) = VIEWING.with(|v| v.borrow_mut().take()) {
+            let dwell = ((now(window) - since).max(0.0) as u64).to_string();
+            beacon(
+                window,
+                &[("kind", "view"), ("product", &product), ("dwell", &dwell)],
+            );
+        }
+    }
+
+    /// What the page now shown holds: a product view starts, a search is sent, and the
+    /// placements' impressions.
+    fn track_page(window: &Window, document: &Document) {
+        let product = document
+            .query_selector("#main [data-viewed-product]")
+            .ok()
+            .flatten()
+            .and_then(|e| e.get_attribute("data-viewed-product"));
+        let same = VIEWING.with(|v| v.borrow().as_ref().map(|(p, _)| p.clone()) == product);
+        if !same {
+            view_ended(window);
+            if let Some(p) = product {
+                VIEWING.with(|v| *v.borrow_mut() = Some((p, now(window))));
+            }
+        }
+        if window.location().pathname().ok().as_deref() == Some("/search") {
+            let query = window
+                .location()
+                .search()
+                .ok()
+                .and_then(|s| UrlSearchParams::new_with_str(&s).ok())
+                .and_then(|p| p.get("q"))
+                .unwrap_or_default();
+            let results = document
+                .query_selector("#main [data-results]")
+                .ok()
+                .flatten()
+                .and_then(|e| e.get_attribute("data-results"))
+                .unwrap_or_else(|| "0".into());
+            if !query.trim().is_empty() {
+                beacon(
+                    window,
+                    &[("kind", "search"), ("query", &query), ("results", &results)],
+                );
+            }
+        }
+        let Ok(slots) = document.query_selector_all("#main [data-track-slot]") else {
+            return;
+        };
+        for i in 0..slots.length() {
+            let Some(slot) = slots.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                continue;
+            };
+            let name = slot.get_attribute("data-track-slot").unwrap_or_default();
+            let mut items = Vec::new();
+            if let Ok(links) = slot.query_selector_all("a.card-link") {
+                for j in 0..links.length() {
+                    if let Some(a) = links
+                        .item(j)
+                        .and_then(|n| n.dyn_into::<HtmlAnchorElement>().ok())
+                    {
+                        items.extend(product_of(&a.href()));
+                    }
+                }
+            }
+            if !items.is_empty() {
+                beacon(
+                    window,
+                    &[
+                        ("kind", "impression"),
+                        ("slot", &name),
+                        ("items", &items.join(",")),
+                    ],
+                );
+            }
+        }
+    }
+
+    /// A click on a placement's or a search result's product: which, where, from what.
+    fn track_click(window: &Window, anchor: &HtmlAnchorElement) {
+        if !anchor.class_list().contains("card-link") {
+            return;
+        }
+        let Some(product) = product_of(&anchor.href()) else {
+            return;
+        };
+        let search = window.location().pathname().ok().as_deref() == Some("/search");
+        let slot = match anchor.closest("[data-track-slot]").ok().flatten() {
+            Some(s) => s.get_attribute("data-track-slot").unwrap_or_default(),
+            None if search && anchor.closest(".listing-main").ok().flatten().is_some() => {
+                "search".into()
+            }
+            None => return,
+        };
+        let position = anchor
+            .closest("ul.product-grid")
+            .ok()
+            .flatten()
+            .and_then(|grid| grid.query_selector_all("a.card-link").ok())
+            .and_then(|links| {
+                (0..links.length()).find(|i| {
+                    links
+                        .item(*i)
+                        .and_then(|n| n.dyn_into::<HtmlAnchorElement>().ok())
+                        .is_some_and(|a| a == *anchor)
+                })
+            })
+            .unwrap_or(0)
+            .to_string();
+        let query = if search {
+            window
+                .location()
+                .search()
+                .ok()
+                .and_then(|s| UrlSearchParams::new_with_str(&s).ok())
+                .and_then(|p| p.get("q"))
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        beacon(
+            window,
+            &[
+                ("kind", "click"),
+                ("slot", &slot),
+                ("product", &product),
+                ("position", &position),
+                ("query", &query),
+            ],
+        );
     }
 
     /// Tells the server the shopper looked at the product shown, if any (`keepalive`, so
@@ -142,6 +323,9 @@ mod client {
         else {
             return;
         };
+        if let Some(window) = web_sys::window() {
+            track_click(&window, &anchor);
+        }
         if anchor.has_attribute("target") || anchor.has_attribute("download") {
             return;
         }
@@ -331,6 +515,7 @@ mod client {
             status.set_text_content(Some(&count.unwrap_or_else(|| page.title())));
         }
         record_view(window, document);
+        track_page(window, document);
         let again = refocus
             .and_then(|selector| main.query_selector(&selector).ok().flatten())
             .and_then(|e| e.dyn_into::<HtmlElement>().ok());

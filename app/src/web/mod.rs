@@ -76,12 +76,23 @@ impl Access {
     }
 }
 
+/// The guest's id cookie (random, HttpOnly): whose events a guest's are (`data::events`).
+pub const GUEST_ID_COOKIE: &str = "gid";
+
 /// The signed-in person, as pages and server functions see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
     pub id: i64,
     pub name: String,
     pub role: Role,
+    /// Personal recommendations on (the member center's switch): when off nothing is
+    /// recorded about them and only placements for everyone show.
+    #[serde(default = "yes")]
+    pub personalize: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// What a form showed the shopper when it came back with an error: which field, why,

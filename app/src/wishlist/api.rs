@@ -41,6 +41,22 @@ pub async fn toggle_wishlist(
     }
     let user = current_user().await?;
     let on = super::ssr::toggle(user.as_ref(), &product).await?;
+    {
+        use crate::data::events::{record, EventKind};
+        let kind = if on {
+            EventKind::WishlistAdd
+        } else {
+            EventKind::WishlistRemove
+        };
+        record(
+            user.as_ref(),
+            true,
+            kind,
+            Some(&product),
+            None,
+            serde_json::json!({}),
+        );
+    }
     if wants_html() {
         let back = back
             .filter(|b| crate::web::is_local_path(b))
@@ -59,5 +75,14 @@ pub async fn keep_on_wishlist(product: String) -> Result<(), AppError> {
         return Err(AppError::NotFound);
     }
     let user = crate::web::ssr::current_user().await?;
-    super::ssr::keep(user.as_ref(), &product).await
+    super::ssr::keep(user.as_ref(), &product).await?;
+    crate::data::events::record(
+        user.as_ref(),
+        true,
+        crate::data::events::EventKind::WishlistAdd,
+        Some(&product),
+        None,
+        serde_json::json!({}),
+    );
+    Ok(())
 }

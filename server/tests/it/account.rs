@@ -340,7 +340,7 @@ on_both_engines! {
         assert!(functions.len() >= 6, "{functions:?}");
         for (path, method) in &functions {
             // Every argument any of them takes, so none stops at argument parsing.
-            let args = "name=x&password=x&current=x&line1=x&city=x&postcode=x&country=GB&id=1";
+            let args = "name=x&password=x&current=x&line1=x&city=x&postcode=x&country=GB&id=1&on=1";
             assert_eq!(call(&app, method, path, "", args).await.status.as_u16(), 401, "{method} {path}");
         }
         let open_pages = ["/account/sign-in", "/account/register", "/account/forgot", "/account/reset"];

@@ -330,7 +330,7 @@ on_both_engines! {
         let sid = register(&app, "keep@example.com").await;
         add(&app, &format!("sid={sid}"), &items[0].0, "1").await;
         let now = app.state.app.clock.now_ms();
-        let keep = server::cleanup::Keep { retention_days: 30, guest_cart_days: 30 };
+        let keep = server::cleanup::Keep { retention_days: 30, guest_cart_days: 30, events_days: 365 };
         let soon = server::cleanup::run_once(&app.state.app.db, now + 29 * 86_400_000, keep).await.expect("cleanup");
         assert_eq!(soon.guest_carts, 0);
         let later = server::cleanup::run_once(&app.state.app.db, now + 31 * 86_400_000, keep).await.expect("cleanup");

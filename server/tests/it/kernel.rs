@@ -229,7 +229,7 @@ on_both_engines! {
         sqlx::query("UPDATE email_outbox SET sent_at = created_at, body = ''")
             .execute(&app.state.app.db).await.expect("mark sent");
         let now = app.state.app.clock.now_ms();
-        let keep = server::cleanup::Keep { retention_days: 30, guest_cart_days: 30 };
+        let keep = server::cleanup::Keep { retention_days: 30, guest_cart_days: 30, events_days: 365 };
         let none = server::cleanup::run_once(&app.state.app.db, now, keep).await.expect("cleanup");
         assert_eq!(none, server::cleanup::Cleaned::default(), "nothing is old yet");
         let later = now + 31 * 24 * 3600 * 1000;

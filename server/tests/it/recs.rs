@@ -1,9 +1,53 @@
-//! Recommendations: the offline evaluation and the batch interface over the imported
-//! sample, on both engines.
+//! Recommendations over the imported sample, on both engines: the offline evaluation,
+//! the batch interface, training stored for every process (one trainer at a time), the
+//! placements with why, and the event stream behind them (guest id, merge, privacy).
 
 use crate::common;
 
+use app::recs::store::{claim_lease, train_and_store, train_if_due, RecsHandle};
+use common::identity::{as_user, call, form, make_admin, register, HTML};
 use server::recs::{eval, parse_eval, parse_recommend, recommend};
+
+/// Trains, stores and loads the lists into the app's own handle.
+async fn trained(app: &common::TestApp) -> std::sync::Arc<app::recs::served::Served> {
+    let s = &app.state.app;
+    train_and_store(&s.db, &s.writer, app::web::ssr::now_ms())
+        .await
+        .expect("train");
+    s.recs.refresh_if_changed(&s.db).await.expect("load");
+    s.recs.current().expect("lists")
+}
+
+/// A product whose "bought together" list has at least `n` products in stock, with its
+/// slug.
+async fn product_with_partners(
+    app: &common::TestApp,
+    served: &app::recs::served::Served,
+    n: usize,
+) -> (String, String) {
+    let catalog = app.state.app.catalog.current();
+    let mut best: Option<(usize, String)> = None;
+    for p in &catalog.products {
+        let Some(i) = served.product(&p.card.id) else {
+            continue;
+        };
+        let partners = served
+            .together(i)
+            .iter()
+            .filter(|t| {
+                catalog
+                    .product(served.product_id(t.product))
+                    .is_some_and(|q| q.card.in_stock)
+            })
+            .count();
+        if partners >= n && p.card.in_stock && best.as_ref().is_none_or(|(m, _)| partners > *m) {
+            best = Some((partners, p.card.id.clone()));
+        }
+    }
+    let id = best.expect("a product often bought with others").1;
+    let slug = catalog.product(&id).expect("product").card.slug.clone();
+    (id, slug)
+}
 
 /// Customers (by dataset number) who bought before `until` and in `[until, end)`.
 async fn bought_in_both(app: &common::TestApp, until: i64, end: i64) -> i64 {
@@ -71,13 +115,20 @@ on_both_engines! {
         assert_eq!(mine.len(), 10);
         let known_skus: Vec<String> = sqlx::query_scalar("SELECT sku FROM skus").fetch_all(&app.state.app.db).await.expect("skus");
         assert!(mine.iter().all(|s| known_skus.contains(s)), "{mine:?}");
-        // The model trained on the same history ranks the same, and a customer it does
-        // not know gets its list for a stranger (popular and trending items).
+        // It trained and stored the shop's lists (none existed), and answers from them: the
+        // model trained on the same history ranks the same; a customer it does not know
+        // gets a stock code of each trending product.
+        assert_eq!(app.count("SELECT COUNT(*) FROM recs_models").await, 1);
         let history = app::recs::ssr::load_history(&app.state.app.db).await.expect("history");
         let model = app::recs::model::Model::train(&history, i64::MAX, app::recs::eval::VALIDATION_DAYS);
         let codes = |ids: Vec<u32>| -> Vec<String> { ids.into_iter().map(|i| history.items[i as usize].clone()).collect() };
         assert_eq!(mine, codes(model.recommend(history.customer(known), 10, false)));
-        assert_eq!(items(&lines[1]), codes(model.recommend(None, 10, false)));
+        let handle = RecsHandle::default();
+        handle.refresh_if_changed(&app.state.app.db).await.expect("load");
+        let served = handle.current().expect("stored lists");
+        let stranger = items(&lines[1]);
+        assert_eq!(stranger.len(), 10);
+        assert_eq!(stranger, served.recommend("99999999", 10, false));
 
         let args = parse_recommend(&["--customers", "f", "-k", "5", "--exclude-purchased", "--format", "jsonl"]).expect("args");
         let out = recommend(&app.state.app.db, &args, "17850\n").await.expect("recommend");
@@ -85,5 +136,270 @@ on_both_engines! {
         let new = items(&line);
         assert_eq!(new.len(), 5);
         assert!(new.iter().all(|s| !bought.contains(s)), "nothing they bought: {new:?}");
+    }
+
+    async fn one_process_trains_and_every_process_loads_the_newest_lists(app) {
+        let s = &app.state.app;
+        let now = app::web::ssr::now_ms();
+        assert!(s.recs.current().is_none(), "nothing trained in the template");
+        let first = train_and_store(&s.db, &s.writer, now).await.expect("train");
+        assert!(first.customers > 10, "{first:?}");
+        assert!(s.recs.refresh_if_changed(&s.db).await.expect("load"));
+        assert_eq!(s.recs.current().expect("lists").version, first.id);
+        assert!(!s.recs.refresh_if_changed(&s.db).await.expect("load"), "already the newest");
+        // Another process loads the same lists.
+        let other = RecsHandle::default();
+        other.refresh_if_changed(&s.db).await.expect("load");
+        assert_eq!(other.current().expect("lists").version, first.id);
+
+        // Two processes due at the same moment: exactly one trains.
+        let later = now + 10;
+        let (a, b) = tokio::join!(
+            train_if_due(&s.db, &s.writer, "a", later, 1),
+            train_if_due(&s.db, &s.writer, "b", later, 1),
+        );
+        let (a, b) = (a.expect("a"), b.expect("b"));
+        assert!(a.is_some() != b.is_some(), "one trained: {a:?} {b:?}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM recs_models").await, 2);
+        assert_eq!(app.count("SELECT until FROM job_leases WHERE name = 'recs_train'").await, 0, "released");
+        // Not due again within the schedule.
+        assert!(train_if_due(&s.db, &s.writer, "a", later + 20, 3_600_000).await.expect("due").is_none());
+        // A holder killed mid-way: its lease lapses, then another takes it.
+        sqlx::query("UPDATE job_leases SET holder = 'dead', until = $1 WHERE name = 'recs_train'")
+            .bind(later + 1000)
+            .execute(&s.writer)
+            .await
+            .expect("lease");
+        assert!(!claim_lease(&s.writer, "c", later + 500).await.expect("claim"), "held");
+        assert!(claim_lease(&s.writer, "c", later + 1001).await.expect("claim"), "lapsed");
+        // A few trainings are kept.
+        for n in 0..3 {
+            train_and_store(&s.db, &s.writer, later + 2000 + n).await.expect("train");
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM recs_models").await, 3);
+        let last = app::recs::store::last_trained(&s.db).await.expect("last").expect("one");
+        assert_eq!(last.trained_at, later + 2002);
+    }
+
+    async fn product_home_and_cart_placements_say_why_and_the_set_goes_to_the_cart(app) {
+        let served = trained(&app).await;
+        let (id, slug) = product_with_partners(&app, &served, 3).await;
+        let title = app.state.app.catalog.current().product(&id).expect("product").card.title.clone();
+        let page = app.get(&format!("/p/{id}/{slug}")).await;
+        assert_eq!(page.status, 200);
+        assert_eq!(page.count_test("recs-together"), 1, "{}", page.body);
+        let because = page.test_text("because");
+        assert!(because.contains(&title) && because.contains('%'), "{because}");
+        assert_eq!(page.count_test("recs-similar"), 1);
+        assert!(page.body.contains("data-track-slot=\"together\""));
+        // The set's form, without script: this product's first variant and the set's.
+        let lines_at = page.body.find("name=\"lines\" value=\"").expect("the set's form") + 20;
+        let lines: String = page.body[lines_at..].chars().take_while(|c| *c != '"').collect();
+        assert_eq!(lines.split(',').count(), 3, "{lines}");
+        // The product page stays one cached page for every guest.
+        assert_eq!(app.get(&format!("/p/{id}/{slug}")).await.header("x-cache"), "hit");
+
+        let added = app.post_form_with("/api/cart/add-lines", &form(&[("lines", &lines)]), &[HTML]).await;
+        assert_eq!(added.status, 303, "{}", added.body);
+        let cart = added.set_cookie("cart").expect("a guest cart");
+        assert_eq!(
+            app.count(&format!("SELECT COUNT(*) FROM cart_lines l JOIN carts c ON c.id = l.cart_id WHERE c.token_hash = '{}'",
+                app::web::ssr::token::hash_token(&cart))).await,
+            3,
+            "all three in one cart"
+        );
+        let cart_page = app.get_with("/cart", &[("cookie", &format!("cart={cart}"))]).await;
+        assert_eq!(cart_page.count_test("recs-complete"), 1, "{}", cart_page.body);
+
+        // A guest the shop knows nothing of: trending, on the cached home page.
+        let home = app.get("/").await;
+        assert_eq!(home.count_test("recs-trending"), 1, "{}", home.body);
+        assert_eq!(home.count_test("recs-for-you"), 0);
+    }
+
+    async fn a_guests_views_make_for_you_and_move_to_the_account_at_sign_in(app) {
+        let served = trained(&app).await;
+        let (id, _) = product_with_partners(&app, &served, 1).await;
+        let title = app.state.app.catalog.current().product(&id).expect("product").card.title.clone();
+        let view = app.post_form("/api/recs/track", form(&[("kind", "view"), ("product", &id), ("dwell", "4200")])).await;
+        assert_eq!(view.status, 200, "{}", view.body);
+        let gid = view.set_cookie("gid").expect("a guest id");
+        assert!(view.set_cookie_line("gid").contains("HttpOnly"));
+        app.state.app.events.flush().await;
+        let row: (Option<i64>, String, String, String) = sqlx::query_as(
+            "SELECT user_id, guest, kind, detail FROM events WHERE product = $1",
+        )
+        .bind(&id)
+        .fetch_one(&app.state.app.db)
+        .await
+        .expect("the view");
+        assert_eq!((row.0, row.1.as_str(), row.2.as_str()), (None, gid.as_str(), "view"));
+        assert!(row.3.contains("4200"), "{}", row.3);
+
+        let cookie = format!("gid={gid}");
+        let home = app.get_with("/", &[("cookie", &cookie)]).await;
+        assert_eq!(home.count_test("recs-for-you"), 1, "{}", home.body);
+        assert_eq!(home.test_text("because"), format!("Because you viewed {title}"));
+        assert_ne!(home.header("x-cache"), "hit");
+        // Nobody else gets that page.
+        assert_eq!(app.get("/").await.count_test("recs-for-you"), 0);
+
+        // Registering moves the guest's events to the member.
+        let res = app
+            .post_form_with(
+                "/api/account/register",
+                &form(&[("email", "gia@example.com"), ("password", common::identity::GOOD_PASSWORD), ("name", "Gia")]),
+                &[HTML, ("cookie", &cookie)],
+            )
+            .await;
+        assert_eq!(res.status, 303, "{}", res.body);
+        let sid = res.set_cookie("sid").expect("session");
+        let member: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'gia@example.com'")
+            .fetch_one(&app.state.app.db).await.expect("member");
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM events WHERE user_id = {member}")).await, 1);
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM events WHERE guest = '{gid}'")).await, 0);
+        let home = as_user(&app, &sid, "/").await;
+        assert_eq!(home.count_test("recs-for-you"), 1, "{}", home.body);
+
+        // "Download my data" has them.
+        let export = as_user(&app, &sid, "/api/account/export").await;
+        assert_eq!(export.json()["events"].as_array().map(Vec::len), Some(1), "{}", export.body);
+
+        // Personalization off: the events go, nothing new is recorded, only trending shows.
+        let off = call(&app, "POST", "/api/account/personalize", &format!("sid={sid}"), "on=0").await;
+        assert_eq!(off.status, 200, "{}", off.body);
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM events WHERE user_id = {member}")).await, 0);
+        call(&app, "POST", "/api/recs/track", &format!("sid={sid}"), &form(&[("kind", "view"), ("product", &id)])).await;
+        app.state.app.events.flush().await;
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM events WHERE user_id = {member}")).await, 0);
+        let account = as_user(&app, &sid, "/account").await;
+        assert!(account.test_text("personalize-state").starts_with("Personal recommendations are off."));
+        let home = as_user(&app, &sid, "/").await;
+        assert_eq!(home.count_test("recs-for-you"), 0);
+        assert_eq!(home.count_test("recs-trending"), 1);
+        let bad = call(&app, "POST", "/api/account/personalize", &format!("sid={sid}"), "on=maybe").await;
+        assert_eq!(bad.status, 400);
+        assert_eq!(bad.json()["field"], "on");
+    }
+
+    async fn a_member_who_reorders_sees_buy_again(app) {
+        let sid = register(&app, "reo@example.com").await;
+        let member: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'reo@example.com'")
+            .fetch_one(&app.state.app.db).await.expect("member");
+        // The imported orders of customer 17850 become this member's.
+        sqlx::query(
+            "UPDATE orders SET user_id = $1, customer_id = NULL WHERE customer_id = \
+             (SELECT id FROM customers WHERE external_ref = '17850')",
+        )
+        .bind(member)
+        .execute(&app.state.app.writer)
+        .await
+        .expect("orders");
+        let served = trained(&app).await;
+        let expected = served.buy_again(&format!("member:{member}"), 8);
+        assert!(!expected.is_empty());
+        let account = as_user(&app, &sid, "/account").await;
+        assert_eq!(account.count_test("recs-buy-again"), 1, "{}", account.body);
+        let first = served.product_id(expected[0]).to_owned();
+        assert!(account.body.contains(&format!("id=\"buy-again-{first}\"")), "{}", account.body);
+    }
+
+    async fn bad_beacons_name_the_field_and_record_nothing(app) {
+        let product: String = sqlx::query_scalar("SELECT id FROM products ORDER BY id LIMIT 1")
+            .fetch_one(&app.state.app.db).await.expect("product");
+        for (args, field) in [
+            (vec![("kind", "purchase")], "kind"),
+            (vec![("kind", "view")], "product"),
+            (vec![("kind", "view"), ("product", "NOPE999")], "product"),
+            (vec![("kind", "view"), ("product", &product), ("dwell", "-5")], "dwell"),
+            (vec![("kind", "view"), ("product", &product), ("dwell", "soon")], "dwell"),
+            (vec![("kind", "search")], "query"),
+            (vec![("kind", "click"), ("product", &product), ("slot", "sidebar")], "slot"),
+            (vec![("kind", "impression"), ("slot", "trending")], "items"),
+        ] {
+            let res = app.post_form("/api/recs/track", form(&args)).await;
+            assert_eq!(res.status, 400, "{args:?}: {}", res.body);
+            assert_eq!(res.json()["field"], field, "{args:?}");
+        }
+        let long = "x".repeat(201);
+        let res = app.post_form("/api/recs/track", form(&[("kind", "search"), ("query", &long)])).await;
+        assert_eq!(res.json()["field"], "query");
+        app.state.app.events.flush().await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM events").await, 0);
+        // A search, an impression and a click are kept with their details.
+        for args in [
+            vec![("kind", "search"), ("query", "lantern"), ("results", "12")],
+            vec![("kind", "impression"), ("slot", "trending"), ("items", &format!("{product},NOPE999"))],
+            vec![("kind", "click"), ("slot", "search"), ("product", &product), ("position", "3"), ("query", "lantern")],
+        ] {
+            let res = app.post_form("/api/recs/track", form(&args)).await;
+            assert_eq!(res.status, 200, "{args:?}: {}", res.body);
+        }
+        app.state.app.events.flush().await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM events WHERE kind = 'search' AND slot = 'search'").await, 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM events WHERE kind = 'impression'").await, 1, "unknown items skipped");
+        assert_eq!(app.count("SELECT COUNT(*) FROM events WHERE kind = 'click' AND detail LIKE '%\"position\":3%'").await, 1);
+        // Old events go with the cleanup.
+        sqlx::query("UPDATE events SET at = 0 WHERE kind = 'search'").execute(&app.state.app.writer).await.expect("age");
+        let keep = server::cleanup::Keep { retention_days: 30, guest_cart_days: 30, events_days: 365 };
+        let done = server::cleanup::run_once(&app.state.app.writer, app::web::ssr::now_ms(), keep).await.expect("cleanup");
+        assert_eq!(done.events, 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM events").await, 2);
+    }
+
+    async fn the_staff_page_counts_what_was_shown_clicked_and_bought_after(app) {
+        use app::data::events::{Event, EventKind};
+        let served = trained(&app).await;
+        let (id, _) = product_with_partners(&app, &served, 1).await;
+        let other: String = sqlx::query_scalar("SELECT id FROM products WHERE id <> $1 ORDER BY id LIMIT 1")
+            .bind(&id).fetch_one(&app.state.app.db).await.expect("product");
+        // A guest is shown two products in "together", clicks one; buys it two days later
+        // and the other one too (never clicked); another guest buys the clicked one.
+        let shown = app.post_form("/api/recs/track", form(&[("kind", "impression"), ("slot", "together"), ("items", &format!("{id},{other}"))])).await;
+        let gid = shown.set_cookie("gid").expect("guest id");
+        let cookie = format!("gid={gid}");
+        let click = app.post_form_with("/api/recs/track", &form(&[("kind", "click"), ("slot", "together"), ("product", &id), ("position", "0")]), &[("cookie", &cookie)]).await;
+        assert_eq!(click.status, 200, "{}", click.body);
+        let now = app::web::ssr::now_ms();
+        for (guest, product, later) in [(&gid, &id, 2), (&gid, &other, 2), (&"someone-else-entirely".to_string(), &id, 2), (&gid, &id, 9)] {
+            app.state.app.events.send(Event {
+                at: now + later * 86_400_000,
+                user_id: None,
+                guest: Some(guest.to_string()),
+                kind: EventKind::Purchase,
+                product: Some(product.to_string()),
+                slot: None,
+                detail: serde_json::json!({ "order": "T-1" }),
+            });
+        }
+        app.state.app.events.flush().await;
+
+        let staff = make_admin(&app, "ada@example.com").await;
+        let page = call(&app, "GET", "/api/admin/recs", &format!("sid={staff}"), "").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let d = page.json();
+        let together = d["slots"].as_array().expect("slots").iter().find(|s| s["slot"] == "together").expect("together").clone();
+        assert_eq!((together["impressions"].as_i64(), together["clicks"].as_i64(), together["purchases"].as_i64()), (Some(2), Some(1), Some(1)), "{d}");
+        assert_eq!(d["training"]["version"].as_i64(), Some(served.version));
+        assert_eq!(d["training"]["figures"].as_array().map(Vec::len), Some(2), "held-out figures for all and new: {d}");
+        let html = as_user(&app, &staff, "/admin/recommendations").await;
+        assert_eq!(html.count_test("slot-row"), app::recs::SLOT_NAMES.len());
+        assert!(html.test_text("trained-at").contains(&format!("Version {}", served.version)));
+
+        // "Train now": the Admin's; another training serves when it ends.
+        let shopper = register(&app, "sol@example.com").await;
+        let refused = call(&app, "POST", "/api/admin/recs/train", &format!("sid={shopper}"), "").await;
+        assert_eq!(refused.status, 403);
+        let started = app.post_form_with("/api/admin/recs/train", "", &[HTML, ("cookie", &format!("sid={staff}"))]).await;
+        assert_eq!(started.status, 303, "{}", started.body);
+        assert_eq!(started.header("location"), "/admin/recommendations?training=1");
+        let mut waited = 0;
+        while app.state.app.recs.current().map(|s| s.version) == Some(served.version) {
+            assert!(waited < 600, "the training ends");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            waited += 1;
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM recs_models").await, 2);
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'recs.train'").await, 1);
     }
 }

@@ -84,7 +84,7 @@ pub fn listing_view(
             </aside>
             <div class="listing-main">
                 <div class="listing-bar">
-                    <p class="count" data-test="result-count">{count}</p>
+                    <p class="count" data-test="result-count" data-results=listing.total.to_string()>{count}</p>
                     {sort_form(listing.sort, &params, &base)}
                 </div>
                 {body}

@@ -60,7 +60,7 @@ pub async fn search_products(
         bestsellers: catalog.bestsellers(INSTEAD_SHELF),
     });
     let mut listing = catalog.listing(Scope::Hits(hits), None, &filter, locale)?;
-    crate::catalog::ssr::queries::refresh_stock(&state.db, &mut listing.products).await?;
+    crate::data::stock::refresh_cards(&state.db, &mut listing.products).await?;
     Ok(SearchPageData {
         query: Some(query),
         listing: Some(listing),

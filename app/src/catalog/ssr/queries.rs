@@ -7,43 +7,6 @@ use crate::catalog::{ProductDetail, Variant};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 
-/// Sets each card's "in stock" from the database now (any variant available, expired
-/// holds counted absent), in one query: listings come from the catalogue snapshot, whose
-/// counts are as old as the snapshot, so a sale on any server process shows on every
-/// listing at its next render (at most the page cache's TTL later). The in-stock filter
-/// and the facet counts still read the snapshot.
-pub async fn refresh_stock(
-    db: &AnyPool,
-    cards: &mut [crate::catalog::ProductCard],
-) -> AppResult<()> {
-    if cards.is_empty() {
-        return Ok(());
-    }
-    let params: Vec<String> = (1..=cards.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT product_id, CAST(MAX(CASE WHEN available > 0 THEN 1 ELSE 0 END) AS BIGINT) AS any_left FROM \
-         (SELECT product_id, {} AS available FROM skus WHERE product_id IN ({})) s GROUP BY product_id",
-        crate::data::stock::available_expr(crate::web::ssr::now_ms()),
-        params.join(", ")
-    );
-    let mut q = sqlx::query(&sql);
-    for c in cards.iter() {
-        q = q.bind(c.id.clone());
-    }
-    let live: std::collections::HashMap<String, bool> = q
-        .fetch_all(db)
-        .await?
-        .into_iter()
-        .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)? == 1)))
-        .collect::<Result<_, sqlx::Error>>()?;
-    for c in cards.iter_mut() {
-        if let Some(&left) = live.get(&c.id) {
-            c.in_stock = left;
-        }
-    }
-    Ok(())
-}
-
 /// Related products shown under a product.
 const RELATED: usize = 8;
 
@@ -111,7 +74,7 @@ pub async fn product_detail(
     }
     drop(conn);
     let mut related = catalog.related(id, RELATED);
-    refresh_stock(db, &mut related).await?;
+    crate::data::stock::refresh_cards(db, &mut related).await?;
     Ok(ProductDetail {
         id: id.to_string(),
         slug: row.try_get("slug")?,

@@ -81,7 +81,7 @@ async fn resolve_user() -> AppResult<Option<CurrentUser>> {
     let db = state.db;
     let hash = hash_token(&token);
     let row = sqlx::query(
-        "SELECT s.user_id, s.created_at, s.last_seen_at, u.name, u.role \
+        "SELECT s.user_id, s.created_at, s.last_seen_at, u.name, u.role, u.personalize \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
     )
     .bind(&hash)
@@ -115,6 +115,7 @@ async fn resolve_user() -> AppResult<Option<CurrentUser>> {
         id: row.try_get(0)?,
         name: row.try_get(3)?,
         role: Role::parse(&role).unwrap_or(Role::Shopper),
+        personalize: row.try_get::<i64, _>(5)? == 1,
     }))
 }
 

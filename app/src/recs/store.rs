@@ -1,0 +1,244 @@
+//! The trained lists in the database and in every process: training (`train_and_store`,
+//! by `server recs train` or the background trainer), the newest stored lists loaded into
+//! a shared handle that each process refreshes when a newer row appears, and the lease
+//! that lets one process at a time train.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, RwLock};
+
+use base64::Engine as _;
+use sqlx::AnyPool;
+
+use super::eval::{evaluate, Report, VALIDATION_DAYS};
+use super::model::{Model, DAY_MS};
+use super::served::Served;
+use super::ssr::{load_history, load_sku_products};
+use crate::error::{AppError, AppResult};
+
+/// Stored trainings kept (the newest serves; older ones show the trend).
+const KEEP_MODELS: i64 = 3;
+/// Days after a cut the stored validation figures score.
+pub const FIGURE_DAYS: i64 = 30;
+/// The trainer's lease: a holder killed mid-way lets it lapse after this long.
+const LEASE_MS: i64 = 60 * 60 * 1000;
+
+/// The lists this process serves (none before the first training, nor when the operator
+/// turned the placements off).
+#[derive(Clone, Default)]
+pub struct RecsHandle {
+    lists: Arc<RwLock<Option<Arc<Served>>>>,
+    off: bool,
+}
+
+impl RecsHandle {
+    /// A handle that never loads lists: every placement is empty (`SHOP_RECS_PLACEMENTS=off`).
+    pub fn off() -> RecsHandle {
+        RecsHandle {
+            off: true,
+            ..RecsHandle::default()
+        }
+    }
+
+    pub fn current(&self) -> Option<Arc<Served>> {
+        match self.lists.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn replace(&self, served: Served) {
+        let fresh = Some(Arc::new(served));
+        match self.lists.write() {
+            Ok(mut g) => *g = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+    }
+
+    /// Loads the newest stored lists if they are not the ones held. Returns whether it did.
+    pub async fn refresh_if_changed(&self, db: &AnyPool) -> AppResult<bool> {
+        if self.off {
+            return Ok(false);
+        }
+        let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM recs_models")
+            .fetch_one(db)
+            .await?;
+        let Some(id) = newest else { return Ok(false) };
+        if self.current().is_some_and(|s| s.version == id) {
+            return Ok(false);
+        }
+        let body: String = sqlx::query_scalar("SELECT body FROM recs_models WHERE id = $1")
+            .bind(id)
+            .fetch_one(db)
+            .await?;
+        let served = tokio::task::spawn_blocking(move || decode(&body))
+            .await
+            .map_err(|e| internal("decoding the recommendations", e))??;
+        tracing::info!(
+            recs.version = id,
+            recs.customers = served.customers.len(),
+            "recommendations loaded"
+        );
+        self.replace(served.index(id));
+        Ok(true)
+    }
+}
+
+fn internal(what: &str, e: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %e, "{what} failed");
+    AppError::Internal
+}
+
+fn encode(served: &Served) -> AppResult<String> {
+    let json =
+        serde_json::to_vec(served).map_err(|e| internal("encoding the recommendations", e))?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&json)
+        .and_then(|_| gz.finish())
+        .map(|bytes| base64::engine::general_purpose::STANDARD.encode(bytes))
+        .map_err(|e| internal("compressing the recommendations", e))
+}
+
+fn decode(body: &str) -> AppResult<Served> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .map_err(|e| internal("reading the stored recommendations", e))?;
+    let mut json = Vec::new();
+    flate2::read::GzDecoder::new(bytes.as_slice())
+        .read_to_end(&mut json)
+        .map_err(|e| internal("decompressing the recommendations", e))?;
+    serde_json::from_slice(&json).map_err(|e| internal("parsing the recommendations", e))
+}
+
+/// What one training did.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Trained {
+    pub id: i64,
+    pub trained_at: i64,
+    pub newest_purchase: i64,
+    pub train_ms: i64,
+    pub customers: usize,
+    /// Held-out figures: trained before the last `FIGURE_DAYS` of the history, scored on them.
+    pub figures: Option<Report>,
+}
+
+/// Trains on the whole history, scores a held-out copy, stores the lists and keeps the
+/// newest `KEEP_MODELS`. The insert is one statement: a process killed before it leaves
+/// the previous lists serving.
+pub async fn train_and_store(db: &AnyPool, writer: &AnyPool, now: i64) -> AppResult<Trained> {
+    let started = std::time::Instant::now();
+    let history = load_history(db).await?;
+    let product_of = load_sku_products(db).await?;
+    let (served, figures) = tokio::task::spawn_blocking(move || {
+        let model = Model::train(&history, i64::MAX, VALIDATION_DAYS);
+        let cut = model.newest() - FIGURE_DAYS * DAY_MS;
+        // Figures only when there is history on both sides of the cut.
+        let figures = history
+            .purchases
+            .iter()
+            .any(|p| p.at < cut)
+            .then(|| evaluate(&history, cut, FIGURE_DAYS, 10))
+            .filter(|r| r.all.model.customers > 0);
+        (Served::build(&model, &history, &product_of, now), figures)
+    })
+    .await
+    .map_err(|e| internal("training the recommendations", e))?;
+    let body = encode(&served)?;
+    let train_ms = started.elapsed().as_millis() as i64;
+    let figures_json =
+        serde_json::to_string(&figures).map_err(|e| internal("encoding figures", e))?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO recs_models (trained_at, newest_purchase, train_ms, figures, body) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(now)
+    .bind(served.newest_purchase)
+    .bind(train_ms)
+    .bind(&figures_json)
+    .bind(&body)
+    .fetch_one(writer)
+    .await?;
+    sqlx::query(
+        "DELETE FROM recs_models WHERE id NOT IN \
+         (SELECT id FROM recs_models ORDER BY id DESC LIMIT $1)",
+    )
+    .bind(KEEP_MODELS)
+    .execute(writer)
+    .await?;
+    tracing::info!(
+        recs.version = id,
+        train_ms,
+        customers = served.customers.len(),
+        "recommendations trained"
+    );
+    Ok(Trained {
+        id,
+        trained_at: now,
+        newest_purchase: served.newest_purchase,
+        train_ms,
+        customers: served.customers.len(),
+        figures,
+    })
+}
+
+/// The newest training's record (no lists), for the admin page.
+pub async fn last_trained(db: &AnyPool) -> AppResult<Option<Trained>> {
+    let row: Option<(i64, i64, i64, i64, String)> = sqlx::query_as(
+        "SELECT id, trained_at, newest_purchase, train_ms, figures FROM recs_models ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(
+        |(id, trained_at, newest_purchase, train_ms, figures)| Trained {
+            id,
+            trained_at,
+            newest_purchase,
+            train_ms,
+            customers: 0,
+            figures: serde_json::from_str(&figures).ok().flatten(),
+        },
+    ))
+}
+
+/// Takes the trainer's lease for `holder` if nobody holds it (one atomic UPDATE).
+pub async fn claim_lease(writer: &AnyPool, holder: &str, now: i64) -> AppResult<bool> {
+    let done = sqlx::query(
+        "UPDATE job_leases SET holder = $1, until = $2 WHERE name = 'recs_train' AND until < $3",
+    )
+    .bind(holder)
+    .bind(now + LEASE_MS)
+    .bind(now)
+    .execute(writer)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn release_lease(writer: &AnyPool, holder: &str) -> AppResult<()> {
+    sqlx::query("UPDATE job_leases SET until = 0 WHERE name = 'recs_train' AND holder = $1")
+        .bind(holder)
+        .execute(writer)
+        .await?;
+    Ok(())
+}
+
+/// One round of the background trainer: trains if no lists exist or the newest are
+/// `every_ms` old, and this process wins the lease. Returns the training it did.
+pub async fn train_if_due(
+    db: &AnyPool,
+    writer: &AnyPool,
+    holder: &str,
+    now: i64,
+    every_ms: i64,
+) -> AppResult<Option<Trained>> {
+    let last: Option<i64> = sqlx::query_scalar("SELECT MAX(trained_at) FROM recs_models")
+        .fetch_one(db)
+        .await?;
+    if last.is_some_and(|at| now - at < every_ms) {
+        return Ok(None);
+    }
+    if !claim_lease(writer, holder, now).await? {
+        return Ok(None);
+    }
+    let trained = train_and_store(db, writer, now).await;
+    release_lease(writer, holder).await?;
+    trained.map(Some)
+}
