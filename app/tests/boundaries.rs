@@ -46,15 +46,14 @@ const ALLOWED: &[(&str, &str)] = &[
     ("orders", "account"),
     ("orders", "admin"),
     // The placements (home, product page, cart, member center, order page) are the
-    // recommendations' components; they put the catalogue's card actions on their cards
-    // and seed "For you" with the recently viewed products.
+    // recommendations' components; "For you" is seeded with the recently viewed products.
     ("catalog", "recs"),
     ("cart", "recs"),
     ("account", "recs"),
     ("orders", "recs"),
-    ("recs", "catalog"),
-    ("recs", "wishlist"),
     ("recs", "recent"),
+    // A search event's query is held to the search's own length limit.
+    ("recs", "catalog"),
     // The staff's recommendations page sits in the admin's navigation.
     ("recs", "admin"),
 ];

@@ -133,7 +133,7 @@ pub fn AccountPage() -> impl IntoView {
                                     </section>
                                 </div>
                                 {crate::recent::pages::recent_section(recent, &crate::wishlist::pages::card_action(&saved), "/account", Some(Msg::RecentlyViewedEmpty))}
-                                <crate::recs::pages::BuyAgain back="/account".to_string()/>
+                                <crate::recs::pages::BuyAgain/>
                                 {personalize_form(user.personalize)}
                                 <form method="post" action="/api/account/sign-out">
                                     <button type="submit" data-test="sign-out">{t(Msg::SignOut)}</button>

@@ -165,7 +165,7 @@ pub fn OrderPage() -> impl IntoView {
                 {again}
                 {cancel}
                 <p class="hint no-print">{t(Msg::PrintReceipt)}</p>
-                <div class="no-print"><crate::recs::pages::BuyAgain back=format!("/orders/{}", o.number)/></div>
+                <div class="no-print"><crate::recs::pages::BuyAgain/></div>
             }
             .into_any()
         })}

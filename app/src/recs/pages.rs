@@ -38,13 +38,10 @@ pub fn because_text(b: &Because) -> String {
     }
 }
 
-/// One placement's section; `extra` goes under the cards (the set's form).
-pub fn placement_section(
-    p: Placement,
-    action: crate::ui::CardAction,
-    back: &str,
-    extra: Option<AnyView>,
-) -> AnyView {
+/// One placement's section; `extra` goes under the cards (the set's form). Its cards are
+/// links only (no buttons of their own): a placement is a pointer to products, and
+/// light enough not to slow the page it sits on.
+pub fn placement_section(p: Placement, extra: Option<AnyView>) -> AnyView {
     let slot = p.slot.as_str();
     let heading_id = format!("recs-{slot}-heading");
     let labelled_by = heading_id.clone();
@@ -52,7 +49,7 @@ pub fn placement_section(
         <section class="recs" aria-labelledby=labelled_by data-track-slot=slot data-test=format!("recs-{slot}")>
             <h2 id=heading_id>{t(heading(p.slot))}</h2>
             <p class="hint because" data-test="because">{because_text(&p.because)}</p>
-            {product_grid(p.cards, slot, action, back)}
+            {product_grid(p.cards, slot, &|_, _| ().into_any(), "")}
             {extra}
         </section>
     }
@@ -62,39 +59,29 @@ pub fn placement_section(
 /// The product page's "Often bought together" (with its "add the set" form, which adds
 /// the shown variant `sku` and the set) and "Similar items".
 #[component]
-pub fn ProductRecs(
-    id: String,
-    #[prop(into)] sku: Signal<String>,
-    saved: crate::wishlist::Saved,
-    back: String,
-) -> impl IntoView {
+pub fn ProductRecs(id: String, #[prop(into)] sku: Signal<String>) -> impl IntoView {
     let recs = Resource::new(move || id.clone(), product_recs);
     view! {
         <Suspense fallback=|| ()>
-            {move || {
-                let saved = saved.clone();
-                let back = back.clone();
-                Suspend::new(async move {
-                    // A failure costs the placements, never the product page.
-                    let recs = recs.await.unwrap_or_default();
-                    let actions = crate::catalog::pages::card_actions(&saved);
-                    let together = recs.together.map(|p| {
-                        let n = p.cards.len() + 1;
-                        let set = recs.set_lines.clone();
-                        let lines = move || format!("{}:1,{set}", sku.get());
-                        let form = view! {
-                            <form method="post" action="/api/cart/add-lines" class="add-set">
-                                <input type="hidden" name="lines" value=lines/>
-                                <button type="submit" data-test="add-set">{tf(Msg::RecsAddSet, &[("n", &n.to_string())])}</button>
-                            </form>
-                        }
-                        .into_any();
-                        placement_section(p, &actions, &back, Some(form))
-                    });
-                    let similar = recs.similar.map(|p| placement_section(p, &actions, &back, None));
-                    view! { {together}{similar} }
-                })
-            }}
+            {move || Suspend::new(async move {
+                // A failure costs the placements, never the product page.
+                let recs = recs.await.unwrap_or_default();
+                let together = recs.together.map(|p| {
+                    let n = p.cards.len() + 1;
+                    let set = recs.set_lines.clone();
+                    let lines = move || format!("{}:1,{set}", sku.get());
+                    let form = view! {
+                        <form method="post" action="/api/cart/add-lines" class="add-set">
+                            <input type="hidden" name="lines" value=lines/>
+                            <button type="submit" data-test="add-set">{tf(Msg::RecsAddSet, &[("n", &n.to_string())])}</button>
+                        </form>
+                    }
+                    .into_any();
+                    placement_section(p, Some(form))
+                });
+                let similar = recs.similar.map(|p| placement_section(p, None));
+                view! { {together}{similar} }
+            })}
         </Suspense>
     }
 }
@@ -103,42 +90,30 @@ pub fn ProductRecs(
 /// when it has nothing to show or fails (a placement never costs its page).
 fn placement_block(
     recs: Resource<Result<Option<Placement>, crate::error::AppError>>,
-    saved: crate::wishlist::Saved,
-    back: String,
 ) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
-            {move || {
-                let saved = saved.clone();
-                let back = back.clone();
-                Suspend::new(async move {
-                    let actions = crate::catalog::pages::card_actions(&saved);
-                    recs.await.ok().flatten().map(|p| placement_section(p, &actions, &back, None))
-                })
-            }}
+            {move || Suspend::new(async move {
+                recs.await.ok().flatten().map(|p| placement_section(p, None))
+            })}
         </Suspense>
     }
 }
 
 /// The home page's "For you" or "Trending now".
 #[component]
-pub fn HomeRecs(saved: crate::wishlist::Saved) -> impl IntoView {
-    placement_block(Resource::new(|| (), |_| home_recs()), saved, "/".into())
+pub fn HomeRecs() -> impl IntoView {
+    placement_block(Resource::new(|| (), |_| home_recs()))
 }
 
 /// The cart's "Complete your order", from the ids of the products in it.
 #[component]
 pub fn CompleteYourOrder(products: Vec<String>) -> impl IntoView {
-    let recs = Resource::new(move || products.clone(), complete_order);
-    placement_block(recs, Default::default(), "/cart".into())
+    placement_block(Resource::new(move || products.clone(), complete_order))
 }
 
 /// "Buy again" for the member (the member center, the order confirmation).
 #[component]
-pub fn BuyAgain(back: String) -> impl IntoView {
-    placement_block(
-        Resource::new(|| (), |_| buy_again()),
-        Default::default(),
-        back,
-    )
+pub fn BuyAgain() -> impl IntoView {
+    placement_block(Resource::new(|| (), |_| buy_again()))
 }

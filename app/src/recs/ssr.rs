@@ -133,6 +133,17 @@ pub async fn product_recs(id: &str) -> AppResult<ProductPlacements> {
     if state.catalog.current().product(id).is_none() {
         return Err(AppError::NotFound);
     }
+    if let Some(done) = state.recs.memo(id) {
+        return Ok(done);
+    }
+    let placements = product_placements(id).await?;
+    state.recs.remember(id, &placements);
+    Ok(placements)
+}
+
+/// A product's placements, from the lists and live stock.
+async fn product_placements(id: &str) -> AppResult<ProductPlacements> {
+    let state = app_state()?;
     let Some(served) = state.recs.current() else {
         return Ok(ProductPlacements::default());
     };

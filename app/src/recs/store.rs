@@ -3,8 +3,10 @@
 //! a shared handle that each process refreshes when a newer row appears, and the lease
 //! that lets one process at a time train.
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use sqlx::AnyPool;
@@ -13,6 +15,7 @@ use super::eval::{evaluate, Report, VALIDATION_DAYS};
 use super::model::{Model, DAY_MS};
 use super::served::Served;
 use super::ssr::{load_history, load_sku_products};
+use super::ProductPlacements;
 use crate::error::{AppError, AppResult};
 
 /// Stored trainings kept (the newest serves; older ones show the trend).
@@ -28,7 +31,15 @@ const LEASE_MS: i64 = 60 * 60 * 1000;
 pub struct RecsHandle {
     lists: Arc<RwLock<Option<Arc<Served>>>>,
     off: bool,
+    /// A product page's placements as last answered, with when: reused for `MEMO_TTL`
+    /// (their stock is then as old as a cached page's may be).
+    memo: Arc<std::sync::Mutex<HashMap<String, (Instant, ProductPlacements)>>>,
 }
+
+/// How long a product's placements are reused (the page cache's default TTL).
+const MEMO_TTL: Duration = Duration::from_secs(2);
+/// Products whose placements are kept at most (then the memo starts afresh).
+const MEMO_MAX: usize = 10_000;
 
 impl RecsHandle {
     /// A handle that never loads lists: every placement is empty (`SHOP_RECS_PLACEMENTS=off`).
@@ -46,7 +57,27 @@ impl RecsHandle {
         }
     }
 
+    /// The product's placements answered within `MEMO_TTL`, if any.
+    pub fn memo(&self, product: &str) -> Option<ProductPlacements> {
+        let memo = self.memo.lock().ok()?;
+        memo.get(product)
+            .filter(|(at, _)| at.elapsed() < MEMO_TTL)
+            .map(|(_, p)| p.clone())
+    }
+
+    pub fn remember(&self, product: &str, placements: &ProductPlacements) {
+        if let Ok(mut memo) = self.memo.lock() {
+            if memo.len() >= MEMO_MAX {
+                memo.clear();
+            }
+            memo.insert(product.to_owned(), (Instant::now(), placements.clone()));
+        }
+    }
+
     fn replace(&self, served: Served) {
+        if let Ok(mut memo) = self.memo.lock() {
+            memo.clear();
+        }
         let fresh = Some(Arc::new(served));
         match self.lists.write() {
             Ok(mut g) => *g = fresh,

@@ -29,7 +29,7 @@ pub fn HomePage() -> impl IntoView {
                             <a class="cta" href="#featured-heading">{t(Msg::FeaturedCategories)}</a>
                         </section>
                         {crate::info::pages::trust_line()}
-                        <crate::recs::pages::HomeRecs saved=saved.clone()/>
+                        <crate::recs::pages::HomeRecs/>
                         <section aria-labelledby="featured-heading">
                             <h2 id="featured-heading">{t(Msg::FeaturedCategories)}</h2>
                             <ul class="category-tiles" data-test="featured-categories">

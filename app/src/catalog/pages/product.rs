@@ -146,7 +146,7 @@ fn ProductView(
             </div>
         </article>
         <script type="application/ld+json" inner_html=json_ld></script>
-        <crate::recs::pages::ProductRecs id=product.id.clone() sku=Signal::derive(sku) saved=saved.clone() back=url.clone()/>
+        <crate::recs::pages::ProductRecs id=product.id.clone() sku=Signal::derive(sku)/>
         <section aria-labelledby="related-heading" class="related">
             <h2 id="related-heading">{t(Msg::RelatedProducts)}</h2>
             {product_grid(product.related.clone(), "related", &crate::catalog::pages::card_actions(&saved), &url)}
