@@ -15,15 +15,9 @@ static GUEST: GuestList = GuestList {
     max_age_secs: 30 * 24 * 3600,
 };
 
-/// Tells the page cache that this page shows the guest's `rv` cookie: it is then never
-/// served from the cache to a guest who carries one (see `server/src/page_cache.rs`).
+/// Tells the page cache that this page shows the guest's `rv` cookie.
 pub fn page_reads_guest_cookie() {
-    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        res.append_header(
-            crate::state::CACHE_VARY_HEADER,
-            http::HeaderValue::from_static(RECENT_COOKIE),
-        );
-    }
+    crate::web::ssr::request::page_shows_cookie(RECENT_COOKIE);
 }
 
 /// The asker's recently viewed product ids, newest first.

@@ -14,6 +14,13 @@ const STOP_WORDS: &[&str] = &["and", "the", "for", "with", "set", "of", "in", "o
 
 /// The purchases, then each SKU's description.
 pub async fn load_history(db: &AnyPool) -> AppResult<History> {
+    Ok(load_history_and_products(db).await?.0)
+}
+
+/// `load_history`, with each SKU's product (read in the same pass over the SKUs).
+pub async fn load_history_and_products(
+    db: &AnyPool,
+) -> AppResult<(History, HashMap<String, String>)> {
     let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
         "SELECT COALESCE(c.external_ref, 'member:' || CAST(o.user_id AS TEXT)), o.number, l.sku, o.placed_at \
          FROM orders o \
@@ -30,14 +37,17 @@ pub async fn load_history(db: &AnyPool) -> AppResult<History> {
     for (customer, order, sku, at) in &rows {
         history.push(customer, order, sku, *at);
     }
-    for (sku, tokens) in load_content(db).await? {
+    let mut product_of = HashMap::new();
+    for (sku, product, tokens) in load_content(db).await? {
         history.describe(&sku, tokens);
+        product_of.insert(sku, product);
     }
-    Ok(history)
+    Ok((history, product_of))
 }
 
-/// Per SKU: the words of its product's name, its categories, colour and facets.
-async fn load_content(db: &AnyPool) -> AppResult<Vec<(String, Vec<String>)>> {
+/// Per SKU: its product, and the words of the product's name, its categories, colour and
+/// facets.
+async fn load_content(db: &AnyPool) -> AppResult<Vec<(String, String, Vec<String>)>> {
     let skus: Vec<(String, String, String, Option<String>)> =
         sqlx::query_as("SELECT s.sku, s.product_id, p.title, s.colour FROM skus s JOIN products p ON p.id = s.product_id ORDER BY s.sku")
             .fetch_all(db)
@@ -69,7 +79,7 @@ async fn load_content(db: &AnyPool) -> AppResult<Vec<(String, Vec<String>)>> {
             let mut tokens = name_words(&title);
             tokens.extend(colour.map(|c| format!("colour:{}", c.to_lowercase())));
             tokens.extend(of_product.get(&product).into_iter().flatten().cloned());
-            (sku, tokens)
+            (sku, product, tokens)
         })
         .collect())
 }
@@ -81,14 +91,6 @@ pub fn name_words(title: &str) -> Vec<String> {
         .map(str::to_lowercase)
         .filter(|w| w.chars().count() >= 3 && !STOP_WORDS.contains(&w.as_str()))
         .collect()
-}
-
-/// Each SKU's product.
-pub async fn load_sku_products(db: &AnyPool) -> AppResult<HashMap<String, String>> {
-    let rows: Vec<(String, String)> = sqlx::query_as("SELECT sku, product_id FROM skus")
-        .fetch_all(db)
-        .await?;
-    Ok(rows.into_iter().collect())
 }
 
 // ---- Placements -------------------------------------------------------------------
@@ -265,12 +267,7 @@ pub async fn home_recs(
         let actor = match user {
             Some(u) => Some(Actor::Member(u.id)),
             None => {
-                if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-                    res.append_header(
-                        crate::state::CACHE_VARY_HEADER,
-                        http::HeaderValue::from_static(GUEST_COOKIE),
-                    );
-                }
+                crate::web::ssr::request::page_shows_cookie(GUEST_COOKIE);
                 crate::web::ssr::request_cookie(GUEST_COOKIE).map(Actor::Guest)
             }
         };

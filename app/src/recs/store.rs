@@ -14,7 +14,7 @@ use sqlx::AnyPool;
 use super::eval::{evaluate, Report, VALIDATION_DAYS};
 use super::model::{Model, DAY_MS};
 use super::served::Served;
-use super::ssr::{load_history, load_sku_products};
+use super::ssr::load_history_and_products;
 use super::ProductPlacements;
 use crate::error::{AppError, AppResult};
 
@@ -157,8 +157,7 @@ pub struct Trained {
 /// the previous lists serving.
 pub async fn train_and_store(db: &AnyPool, writer: &AnyPool, now: i64) -> AppResult<Trained> {
     let started = std::time::Instant::now();
-    let history = load_history(db).await?;
-    let product_of = load_sku_products(db).await?;
+    let (history, product_of) = load_history_and_products(db).await?;
     let (served, figures) = tokio::task::spawn_blocking(move || {
         let model = Model::train(&history, i64::MAX, VALIDATION_DAYS);
         let cut = model.newest() - FIGURE_DAYS * DAY_MS;

@@ -66,6 +66,18 @@ pub fn wants_html() -> bool {
         .unwrap_or(false)
 }
 
+/// Tells the page cache that this page shows the optional cookie `name` (declared in a
+/// capability's `vary_cookies`): its copy is then never served to a request carrying it
+/// (see `server/src/page_cache.rs`).
+pub fn page_shows_cookie(name: &'static str) {
+    if let Some(res) = use_context::<ResponseOptions>() {
+        res.append_header(
+            crate::state::CACHE_VARY_HEADER,
+            HeaderValue::from_static(name),
+        );
+    }
+}
+
 /// Adds a `Set-Cookie` header (a whole cookie string) to the response.
 pub fn add_cookie(cookie: String) {
     if let (Some(res), Ok(value)) = (
