@@ -10,6 +10,8 @@ pub mod api;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod als;
+#[cfg(feature = "ssr")]
 pub mod eval;
 #[cfg(feature = "ssr")]
 pub mod model;

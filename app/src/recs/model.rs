@@ -23,6 +23,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::als::{self, Factors};
 use super::eval::score_lists;
 
 pub const DAY_MS: i64 = 86_400_000;
@@ -48,7 +49,13 @@ const POPULAR: usize = 3;
 const DUE: usize = 4;
 const TRENDING: usize = 5;
 const CONTENT: usize = 6;
-const SIGNALS: usize = 7;
+const LATENT: usize = 7;
+const SEASON: usize = 8;
+const SIGNALS: usize = 9;
+/// The shopper's latest items one of which explains a latent-factor pick.
+const LATENT_SOURCES: usize = 50;
+/// Days of "the same weeks a year ago" and of the recent window of "rising".
+const SEASON_DAYS: i64 = 28;
 /// Words and facets shared by more items than this are too common to say two items are
 /// alike (they still count in each item's norm).
 const MAX_TOKEN_ITEMS: usize = 400;
@@ -157,6 +164,13 @@ pub struct Weights {
     /// Items like the shopper's by what they are.
     #[serde(default)]
     pub content: f32,
+    /// The latent-factor model's preference (implicit ALS).
+    #[serde(default)]
+    pub latent: f32,
+    /// What the season brings: what sold in the coming weeks a year ago, or (with less
+    /// than a year of history) what is rising now.
+    #[serde(default)]
+    pub season: f32,
     /// Half-life of a shopper's own orders, in days.
     pub repeat_half_life_days: f32,
 }
@@ -171,6 +185,8 @@ impl Default for Weights {
             due: 0.5,
             trending: 0.0,
             content: 0.0,
+            latent: 0.0,
+            season: 0.0,
             repeat_half_life_days: 90.0,
         }
     }
@@ -220,6 +236,10 @@ pub struct Model {
     rules: Vec<Vec<Rule>>,
     /// Per item: items alike by what they are, best first.
     content: Vec<Vec<(u32, f32)>>,
+    /// Shopper and item vectors of the latent-factor model.
+    latent: Factors,
+    /// Per item: what the season brings (max 1).
+    season: Vec<f32>,
     /// Per customer: (item, order times) of what they bought, with the order times.
     owned: HashMap<u32, Vec<(u32, Vec<i64>)>>,
 }
@@ -258,6 +278,62 @@ fn recency_weighted(
         out.iter_mut().for_each(|p| *p /= max);
     }
     out
+}
+
+/// Per item, what the season brings, max 1: the orders holding it in the `SEASON_DAYS`
+/// after `now` a year earlier when the purchases reach back that far; otherwise how much
+/// it is rising, its orders in the last `SEASON_DAYS` less a third of those in the three
+/// windows before (the weeks before Christmas lift Christmas goods a season ahead).
+fn season(n_items: usize, seen: &[&Purchase], now: i64) -> Vec<f32> {
+    let window = SEASON_DAYS * DAY_MS;
+    let year_ago = now - 365 * DAY_MS;
+    let covered = seen.iter().any(|p| p.at <= year_ago);
+    let mut recent: Vec<HashSet<u32>> = vec![HashSet::new(); n_items];
+    let mut before: Vec<HashSet<u32>> = vec![HashSet::new(); n_items];
+    for p in seen {
+        let (slot, from, until) = if covered {
+            (&mut recent, year_ago, year_ago + window)
+        } else {
+            (&mut before, now - 4 * window, now - window)
+        };
+        if p.at >= from && p.at < until {
+            slot[p.item as usize].insert(p.order);
+        }
+        if !covered && p.at >= now - window {
+            recent[p.item as usize].insert(p.order);
+        }
+    }
+    let mut out: Vec<f32> = recent
+        .iter()
+        .zip(&before)
+        .map(|(r, b)| (r.len() as f32 - b.len() as f32 / 3.0).max(0.0))
+        .collect();
+    let max = out.iter().copied().fold(0f32, f32::max);
+    if max > 0.0 {
+        out.iter_mut().for_each(|s| *s /= max);
+    }
+    out
+}
+
+/// The latent-factor model of who bought what: each (shopper, item) pair weighted by
+/// `ln(1 + orders of it)`, recent orders counting more (half-life a year).
+fn latent_factors(
+    n_users: usize,
+    n_items: usize,
+    owned: &HashMap<u32, Vec<(u32, Vec<i64>)>>,
+    now: i64,
+) -> Factors {
+    let mut entries: Vec<(u32, u32, f32)> = owned
+        .iter()
+        .flat_map(|(c, items)| {
+            items.iter().map(move |(i, times)| {
+                let n: f32 = times.iter().map(|t| decay(now - t, 365.0)).sum();
+                (*c, *i, (1.0 + n).ln())
+            })
+        })
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    Factors::fit(n_users, n_items, &entries, &als::Params::default())
 }
 
 /// The `n` items of highest score (above 0), best first.
@@ -337,6 +413,14 @@ impl Model {
             }
         }
 
+        let season = season(n_items, &seen, now);
+        for item in best_of(&season, PER_SIGNAL) {
+            if !popular.contains(&item) {
+                popular.push(item);
+            }
+        }
+        let latent = latent_factors(history.customer_names.len(), n_items, &owned, now);
+
         Model {
             now,
             weights_all,
@@ -347,6 +431,8 @@ impl Model {
             shoppers: shopper_similarity(n_items, &owned),
             rules: order_rules(n_items, &orders),
             content: content_similarity(n_items, &history.tokens),
+            latent,
+            season,
             owned,
         }
     }
@@ -425,6 +511,8 @@ impl Model {
                 |w| &mut w.together,
                 |w| &mut w.trending,
                 |w| &mut w.content,
+                |w| &mut w.latent,
+                |w| &mut w.season,
             ]
         } else {
             &[
@@ -434,11 +522,13 @@ impl Model {
                 |w| &mut w.together,
                 |w| &mut w.trending,
                 |w| &mut w.content,
+                |w| &mut w.latent,
+                |w| &mut w.season,
             ]
         };
         for _ in 0..2 {
             for field in tuned {
-                for value in [0.0, 0.25, 0.5, 1.0, 2.0, 4.0] {
+                for value in [0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0] {
                     let mut candidate = best.0;
                     *field(&mut candidate) = value;
                     let recall = score(&candidate);
@@ -486,8 +576,28 @@ impl Model {
         } else {
             self.weights_all
         };
+        // The shopper's latest items (a wholesaler's hundreds would cost too much).
+        let mut mine: Vec<(u32, i64)> = customer
+            .and_then(|c| self.owned.get(&c))
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|(i, times)| (*i, times.iter().copied().max().unwrap_or(0)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        mine.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        mine.truncate(LATENT_SOURCES);
+        let latent_source = |item: u32| {
+            mine.iter()
+                .filter(|(i, _)| *i != item)
+                .map(|(i, _)| (*i, self.latent.affinity(*i, item)))
+                .filter(|(_, a)| *a > 0.0)
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|(i, _)| i)
+        };
         self.signals(customer, w.repeat_half_life_days, exclude_purchased)
-            .rank_explained(&w, k)
+            .rank_explained(&w, k, latent_source)
     }
 
     /// Items alike by what they are, most alike first.
@@ -608,11 +718,28 @@ impl Model {
                 slot(*item, &mut out);
             }
         }
-        for (s, item) in out.items.iter().enumerate() {
-            out.values[s][POPULAR] = self.popularity[*item as usize];
-            out.values[s][TRENDING] = self.trending[*item as usize];
+        let latent = customer
+            .and_then(|c| self.latent.user(c))
+            .map(|u| self.latent.scores(u));
+        if let Some(scores) = &latent {
+            let scored = scores
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i as u32, *s))
+                .filter(|(i, s)| *s > 0.0 && !(exclude && own.contains(i)))
+                .collect();
+            for (item, _) in top(scored, PER_SIGNAL) {
+                slot(item, &mut out);
+            }
         }
-        for signal in [SHOPPERS, TOGETHER, DUE, CONTENT] {
+        for (s, item) in out.items.iter().enumerate() {
+            let item = *item as usize;
+            out.values[s][POPULAR] = self.popularity[item];
+            out.values[s][TRENDING] = self.trending[item];
+            out.values[s][SEASON] = self.season[item];
+            out.values[s][LATENT] = latent.as_ref().map_or(0.0, |l| l[item].max(0.0));
+        }
+        for signal in [SHOPPERS, TOGETHER, DUE, CONTENT, LATENT] {
             let max = out.values.iter().map(|v| v[signal]).fold(0f32, f32::max);
             if max > 0.0 {
                 out.values.iter_mut().for_each(|v| v[signal] /= max);
@@ -679,6 +806,8 @@ impl Signals {
         out[DUE] = w.due * v[DUE];
         out[TRENDING] = w.trending * v[TRENDING];
         out[CONTENT] = w.content * v[CONTENT];
+        out[LATENT] = w.latent * v[LATENT];
+        out[SEASON] = w.season * v[SEASON];
         out
     }
 
@@ -689,8 +818,14 @@ impl Signals {
         top(scored, k).into_iter().map(|(i, _)| i).collect()
     }
 
-    /// The top `k` with why each is there.
-    fn rank_explained(&self, w: &Weights, k: usize) -> Vec<(u32, Why)> {
+    /// The top `k` with why each is there; `latent_source` names the shopper's item behind
+    /// a candidate the latent factors brought (their vectors say it, not one neighbour).
+    fn rank_explained(
+        &self,
+        w: &Weights,
+        k: usize,
+        latent_source: impl Fn(u32) -> Option<u32>,
+    ) -> Vec<(u32, Why)> {
         let scored = (0..self.items.len())
             .map(|n| (n as u32, self.shares(w, n).iter().sum()))
             .collect();
@@ -707,6 +842,11 @@ impl Signals {
                     SHOPPERS | TOGETHER | CONTENT if self.sources[n].0 != u32::MAX => {
                         Why::Like(self.sources[n].0)
                     }
+                    LATENT => match latent_source(self.items[n]) {
+                        Some(source) => Why::Like(source),
+                        None => Why::Popular,
+                    },
+                    SEASON => Why::Trending,
                     TRENDING => Why::Trending,
                     _ => Why::Popular,
                 };
@@ -932,6 +1072,8 @@ mod tests {
             due: 0.0,
             trending: 0.0,
             content: 0.0,
+            latent: 0.0,
+            season: 0.0,
             repeat_half_life_days: 30.0,
         };
         let m = Model::fit(&h, day(80), w, w);
@@ -1023,6 +1165,8 @@ mod tests {
             due: 0.0,
             trending: 0.0,
             content: 0.0,
+            latent: 0.0,
+            season: 0.0,
             repeat_half_life_days: 90.0,
         };
         let m = Model::fit(&h, day(10), w, w);
@@ -1056,6 +1200,8 @@ mod tests {
             due: 0.0,
             trending: 0.0,
             content: 1.0,
+            latent: 0.0,
+            season: 0.0,
             repeat_half_life_days: 90.0,
         };
         let m = Model::fit(&h, day(10), w, w);
@@ -1115,5 +1261,78 @@ mod tests {
         let mut top = names(&h, &m.recommend(h.customer("c7"), 2, false));
         top.sort();
         assert_eq!(top, ["bestseller", "own7"]);
+    }
+
+    #[test]
+    fn the_season_is_last_year_s_coming_weeks_or_what_is_rising() {
+        let mut h = History::default();
+        // "wreath": ten buyers in the weeks after the cut's day a year before, none since;
+        // "steady": the same two buyers every month.
+        for c in 0..10 {
+            h.push(&format!("w{c}"), &format!("w{c}"), "wreath", day(30 + c));
+        }
+        for month in 0..14 {
+            for c in 0..2 {
+                let order = format!("s{c}m{month}");
+                h.push(&format!("s{c}"), &order, "steady", day(month * 30));
+            }
+        }
+        let m = Model::fit(&h, day(400), Weights::default(), Weights::default());
+        // The newest purchase (day 390) is what a year counts back from.
+        assert_eq!(m.season[item(&h, "wreath") as usize], 1.0);
+        // Two of its orders fall in those weeks.
+        assert!((m.season[item(&h, "steady") as usize] - 0.2).abs() < 1e-6);
+
+        // Less than a year of history: what is rising. "rising" is in five orders in
+        // the last four weeks and one before; "steady" in one every month.
+        let mut h = History::default();
+        for c in 0..5 {
+            h.push(&format!("r{c}"), &format!("r{c}"), "rising", day(100 + c));
+        }
+        h.push("r0", "r-old", "rising", day(40));
+        for month in 0..4 {
+            h.push("s0", &format!("s{month}"), "steady", day(month * 30 + 10));
+        }
+        let m = Model::fit(&h, day(105), Weights::default(), Weights::default());
+        assert!(m.season[item(&h, "rising") as usize] > 0.9);
+        assert_eq!(m.season[item(&h, "steady") as usize], 0.0);
+    }
+
+    #[test]
+    fn latent_factors_reach_what_shoppers_of_the_same_taste_bought() {
+        // Twelve shoppers of lanterns buy three of four lantern items each; twelve of mugs
+        // likewise. "L" has three lanterns: the fourth comes first among what is new to
+        // them, and the list says which of their lanterns it comes from.
+        let mut h = History::default();
+        for (kind, group) in [("lantern", "L"), ("mug", "M")] {
+            for c in 0..12 {
+                for i in 0..4 {
+                    if i != c % 4 {
+                        let order = format!("{group}{c}-{i}");
+                        h.push(
+                            &format!("{group}{c}"),
+                            &order,
+                            &format!("{kind}{i}"),
+                            day(c + i),
+                        );
+                    }
+                }
+            }
+        }
+        let w = Weights {
+            latent: 1.0,
+            popular: 0.0,
+            shoppers: 0.0,
+            together: 0.0,
+            ..Weights::default()
+        };
+        let m = Model::fit(&h, day(30), w, w);
+        let c = h.customer("L1");
+        assert_eq!(names(&h, &m.recommend(c, 1, true)), ["lantern1"]);
+        let explained = m.explain(c, 1, true);
+        let Why::Like(source) = explained[0].1 else {
+            panic!("a latent pick names the shopper's item: {explained:?}");
+        };
+        assert!(h.items[source as usize].starts_with("lantern"));
     }
 }
