@@ -49,6 +49,21 @@ async fn product_with_partners(
     (id, slug)
 }
 
+/// The products a placement's section links to, in order.
+fn section_products(body: &str, test_id: &str) -> Vec<String> {
+    let Some(start) = body.find(&format!("data-test=\"{test_id}\"")) else {
+        return Vec::new();
+    };
+    let section = &body[start..];
+    let section = &section[..section.find("</section>").unwrap_or(section.len())];
+    section
+        .split("href=\"/p/")
+        .skip(1)
+        .filter_map(|rest| rest.split('/').next())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Customers (by dataset number) who bought before `until` and in `[until, end)`.
 async fn bought_in_both(app: &common::TestApp, until: i64, end: i64) -> i64 {
     let bought = |cond: String| {
@@ -196,6 +211,32 @@ on_both_engines! {
         let lines_at = page.body.find("name=\"lines\" value=\"").expect("the set's form") + 20;
         let lines: String = page.body[lines_at..].chars().take_while(|c| *c != '"').collect();
         assert_eq!(lines.split(',').count(), 3, "{lines}");
+        // Item by item, from the stored lists: the set is the first products in stock of
+        // the product's "bought together" list; "Similar items" its similar products that
+        // are not among those partners.
+        let catalog = app.state.app.catalog.current();
+        let in_stock = |q: &str| catalog.product(q).is_some_and(|c| c.card.in_stock);
+        let p = served.product(&id).expect("in the lists");
+        let partners: Vec<String> = served
+            .together(p)
+            .iter()
+            .take(app::recs::api::SET * 4)
+            .map(|t| served.product_id(t.product).to_owned())
+            .collect();
+        let set: Vec<String> = partners.iter().filter(|q| in_stock(q)).take(app::recs::api::SET).cloned().collect();
+        assert_eq!(set.len(), app::recs::api::SET);
+        assert_eq!(section_products(&page.body, "recs-together"), set);
+        let similar: Vec<String> = served
+            .similar(p)
+            .iter()
+            .map(|(q, _)| served.product_id(*q).to_owned())
+            .filter(|q| !partners.contains(q))
+            .take(app::recs::api::SHELF + 4)
+            .filter(|q| catalog.product(q).is_some())
+            .take(app::recs::api::SHELF)
+            .collect();
+        assert!(!similar.is_empty());
+        assert_eq!(section_products(&page.body, "recs-similar"), similar);
         // The product page stays one cached page for every guest.
         assert_eq!(app.get(&format!("/p/{id}/{slug}")).await.header("x-cache"), "hit");
 
@@ -210,11 +251,33 @@ on_both_engines! {
         );
         let cart_page = app.get_with("/cart", &[("cookie", &format!("cart={cart}"))]).await;
         assert_eq!(cart_page.count_test("recs-complete"), 1, "{}", cart_page.body);
+        // "Complete your order": what the stored lists complete the basket with, in stock.
+        let mut basket: Vec<u32> = set.iter().filter_map(|q| served.product(q)).collect();
+        basket.insert(0, p);
+        let completion: Vec<String> = served
+            .complete(&basket, app::recs::api::SHELF + 4)
+            .iter()
+            .map(|(q, _)| served.product_id(*q).to_owned())
+            .filter(|q| in_stock(q))
+            .take(app::recs::api::SHELF / 2)
+            .collect();
+        assert!(!completion.is_empty());
+        assert_eq!(section_products(&cart_page.body, "recs-complete"), completion);
 
         // A guest the shop knows nothing of: trending, on the cached home page.
         let home = app.get("/").await;
         assert_eq!(home.count_test("recs-trending"), 1, "{}", home.body);
         assert_eq!(home.count_test("recs-for-you"), 0);
+        let trending: Vec<String> = served
+            .trending
+            .iter()
+            .take(app::recs::api::SHELF + 4)
+            .map(|q| served.product_id(*q).to_owned())
+            .filter(|q| catalog.product(q).is_some())
+            .take(app::recs::api::SHELF)
+            .collect();
+        assert!(!trending.is_empty());
+        assert_eq!(section_products(&home.body, "recs-trending"), trending);
     }
 
     async fn a_guests_views_make_for_you_and_move_to_the_account_at_sign_in(app) {
