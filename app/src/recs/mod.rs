@@ -1,9 +1,8 @@
-//! Personalized recommendations (issue #12): the recommenders trained on purchase history
-//! and content, their offline evaluation and batch interface (`server recs eval`,
-//! `server recommend`), the trained lists kept in the database for every server process
-//! (`server recs train`, and a background trainer), and the placements that show them
-//! with why. The event stream and `/admin/recommendations` are still to come (README:
-//! "Recommendations").
+//! Personalized recommendations (issue #12): the recommenders trained on purchase history,
+//! browsing sessions and content, their offline evaluation and batch interface (`server
+//! recs eval`, `server recommend`), the trained lists kept in the database for every
+//! server process (`server recs train`, and a background trainer), the placements that
+//! show them with why, and `/admin/recommendations` (README: "Recommendations").
 
 pub mod admin_pages;
 pub mod api;
@@ -17,6 +16,8 @@ pub mod eval;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod served;
+#[cfg(feature = "ssr")]
+pub mod sessions;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 #[cfg(feature = "ssr")]

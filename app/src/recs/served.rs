@@ -72,7 +72,7 @@ pub struct Served {
     pub items: Vec<String>,
     pub item_product: Vec<u32>,
     pub products: Vec<String>,
-    /// Per product: products alike (by shoppers and by content, with the tuned weights).
+    /// Per product: products alike (by shoppers, by content and by browsing sessions).
     pub similar: Vec<Vec<(u32, f32)>>,
     /// Per product: products bought in the same orders (lift above 1), by confidence.
     pub together: Vec<Vec<Together>>,
@@ -85,11 +85,13 @@ pub struct Served {
 }
 
 impl Served {
-    /// Builds the serving lists from a trained model; `product_of` maps SKU to product.
+    /// Builds the serving lists from a trained model; `product_of` maps SKU to product;
+    /// `sessions` are the products of recent browsing sessions (`super::sessions`).
     pub fn build(
         model: &Model,
         history: &History,
         product_of: &HashMap<String, String>,
+        sessions: &[Vec<String>],
         trained_at: i64,
     ) -> Served {
         let mut products: Vec<String> = product_of.values().cloned().collect();
@@ -151,6 +153,19 @@ impl Served {
                     if rule.confidence > t.confidence {
                         (t.confidence, t.lift) = (rule.confidence, rule.lift);
                     }
+                }
+            }
+        }
+        // Products of the same sessions: alike with the larger of the two tuned weights
+        // (browsing has no held-out data of its own to tune on; README).
+        for (a, near) in super::sessions::co_viewed(sessions, PER_PRODUCT) {
+            let Some(&p) = product_ids.get(&a) else {
+                continue;
+            };
+            for (b, cos) in near {
+                if let Some(&q) = product_ids.get(&b) {
+                    let best = similar[p as usize].entry(q).or_default();
+                    *best = best.max(ws.max(wc) * cos);
                 }
             }
         }
@@ -470,6 +485,10 @@ mod tests {
     /// Lanterns bought with candles by many; one shopper reorders mugs; SKUs L1/L2 are
     /// two variants of one lantern product.
     fn served() -> Served {
+        served_with(&[])
+    }
+
+    fn served_with(sessions: &[Vec<String>]) -> Served {
         let mut h = History::default();
         for c in 0..6 {
             let order = format!("o{c}");
@@ -500,7 +519,7 @@ mod tests {
             ..Weights::default()
         };
         let model = Model::fit(&h, T0 + 100 * DAY_MS, w, w);
-        let served = Served::build(&model, &h, &product_of, T0 + 100 * DAY_MS);
+        let served = Served::build(&model, &h, &product_of, sessions, T0 + 100 * DAY_MS);
         // What the database keeps and every process loads.
         let json = serde_json::to_vec(&served).expect("encode");
         serde_json::from_slice::<Served>(&json)
@@ -525,6 +544,24 @@ mod tests {
         let similar: Vec<u32> = s.similar(lantern).iter().map(|(p, _)| *p).collect();
         assert!(similar.contains(&id(&s, "STAR")), "{similar:?}");
         assert!(!similar.contains(&lantern));
+    }
+
+    #[test]
+    fn products_browsed_in_the_same_sessions_become_similar() {
+        // Nobody bought a mug with the star lantern and their words differ: only the
+        // sessions relate them.
+        let session = vec!["MUG".to_string(), "STAR".to_string()];
+        assert!(!served()
+            .similar(id(&served(), "MUG"))
+            .iter()
+            .any(|(p, _)| *p == id(&served(), "STAR")));
+        let s = served_with(&[session.clone(), session]);
+        let (mug, star) = (id(&s, "MUG"), id(&s, "STAR"));
+        assert_eq!(s.similar(mug).first().map(|(p, _)| *p), Some(star));
+        assert!(s.similar(star).iter().any(|(p, _)| *p == mug));
+        // A shopper viewing the mug is shown the star lantern, because of the mug.
+        let picks = s.personal(None, &[(mug, SeedKind::Viewed)], &HashSet::new(), false, 1);
+        assert_eq!(picks, [(star, Pick::Seed(SeedKind::Viewed, mug))]);
     }
 
     #[test]

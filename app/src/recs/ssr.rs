@@ -45,6 +45,49 @@ pub async fn load_history_and_products(
     Ok((history, product_of))
 }
 
+/// Days of browsing the session co-occurrence learns from.
+pub const SESSION_DAYS: i64 = 90;
+/// Newest product events read for it at most (bounded memory in a busy shop).
+const SESSION_EVENTS: i64 = 2_000_000;
+
+/// The browsing sessions of the last `SESSION_DAYS` before `now` (views, cart adds and
+/// saves of members and guests), as lists of products (`super::sessions`).
+pub async fn load_sessions(db: &AnyPool, now: i64) -> AppResult<Vec<Vec<String>>> {
+    /// Member, guest, when, product, detail.
+    type Row = (Option<i64>, Option<String>, i64, String, String);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT user_id, guest, at, product, detail FROM events \
+         WHERE kind IN ('view', 'cart_add', 'wishlist_add') AND product IS NOT NULL \
+           AND at >= $1 AND at <= $2 \
+         ORDER BY at DESC LIMIT $3",
+    )
+    .bind(now - SESSION_DAYS * super::model::DAY_MS)
+    .bind(now)
+    .bind(SESSION_EVENTS)
+    .fetch_all(db)
+    .await?;
+    let touches = rows
+        .into_iter()
+        .filter_map(|(user, guest, at, product, detail)| {
+            let who = match (user, guest) {
+                (Some(u), _) => format!("m{u}"),
+                (None, Some(g)) => format!("g{g}"),
+                (None, None) => return None,
+            };
+            let dwell_ms = serde_json::from_str::<serde_json::Value>(&detail)
+                .ok()
+                .and_then(|d| d.get("dwell_ms")?.as_i64());
+            Some(super::sessions::Touch {
+                who,
+                at,
+                product,
+                dwell_ms,
+            })
+        })
+        .collect();
+    Ok(super::sessions::sessions(touches))
+}
+
 /// Per SKU: its product, and the words of the product's name, its categories, colour and
 /// facets.
 async fn load_content(db: &AnyPool) -> AppResult<Vec<(String, String, Vec<String>)>> {

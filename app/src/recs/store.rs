@@ -14,7 +14,7 @@ use sqlx::AnyPool;
 use super::eval::{evaluate, Report, VALIDATION_DAYS};
 use super::model::{Model, DAY_MS};
 use super::served::Served;
-use super::ssr::load_history_and_products;
+use super::ssr::{load_history_and_products, load_sessions};
 use super::ProductPlacements;
 use crate::error::{AppError, AppResult};
 
@@ -158,6 +158,7 @@ pub struct Trained {
 pub async fn train_and_store(db: &AnyPool, writer: &AnyPool, now: i64) -> AppResult<Trained> {
     let started = std::time::Instant::now();
     let (history, product_of) = load_history_and_products(db).await?;
+    let sessions = load_sessions(db, now).await?;
     let (served, figures) = tokio::task::spawn_blocking(move || {
         let model = Model::train(&history, i64::MAX, VALIDATION_DAYS);
         let cut = model.newest() - FIGURE_DAYS * DAY_MS;
@@ -168,7 +169,10 @@ pub async fn train_and_store(db: &AnyPool, writer: &AnyPool, now: i64) -> AppRes
             .any(|p| p.at < cut)
             .then(|| evaluate(&history, cut, FIGURE_DAYS, 10))
             .filter(|r| r.all.model.customers > 0);
-        (Served::build(&model, &history, &product_of, now), figures)
+        (
+            Served::build(&model, &history, &product_of, &sessions, now),
+            figures,
+        )
     })
     .await
     .map_err(|e| internal("training the recommendations", e))?;

@@ -345,6 +345,92 @@ on_both_engines! {
         assert_eq!(bad.json()["field"], "on");
     }
 
+    async fn products_browsed_in_the_same_sessions_become_similar_at_the_next_training(app) {
+        let before = trained(&app).await;
+        // The weight of a session pair: the larger tuned similarity weight (both count 1
+        // when tuning gave neither any).
+        let w = before.weights_new.shoppers.max(before.weights_new.content);
+        let w = if before.weights_new.shoppers + before.weights_new.content > 0.0 { w } else { 1.0 };
+        let catalog = app.state.app.catalog.current();
+        let in_stock = |q: &str| catalog.product(q).is_some_and(|c| c.card.in_stock);
+        // A product not bought with others whose similar items are all weaker than a pair
+        // always browsed together, and a product unrelated to it so far.
+        let ids: Vec<String> = before.products.iter().filter(|q| in_stock(q)).cloned().collect();
+        let x = ids
+            .iter()
+            .find(|q| {
+                let q = before.product(q).expect("known");
+                before.together(q).is_empty() && before.similar(q).first().is_none_or(|(_, s)| *s < w)
+            })
+            .expect("a product with weak neighbours")
+            .clone();
+        let px = before.product(&x).expect("known");
+        let y = ids
+            .iter()
+            .find(|q| {
+                let q = before.product(q).expect("known");
+                q != px
+                    && !before.similar(px).iter().any(|(o, _)| *o == q)
+                    && !before.together(px).iter().any(|t| t.product == q)
+                    && !before.together(q).iter().any(|t| t.product == px)
+            })
+            .expect("an unrelated product")
+            .clone();
+
+        // Two guests each look at both for a while; a third bounces off (not interest).
+        for (guest, dwell) in [("a", "5000"), ("b", "9000"), ("c", "300")] {
+            let first = app
+                .post_form("/api/recs/track", form(&[("kind", "view"), ("product", &x), ("dwell", dwell)]))
+                .await;
+            assert_eq!(first.status, 200, "{guest}: {}", first.body);
+            let gid = first.set_cookie("gid").expect("a guest id");
+            let second = app
+                .post_form_with(
+                    "/api/recs/track",
+                    &form(&[("kind", "view"), ("product", &y), ("dwell", dwell)]),
+                    &[("cookie", &format!("gid={gid}"))],
+                )
+                .await;
+            assert_eq!(second.status, 200, "{guest}: {}", second.body);
+        }
+        app.state.app.events.flush().await;
+        let sessions = app::recs::ssr::load_sessions(&app.state.app.db, app::web::ssr::now_ms())
+            .await
+            .expect("sessions");
+        // (Order within a session is not kept: two views may share a millisecond.)
+        let mut pair = vec![x.clone(), y.clone()];
+        pair.sort();
+        let sessions: Vec<Vec<String>> = sessions
+            .into_iter()
+            .map(|mut s| {
+                s.sort();
+                s
+            })
+            .collect();
+        assert_eq!(sessions, [pair.clone(), pair]);
+
+        // The next training: they are alike at the cosine of their sessions (1) times the
+        // weight, first among each other's similar items.
+        let after = trained(&app).await;
+        assert!(after.version > before.version);
+        let (px, py) = (after.product(&x).expect("known"), after.product(&y).expect("known"));
+        let (first, score) = after.similar(px)[0];
+        assert_eq!(first, py);
+        assert!((score - w).abs() < 1e-4, "{score} vs {w}");
+        assert!(after.similar(py).iter().any(|(o, _)| *o == px));
+        let title = catalog.product(&x).expect("product").card.title.clone();
+        let page = app.get(&format!("/p/{x}/{}", catalog.product(&x).expect("product").card.slug)).await;
+        assert_eq!(section_products(&page.body, "recs-similar").first(), Some(&y), "{}", page.body);
+
+        // A new guest who views the first is shown the second on the home page, and why.
+        let view = app.post_form("/api/recs/track", form(&[("kind", "view"), ("product", &x), ("dwell", "4000")])).await;
+        let gid = view.set_cookie("gid").expect("a guest id");
+        app.state.app.events.flush().await;
+        let home = app.get_with("/", &[("cookie", &format!("gid={gid}"))]).await;
+        assert_eq!(section_products(&home.body, "recs-for-you").first(), Some(&y), "{}", home.body);
+        assert_eq!(home.test_text("because"), format!("Because you viewed {title}"));
+    }
+
     async fn a_member_who_reorders_sees_buy_again(app) {
         let sid = register(&app, "reo@example.com").await;
         let member: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'reo@example.com'")
