@@ -12,7 +12,7 @@ use base64::Engine as _;
 use sqlx::AnyPool;
 
 use super::eval::{evaluate, Report, VALIDATION_DAYS};
-use super::model::{Model, DAY_MS};
+use super::model::{History, Model, DAY_MS};
 use super::served::Served;
 use super::ssr::{load_history_and_products, load_sessions};
 use super::ProductPlacements;
@@ -152,13 +152,109 @@ pub struct Trained {
     pub figures: Option<Report>,
 }
 
+/// What a training learns from, read from the database.
+struct Inputs {
+    history: History,
+    product_of: HashMap<String, String>,
+    sessions: Vec<Vec<String>>,
+    started: Instant,
+    /// How long reading them took.
+    read_ms: i64,
+}
+
+async fn load_inputs(db: &AnyPool, now: i64) -> AppResult<Inputs> {
+    let started = Instant::now();
+    let (history, product_of) = load_history_and_products(db).await?;
+    let sessions = load_sessions(db, now).await?;
+    Ok(Inputs {
+        history,
+        product_of,
+        sessions,
+        started,
+        read_ms: started.elapsed().as_millis() as i64,
+    })
+}
+
+/// Raise when training computes something else from the same inputs (with the package
+/// version, part of the fingerprint: a new build then retrains at its first round).
+const MODEL_REVISION: u32 = 1;
+
+/// 64-bit FNV-1a: a fingerprint stable across builds (std's hasher may change).
+struct Fnv(u64);
+
+impl Fnv {
+    fn bytes(&mut self, b: &[u8]) {
+        for x in b {
+            self.0 = (self.0 ^ u64::from(*x)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn str(&mut self, s: &str) {
+        self.bytes(s.as_bytes());
+        self.bytes(&[0xff]);
+    }
+}
+
+impl Inputs {
+    /// A fingerprint of everything the model depends on: the same inputs train the same
+    /// lists (recency counts from the newest purchase, not the clock), so a scheduled
+    /// round whose fingerprint matches the newest training's has nothing to learn.
+    fn fingerprint(&self) -> String {
+        let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+        h.str(env!("CARGO_PKG_VERSION"));
+        h.bytes(&MODEL_REVISION.to_le_bytes());
+        for (name, _) in self.history.customers() {
+            h.str(name);
+        }
+        for item in &self.history.items {
+            h.str(item);
+        }
+        for p in &self.history.purchases {
+            for n in [
+                i64::from(p.customer),
+                i64::from(p.order),
+                i64::from(p.item),
+                p.at,
+            ] {
+                h.bytes(&n.to_le_bytes());
+            }
+        }
+        let mut tokens: Vec<_> = self.history.tokens.iter().collect();
+        tokens.sort_by_key(|(i, _)| **i);
+        for (item, words) in tokens {
+            h.bytes(&item.to_le_bytes());
+            words.iter().for_each(|w| h.str(w));
+        }
+        let mut products: Vec<_> = self.product_of.iter().collect();
+        products.sort();
+        for (sku, product) in products {
+            h.str(sku);
+            h.str(product);
+        }
+        for session in &self.sessions {
+            session.iter().for_each(|p| h.str(p));
+            h.bytes(&[0xfe]);
+        }
+        format!("{:016x}", h.0)
+    }
+}
+
 /// Trains on the whole history, scores a held-out copy, stores the lists and keeps the
 /// newest `KEEP_MODELS`. The insert is one statement: a process killed before it leaves
 /// the previous lists serving.
 pub async fn train_and_store(db: &AnyPool, writer: &AnyPool, now: i64) -> AppResult<Trained> {
-    let started = std::time::Instant::now();
-    let (history, product_of) = load_history_and_products(db).await?;
-    let sessions = load_sessions(db, now).await?;
+    train_from(load_inputs(db, now).await?, writer, now).await
+}
+
+async fn train_from(inputs: Inputs, writer: &AnyPool, now: i64) -> AppResult<Trained> {
+    let fingerprint = inputs.fingerprint();
+    let Inputs {
+        history,
+        product_of,
+        sessions,
+        started,
+        read_ms,
+    } = inputs;
     let (served, figures) = tokio::task::spawn_blocking(move || {
         let model = Model::train(&history, i64::MAX, VALIDATION_DAYS);
         let cut = model.newest() - FIGURE_DAYS * DAY_MS;
@@ -181,14 +277,15 @@ pub async fn train_and_store(db: &AnyPool, writer: &AnyPool, now: i64) -> AppRes
     let figures_json =
         serde_json::to_string(&figures).map_err(|e| internal("encoding figures", e))?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO recs_models (trained_at, newest_purchase, train_ms, figures, body) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO recs_models (trained_at, newest_purchase, train_ms, figures, body, inputs, checked_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $1) RETURNING id",
     )
     .bind(now)
     .bind(served.newest_purchase)
     .bind(train_ms)
     .bind(&figures_json)
     .bind(&body)
+    .bind(&fingerprint)
     .fetch_one(writer)
     .await?;
     sqlx::query(
@@ -201,6 +298,7 @@ pub async fn train_and_store(db: &AnyPool, writer: &AnyPool, now: i64) -> AppRes
     tracing::info!(
         recs.version = id,
         train_ms,
+        read_ms,
         customers = served.customers.len(),
         "recommendations trained"
     );
@@ -254,8 +352,10 @@ pub async fn release_lease(writer: &AnyPool, holder: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// One round of the background trainer: trains if no lists exist or the newest are
-/// `every_ms` old, and this process wins the lease. Returns the training it did.
+/// One round of the background trainer: if no lists exist or the newest were trained or
+/// checked `every_ms` ago, and this process wins the lease, reads the inputs and trains
+/// unless they are the newest training's (then only notes the check: the lists stand).
+/// Returns the training it did.
 pub async fn train_if_due(
     db: &AnyPool,
     writer: &AnyPool,
@@ -263,7 +363,7 @@ pub async fn train_if_due(
     now: i64,
     every_ms: i64,
 ) -> AppResult<Option<Trained>> {
-    let last: Option<i64> = sqlx::query_scalar("SELECT MAX(trained_at) FROM recs_models")
+    let last: Option<i64> = sqlx::query_scalar("SELECT MAX(checked_at) FROM recs_models")
         .fetch_one(db)
         .await?;
     if last.is_some_and(|at| now - at < every_ms) {
@@ -272,7 +372,35 @@ pub async fn train_if_due(
     if !claim_lease(writer, holder, now).await? {
         return Ok(None);
     }
-    let trained = train_and_store(db, writer, now).await;
+    let trained = train_unless_unchanged(db, writer, now).await;
     release_lease(writer, holder).await?;
-    trained.map(Some)
+    trained
+}
+
+async fn train_unless_unchanged(
+    db: &AnyPool,
+    writer: &AnyPool,
+    now: i64,
+) -> AppResult<Option<Trained>> {
+    let inputs = load_inputs(db, now).await?;
+    let newest: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, inputs FROM recs_models ORDER BY id DESC LIMIT 1")
+            .fetch_optional(db)
+            .await?;
+    if let Some((id, seen)) = newest {
+        if seen == inputs.fingerprint() {
+            sqlx::query("UPDATE recs_models SET checked_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(writer)
+                .await?;
+            tracing::info!(
+                recs.version = id,
+                read_ms = inputs.read_ms,
+                "recommendations unchanged: nothing new to learn"
+            );
+            return Ok(None);
+        }
+    }
+    train_from(inputs, writer, now).await.map(Some)
 }

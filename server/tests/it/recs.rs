@@ -167,6 +167,21 @@ on_both_engines! {
         other.refresh_if_changed(&s.db).await.expect("load");
         assert_eq!(other.current().expect("lists").version, first.id);
 
+        // Due, but nothing new since: the lists stand (the check is noted).
+        let unchanged = train_if_due(&s.db, &s.writer, "a", now + 5, 1).await.expect("due");
+        assert!(unchanged.is_none());
+        assert_eq!(app.count("SELECT COUNT(*) FROM recs_models").await, 1);
+        assert_eq!(app.count("SELECT checked_at FROM recs_models").await, now + 5);
+        // A guest browses two products: something new to learn.
+        let pair = &other.current().expect("lists").products[..2];
+        for (n, product) in pair.iter().enumerate() {
+            sqlx::query("INSERT INTO events (at, guest, kind, product) VALUES ($1, 'g1', 'view', $2)")
+                .bind(now + n as i64)
+                .bind(product)
+                .execute(&s.writer)
+                .await
+                .expect("event");
+        }
         // Two processes due at the same moment: exactly one trains.
         let later = now + 10;
         let (a, b) = tokio::join!(
