@@ -319,6 +319,19 @@ on_both_engines! {
         assert_eq!(home.count_test("recs-for-you"), 1, "{}", home.body);
         assert_eq!(home.test_text("because"), format!("Because you viewed {title}"));
         assert_ne!(home.header("x-cache"), "hit");
+        // Item by item: the stored lists' picks for that one view, known products first
+        // `SHELF` of them.
+        let catalog = app.state.app.catalog.current();
+        let seed = served.product(&id).expect("known");
+        let expected: Vec<String> = served
+            .personal(None, &[(seed, app::recs::served::SeedKind::Viewed)], &Default::default(), false, app::recs::api::SHELF + 4)
+            .iter()
+            .map(|(p, _)| served.product_id(*p).to_owned())
+            .filter(|p| catalog.product(p).is_some())
+            .take(app::recs::api::SHELF)
+            .collect();
+        assert_eq!(expected.len(), app::recs::api::SHELF);
+        assert_eq!(section_products(&home.body, "recs-for-you"), expected);
         // Nobody else gets that page.
         assert_eq!(app.get("/").await.count_test("recs-for-you"), 0);
 
@@ -466,6 +479,23 @@ on_both_engines! {
         assert_eq!(account.count_test("recs-buy-again"), 1, "{}", account.body);
         let first = served.product_id(expected[0]).to_owned();
         assert!(account.body.contains(&format!("id=\"buy-again-{first}\"")), "{}", account.body);
+        // Item by item: the stored reorders, in order, those still in the catalogue.
+        let catalog = app.state.app.catalog.current();
+        let expected: Vec<String> = expected
+            .iter()
+            .map(|p| served.product_id(*p).to_owned())
+            .filter(|p| catalog.product(p).is_some())
+            .collect();
+        assert_eq!(section_products(&account.body, "recs-buy-again"), expected);
+        // The same on the page of one of their orders.
+        let number: String = sqlx::query_scalar("SELECT number FROM orders WHERE user_id = $1 ORDER BY placed_at DESC LIMIT 1")
+            .bind(member)
+            .fetch_one(&app.state.app.db)
+            .await
+            .expect("an order");
+        let order = as_user(&app, &sid, &format!("/orders/{number}")).await;
+        assert_eq!(order.status, 200, "{}", order.body);
+        assert_eq!(section_products(&order.body, "recs-buy-again"), expected);
     }
 
     async fn bad_beacons_name_the_field_and_record_nothing(app) {
