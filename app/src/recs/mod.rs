@@ -11,8 +11,6 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod als;
 #[cfg(feature = "ssr")]
-pub mod ease;
-#[cfg(feature = "ssr")]
 pub mod eval;
 #[cfg(feature = "ssr")]
 pub mod model;
