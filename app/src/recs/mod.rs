@@ -22,6 +22,8 @@ pub mod sessions;
 pub mod ssr;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod users;
 
 use serde::{Deserialize, Serialize};
 
