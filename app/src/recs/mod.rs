@@ -22,8 +22,6 @@ pub mod sessions;
 pub mod ssr;
 #[cfg(feature = "ssr")]
 pub mod store;
-#[cfg(feature = "ssr")]
-pub mod users;
 
 use serde::{Deserialize, Serialize};
 

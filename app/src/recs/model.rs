@@ -25,7 +25,6 @@ use std::collections::{HashMap, HashSet};
 
 use super::als::{self, Factors};
 use super::eval::score_lists;
-use super::users::UserKnn;
 
 pub const DAY_MS: i64 = 86_400_000;
 
@@ -52,8 +51,7 @@ const TRENDING: usize = 5;
 const CONTENT: usize = 6;
 const LATENT: usize = 7;
 const SEASON: usize = 8;
-const USERS: usize = 9;
-const SIGNALS: usize = 10;
+const SIGNALS: usize = 9;
 /// The shopper's latest items one of which explains a latent-factor pick.
 const LATENT_SOURCES: usize = 50;
 /// Days of "the same weeks a year ago" and of the recent window of "rising".
@@ -173,9 +171,6 @@ pub struct Weights {
     /// than a year of history) what is rising now.
     #[serde(default)]
     pub season: f32,
-    /// What shoppers of the most similar purchases bought lately (user-kNN).
-    #[serde(default)]
-    pub users: f32,
     /// Half-life of a shopper's own orders, in days.
     pub repeat_half_life_days: f32,
 }
@@ -192,7 +187,6 @@ impl Default for Weights {
             content: 0.0,
             latent: 0.0,
             season: 0.0,
-            users: 0.0,
             repeat_half_life_days: 90.0,
         }
     }
@@ -244,8 +238,6 @@ pub struct Model {
     content: Vec<Vec<(u32, f32)>>,
     /// Shopper and item vectors of the latent-factor model.
     latent: Factors,
-    /// Shoppers by what they bought, for user-kNN.
-    users: UserKnn,
     /// Per item: what the season brings (max 1).
     season: Vec<f32>,
     /// Per customer: (item, order times) of what they bought, with the order times.
@@ -428,7 +420,6 @@ impl Model {
             }
         }
         let latent = latent_factors(history.customer_names.len(), n_items, &owned, now);
-        let users = UserKnn::fit(n_items, &owned, now);
 
         Model {
             now,
@@ -441,7 +432,6 @@ impl Model {
             rules: order_rules(n_items, &orders),
             content: content_similarity(n_items, &history.tokens),
             latent,
-            users,
             season,
             owned,
         }
@@ -523,7 +513,6 @@ impl Model {
                 |w| &mut w.content,
                 |w| &mut w.latent,
                 |w| &mut w.season,
-                |w| &mut w.users,
             ]
         } else {
             &[
@@ -535,7 +524,6 @@ impl Model {
                 |w| &mut w.content,
                 |w| &mut w.latent,
                 |w| &mut w.season,
-                |w| &mut w.users,
             ]
         };
         for _ in 0..2 {
@@ -600,17 +588,10 @@ impl Model {
             .unwrap_or_default();
         mine.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         mine.truncate(LATENT_SOURCES);
-        let latent_source = |signal: usize, item: u32| {
+        let latent_source = |item: u32| {
             mine.iter()
                 .filter(|(i, _)| *i != item)
-                .map(|(i, _)| {
-                    let a = if signal == USERS {
-                        0.0
-                    } else {
-                        self.latent.affinity(*i, item)
-                    };
-                    (*i, a)
-                })
+                .map(|(i, _)| (*i, self.latent.affinity(*i, item)))
                 .filter(|(_, a)| *a > 0.0)
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
                 .map(|(i, _)| i)
@@ -751,29 +732,14 @@ impl Model {
                 slot(item, &mut out);
             }
         }
-        let users = customer
-            .zip(owned)
-            .map(|(c, items)| self.users.scores(c, items));
-        if let Some(scores) = &users {
-            let scored = scores
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (i as u32, *s))
-                .filter(|(i, s)| *s > 0.0 && !(exclude && own.contains(i)))
-                .collect();
-            for (item, _) in top(scored, PER_SIGNAL) {
-                slot(item, &mut out);
-            }
-        }
         for (s, item) in out.items.iter().enumerate() {
             let item = *item as usize;
             out.values[s][POPULAR] = self.popularity[item];
             out.values[s][TRENDING] = self.trending[item];
             out.values[s][SEASON] = self.season[item];
             out.values[s][LATENT] = latent.as_ref().map_or(0.0, |l| l[item].max(0.0));
-            out.values[s][USERS] = users.as_ref().map_or(0.0, |l| l[item].max(0.0));
         }
-        for signal in [SHOPPERS, TOGETHER, DUE, CONTENT, LATENT, USERS] {
+        for signal in [SHOPPERS, TOGETHER, DUE, CONTENT, LATENT] {
             let max = out.values.iter().map(|v| v[signal]).fold(0f32, f32::max);
             if max > 0.0 {
                 out.values.iter_mut().for_each(|v| v[signal] /= max);
@@ -842,7 +808,6 @@ impl Signals {
         out[CONTENT] = w.content * v[CONTENT];
         out[LATENT] = w.latent * v[LATENT];
         out[SEASON] = w.season * v[SEASON];
-        out[USERS] = w.users * v[USERS];
         out
     }
 
@@ -859,7 +824,7 @@ impl Signals {
         &self,
         w: &Weights,
         k: usize,
-        latent_source: impl Fn(usize, u32) -> Option<u32>,
+        latent_source: impl Fn(u32) -> Option<u32>,
     ) -> Vec<(u32, Why)> {
         let scored = (0..self.items.len())
             .map(|n| (n as u32, self.shares(w, n).iter().sum()))
@@ -877,7 +842,7 @@ impl Signals {
                     SHOPPERS | TOGETHER | CONTENT if self.sources[n].0 != u32::MAX => {
                         Why::Like(self.sources[n].0)
                     }
-                    LATENT | USERS => match latent_source(best, self.items[n]) {
+                    LATENT => match latent_source(self.items[n]) {
                         Some(source) => Why::Like(source),
                         None => Why::Popular,
                     },
@@ -1109,7 +1074,6 @@ mod tests {
             content: 0.0,
             latent: 0.0,
             season: 0.0,
-            users: 0.0,
             repeat_half_life_days: 30.0,
         };
         let m = Model::fit(&h, day(80), w, w);
@@ -1203,7 +1167,6 @@ mod tests {
             content: 0.0,
             latent: 0.0,
             season: 0.0,
-            users: 0.0,
             repeat_half_life_days: 90.0,
         };
         let m = Model::fit(&h, day(10), w, w);
@@ -1239,7 +1202,6 @@ mod tests {
             content: 1.0,
             latent: 0.0,
             season: 0.0,
-            users: 0.0,
             repeat_half_life_days: 90.0,
         };
         let m = Model::fit(&h, day(10), w, w);
