@@ -38,7 +38,7 @@ export const jsEnabled = (info: TestInfo) => info.project.use.javaScriptEnabled 
 export async function open(page: Page, info: TestInfo, path: string) {
   const response = await page.goto(path);
   if (!jsEnabled(info)) {
-    await page.waitForLoadState('load');
+    await settled(page, info);
     return response;
   }
   const heard: string[] = [];

@@ -160,18 +160,23 @@ struct Inputs {
     started: Instant,
     /// How long reading them took.
     read_ms: i64,
+    /// `fingerprint` of the above, made once.
+    fingerprint: String,
 }
 
 async fn load_inputs(db: &AnyPool, now: i64) -> AppResult<Inputs> {
     let started = Instant::now();
     let (history, product_of) = load_history_and_products(db).await?;
     let sessions = load_sessions(db, now).await?;
+    let read_ms = started.elapsed().as_millis() as i64;
+    let fingerprint = fingerprint(&history, &product_of, &sessions);
     Ok(Inputs {
         history,
         product_of,
         sessions,
         started,
-        read_ms: started.elapsed().as_millis() as i64,
+        read_ms,
+        fingerprint,
     })
 }
 
@@ -195,48 +200,50 @@ impl Fnv {
     }
 }
 
-impl Inputs {
-    /// A fingerprint of everything the model depends on: the same inputs train the same
-    /// lists (recency counts from the newest purchase, not the clock), so a scheduled
-    /// round whose fingerprint matches the newest training's has nothing to learn.
-    fn fingerprint(&self) -> String {
-        let mut h = Fnv(0xcbf2_9ce4_8422_2325);
-        h.str(env!("CARGO_PKG_VERSION"));
-        h.bytes(&MODEL_REVISION.to_le_bytes());
-        for (name, _) in self.history.customers() {
-            h.str(name);
-        }
-        for item in &self.history.items {
-            h.str(item);
-        }
-        for p in &self.history.purchases {
-            for n in [
-                i64::from(p.customer),
-                i64::from(p.order),
-                i64::from(p.item),
-                p.at,
-            ] {
-                h.bytes(&n.to_le_bytes());
-            }
-        }
-        let mut tokens: Vec<_> = self.history.tokens.iter().collect();
-        tokens.sort_by_key(|(i, _)| **i);
-        for (item, words) in tokens {
-            h.bytes(&item.to_le_bytes());
-            words.iter().for_each(|w| h.str(w));
-        }
-        let mut products: Vec<_> = self.product_of.iter().collect();
-        products.sort();
-        for (sku, product) in products {
-            h.str(sku);
-            h.str(product);
-        }
-        for session in &self.sessions {
-            session.iter().for_each(|p| h.str(p));
-            h.bytes(&[0xfe]);
-        }
-        format!("{:016x}", h.0)
+/// A fingerprint of everything the model depends on: the same inputs train the same
+/// lists (recency counts from the newest purchase, not the clock), so a scheduled round
+/// whose fingerprint matches the newest training's has nothing to learn.
+fn fingerprint(
+    history: &History,
+    product_of: &HashMap<String, String>,
+    sessions: &[Vec<String>],
+) -> String {
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    h.str(env!("CARGO_PKG_VERSION"));
+    h.bytes(&MODEL_REVISION.to_le_bytes());
+    for (name, _) in history.customers() {
+        h.str(name);
     }
+    for item in &history.items {
+        h.str(item);
+    }
+    for p in &history.purchases {
+        for n in [
+            i64::from(p.customer),
+            i64::from(p.order),
+            i64::from(p.item),
+            p.at,
+        ] {
+            h.bytes(&n.to_le_bytes());
+        }
+    }
+    let mut tokens: Vec<_> = history.tokens.iter().collect();
+    tokens.sort_by_key(|(i, _)| **i);
+    for (item, words) in tokens {
+        h.bytes(&item.to_le_bytes());
+        words.iter().for_each(|w| h.str(w));
+    }
+    let mut products: Vec<_> = product_of.iter().collect();
+    products.sort();
+    for (sku, product) in products {
+        h.str(sku);
+        h.str(product);
+    }
+    for session in sessions {
+        session.iter().for_each(|p| h.str(p));
+        h.bytes(&[0xfe]);
+    }
+    format!("{:016x}", h.0)
 }
 
 /// Trains on the whole history, scores a held-out copy, stores the lists and keeps the
@@ -247,13 +254,13 @@ pub async fn train_and_store(db: &AnyPool, writer: &AnyPool, now: i64) -> AppRes
 }
 
 async fn train_from(inputs: Inputs, writer: &AnyPool, now: i64) -> AppResult<Trained> {
-    let fingerprint = inputs.fingerprint();
     let Inputs {
         history,
         product_of,
         sessions,
         started,
         read_ms,
+        fingerprint,
     } = inputs;
     let (served, figures) = tokio::task::spawn_blocking(move || {
         let model = Model::train(&history, i64::MAX, VALIDATION_DAYS);
@@ -388,7 +395,7 @@ async fn train_unless_unchanged(
             .fetch_optional(db)
             .await?;
     if let Some((id, seen)) = newest {
-        if seen == inputs.fingerprint() {
+        if seen == inputs.fingerprint {
             sqlx::query("UPDATE recs_models SET checked_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(id)
