@@ -241,6 +241,26 @@ impl Email {
     }
 }
 
+/// A URL slug (the importer's and the editors' products): lower-case ASCII letters and
+/// digits joined by single hyphens.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if ch.is_ascii_alphanumeric() {
+            slug.push(ch.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    let slug: String = slug.chars().take(80).collect();
+    if slug.is_empty() {
+        "product".to_string()
+    } else {
+        slug.trim_end_matches('-').to_string()
+    }
+}
+
 /// A day of the proleptic Gregorian calendar from days since 1970-01-01:
 /// `(year, month 1..=12, day 1..=31)` (Howard Hinnant's `civil_from_days`). The one
 /// place the shop turns clock time into calendar dates (UTC).

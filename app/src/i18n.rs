@@ -682,6 +682,72 @@ messages! {
     What { en: "Action", zh: "動作" }
     Subject { en: "Subject", zh: "對象" }
     Client { en: "Client address", zh: "來源位址" }
+    // Catalogue editing (/admin/products)
+    NewProduct { en: "New product", zh: "新增商品" }
+    EditProduct { en: "Edit product {id}", zh: "編輯商品 {id}" }
+    ProductSaved { en: "Saved: version {version}.", zh: "已儲存：第 {version} 版。" }
+    ProductCode { en: "Product code", zh: "商品編號" }
+    TitleEn { en: "Title (English)", zh: "標題（英文）" }
+    TitleZh { en: "Title (Traditional Chinese)", zh: "標題（繁體中文）" }
+    DescriptionEn { en: "Description (English)", zh: "說明（英文）" }
+    DescriptionZh { en: "Description (Traditional Chinese)", zh: "說明（繁體中文）" }
+    ProductStatus { en: "Status", zh: "狀態" }
+    StatusDraft { en: "Draft", zh: "草稿" }
+    StatusActive { en: "Active", zh: "上架" }
+    StatusArchived { en: "Archived", zh: "已封存" }
+    PublishAt { en: "Goes live at (UTC)", zh: "上線時間（UTC）" }
+    PublishAtHint { en: "Empty: live as soon as it is active.", zh: "留空：設為上架後立即上線。" }
+    ScheduledFor { en: "Scheduled for {when}", zh: "預定於 {when} 上線" }
+    PrimaryCategory { en: "Main category", zh: "主要分類" }
+    AlsoIn { en: "Also in", zh: "同時列於" }
+    Facets { en: "Materials and themes", zh: "材質與主題" }
+    VariantColour { en: "Colour", zh: "顏色" }
+    VariantPrice { en: "Price (£, VAT included)", zh: "價格（英鎊，含稅）" }
+    VariantOption { en: "Option", zh: "選項" }
+    NoColour { en: "None", zh: "無" }
+    VariantsHint { en: "Fill an empty row to add a variant. A saved SKU cannot be changed.", zh: "填寫空白列即可新增款式。已儲存的 SKU 不能更改。" }
+    SaveProduct { en: "Save product", zh: "儲存商品" }
+    OneSize { en: "One size", zh: "單一規格" }
+    ViewInShop { en: "View in the shop", zh: "在商店中查看" }
+    NotSaved { en: "Not saved: {message}", zh: "未儲存：{message}" }
+    NotSavedConflict { en: "Not saved: this product was saved again (version {version}) while you were editing. Your changes are below; saving now replaces that version.", zh: "未儲存：您編輯期間此商品已被他人儲存（第 {version} 版）。您的修改保留於下方；現在儲存將取代該版本。" }
+    ConflictFields { en: "Your changes differ from the saved product in: {fields}.", zh: "您的修改與已儲存的商品不同之處：{fields}。" }
+    Revisions { en: "Revisions", zh: "修訂紀錄" }
+    RevisionLine { en: "Version {version} · {when} · {who}", zh: "第 {version} 版 · {when} · {who}" }
+    StockHeading { en: "Stock", zh: "庫存" }
+    StockOnHand { en: "On hand", zh: "現有" }
+    StockAllocated { en: "Allocated", zh: "已分配" }
+    StockHeld { en: "Held", zh: "保留中" }
+    StockLocation { en: "Location", zh: "地點" }
+    StockUnits { en: "Units (+ in, - out)", zh: "數量（+ 入庫，- 出庫）" }
+    StockReason { en: "Reason", zh: "原因" }
+    ReasonReceived { en: "Received", zh: "到貨" }
+    ReasonAdjusted { en: "Adjusted (count, damage, loss)", zh: "調整（盤點、損壞、遺失）" }
+    StockNote { en: "Note", zh: "備註" }
+    RecordStock { en: "Record movement", zh: "記錄異動" }
+    StockRecorded { en: "Stock movement recorded.", zh: "已記錄庫存異動。" }
+    AllStatuses { en: "Any status", zh: "任何狀態" }
+    Version { en: "Version", zh: "版本" }
+    ErrRequired { en: "This is required.", zh: "此欄為必填。" }
+    ErrControlChars { en: "Remove the control characters from this text.", zh: "請移除文字中的控制字元。" }
+    ErrVersion { en: "The form lost the version it was editing: reload the page.", zh: "表單遺失了編輯中的版本：請重新載入頁面。" }
+    ErrProductStatus { en: "Choose draft, active or archived.", zh: "請選擇草稿、上架或已封存。" }
+    ErrPublishAt { en: "Enter a date and time such as 2026-12-24T18:30.", zh: "請輸入日期與時間，例如 2026-12-24T18:30。" }
+    ErrUnknownFacet { en: "Choose materials and themes from the list.", zh: "請從清單中選擇材質與主題。" }
+    ErrNoVariants { en: "Add at least one variant (SKU and price).", zh: "請至少新增一個款式（SKU 與價格）。" }
+    ErrTooManyVariants { en: "At most {max} variants.", zh: "最多 {max} 個款式。" }
+    ErrDuplicateSku { en: "This SKU is in the form twice.", zh: "此 SKU 在表單中重複。" }
+    ErrPricePositive { en: "A price must be more than zero.", zh: "價格必須大於零。" }
+    ErrSkuTaken { en: "This SKU belongs to another product ({product}).", zh: "此 SKU 屬於另一個商品（{product}）。" }
+    ErrProductTaken { en: "A product with this code exists already.", zh: "此商品編號已存在。" }
+    ErrUnknownCategory { en: "No such category: {value}.", zh: "沒有此分類：{value}。" }
+    ErrStaleVersion { en: "Someone saved this product after you opened it (it is now version {version}). Your changes are kept: review them and save again.", zh: "您開啟後已有人儲存此商品（現為第 {version} 版）。您的修改已保留：請檢查後再儲存。" }
+    ErrNoSuchProduct { en: "No such product.", zh: "沒有此商品。" }
+    ErrStockReason { en: "Choose received or adjusted.", zh: "請選擇到貨或調整。" }
+    ErrStockUnits { en: "Enter a whole number of units other than 0 (at most 100,000 either way).", zh: "請輸入不為 0 的整數數量（正負最多 100,000）。" }
+    ErrStockReceivedNegative { en: "Received stock comes in: use a positive number, or choose adjusted to take units out.", zh: "到貨為入庫：請輸入正數，或選擇調整以扣除數量。" }
+    ErrStockBelow { en: "Only {n} can be taken out here: the rest is allocated to orders or held at checkout.", zh: "此處最多只能扣除 {n} 件：其餘已分配給訂單或於結帳中保留。" }
+    ErrUnknownVariant { en: "No such variant of this product.", zh: "此商品沒有此款式。" }
 }
 
 #[cfg(test)]

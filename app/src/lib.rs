@@ -10,6 +10,7 @@ pub mod account;
 pub mod admin;
 pub mod cart;
 pub mod catalog;
+pub mod catalog_admin;
 pub mod checkout;
 pub mod data;
 pub mod domain;
@@ -185,7 +186,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/reset") view=account::pages::ResetPage ssr=SsrMode::Async/>
                     <Route path=path!("/pages/:slug") view=info::pages::InfoPageView/>
                     <Route path=path!("/admin") view=admin::pages::AdminDashboardPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/products") view=admin::pages::AdminProductsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/products") view=catalog_admin::pages::AdminProductsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/products/:id") view=catalog_admin::pages::AdminProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/customers") view=admin::pages::AdminCustomersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders") view=orders::admin_pages::AdminOrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders/:number") view=orders::admin_pages::AdminOrderPage ssr=SsrMode::Async/>

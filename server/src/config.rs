@@ -24,9 +24,10 @@ pub struct Config {
     /// `SHOP_PAGE_CACHE_SECS`: how long a rendered page is reused for shoppers without a
     /// session, default 2 (0 turns the cache off). See `page_cache`.
     pub page_cache_secs: u64,
-    /// `SHOP_CATALOG_REFRESH_SECS`: how often to look for catalogue changes made by other
-    /// processes, default 5 (0 turns it off).
-    pub catalog_refresh_secs: u64,
+    /// `SHOP_CATALOG_REFRESH_MS`: how often to look for catalogue changes made by other
+    /// processes, an editor's save or an import (one counter read; 0: never). Default 250,
+    /// so a change shows on every process within a second of saving.
+    pub catalog_refresh_ms: u64,
     /// `SHOP_SMTP_URL`: where email goes: `smtp://host[:port]` (plain SMTP to a relay),
     /// `smtp://user:password@host[:port]?tls=required` (STARTTLS) or
     /// `smtps://user:password@host[:port]` (TLS). Unset: emails are written as `.eml` files
@@ -233,7 +234,7 @@ impl Config {
             body_limit: number("SHOP_BODY_LIMIT_BYTES", 1024 * 1024)? as usize,
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             db_max_connections: number("SHOP_DB_MAX_CONNECTIONS", 8)?.clamp(1, 1000) as u32,
-            catalog_refresh_secs: number("SHOP_CATALOG_REFRESH_SECS", 5)?,
+            catalog_refresh_ms: number("SHOP_CATALOG_REFRESH_MS", 250)?,
             request_timeout_secs: number("SHOP_REQUEST_TIMEOUT_SECS", 30)?.max(1),
             page_cache_secs: number("SHOP_PAGE_CACHE_SECS", 2)?,
         })

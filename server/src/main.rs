@@ -90,7 +90,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let state = startup::build_state(&config)
         .await
         .map_err(|e| e.to_string())?;
-    startup::spawn_catalog_refresh(&state, Duration::from_secs(config.catalog_refresh_secs));
+    startup::spawn_catalog_refresh(&state, Duration::from_millis(config.catalog_refresh_ms));
     server::mailer::spawn(state.app.writer.clone(), &config)?;
     server::cleanup::spawn(
         state.app.writer.clone(),

@@ -13,7 +13,7 @@
 //! its query, the negotiated language and the request's `Accept-Encoding`: the cache sits
 //! outside the compression layer, so it keeps the compressed page and a hit costs no
 //! compression (browsers send one fixed `Accept-Encoding`, so few variants exist). An entry is used only while the catalogue
-//! snapshot it was rendered from is current and it is younger than the TTL, so a price or
+//! snapshot it was rendered from (its load `stamp`) is current and it is younger than the TTL, so a price or
 //! catalogue change shows at once and live stock is at most the TTL old. Memory is bounded
 //! by entry count and total bytes; when full, expired entries go first, then everything.
 //! When a page expires, the first request for it renders it again while the others are
@@ -307,7 +307,9 @@ async fn from_cache(cache: PageCache, req: Request, next: Next) -> Response {
             .map(|p| p.as_str().to_owned())
             .unwrap_or_default(),
     );
-    let version = cache.inner.catalog.current().version;
+    // The snapshot's load stamp, not only the database's version: a scheduled product
+    // going live reloads the snapshot without the version moving.
+    let version = cache.inner.catalog.current().stamp as i64;
     let (headers, body, state) = match cache.lookup(&key, version, &carried) {
         Lookup::Fresh(headers, body) => (headers, body, "hit"),
         Lookup::Stale(headers, body) => (headers, body, "stale"),

@@ -203,7 +203,11 @@ pub fn spawn_catalog_refresh(state: &ServerState, every: Duration) {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(e) = app.catalog.refresh_if_changed(&app.db).await {
+            if let Err(e) = app
+                .catalog
+                .refresh_if_changed(&app.db, app.clock.now_ms())
+                .await
+            {
                 tracing::warn!(error = %e, "catalogue refresh failed");
             }
             if let Err(e) = app.recs.refresh_if_changed(&app.db).await {

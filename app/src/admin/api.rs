@@ -119,59 +119,6 @@ pub async fn audit_log() -> Result<Vec<AuditEntry>, AppError> {
         .collect())
 }
 
-/// One page of the product list (any staff role), optionally searched.
-#[server(prefix = "/api", endpoint = "admin/products", input = GetUrl)]
-pub async fn admin_products(
-    #[server(default)] q: String,
-    #[server(default)] page: u32,
-) -> Result<super::Page<super::ProductRow>, AppError> {
-    use crate::web::{ssr::require, Access};
-    require(Access::Staff).await?;
-    let state = crate::state::app_state()?;
-    let catalog = state.catalog.current();
-    let q = q.trim();
-    if q.chars().count() > 200 {
-        return Err(AppError::invalid(
-            "q",
-            crate::i18n::fill(
-                crate::i18n::t(crate::i18n::Msg::ErrTooLong),
-                &[("max", "200")],
-            ),
-        ));
-    }
-    let order: Vec<usize> = if q.is_empty() {
-        (0..catalog.products.len()).collect()
-    } else {
-        catalog
-            .search()
-            .search(q, 10_000)
-            .into_iter()
-            .map(|(i, _)| i)
-            .collect()
-    };
-    let total = order.len() as u32;
-    let page = page.max(1);
-    let rows = order
-        .into_iter()
-        .skip(((page - 1) * super::PAGE_SIZE) as usize)
-        .take(super::PAGE_SIZE as usize)
-        .map(|i| {
-            let p = &catalog.products[i];
-            super::ProductRow {
-                id: p.card.id.clone(),
-                url: p.card.url(),
-                title: p.card.title.clone(),
-                variants: p.card.variants,
-                price_min: p.card.price_min,
-                price_max: p.card.price_max,
-                in_stock: p.card.in_stock,
-                orders: p.orders,
-            }
-        })
-        .collect();
-    Ok(super::Page { rows, total, page })
-}
-
 /// One page of the customer list (Support or Admin), searched by customer number or country.
 #[server(prefix = "/api", endpoint = "admin/customers", input = GetUrl)]
 pub async fn admin_customers(

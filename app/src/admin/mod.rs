@@ -56,18 +56,6 @@ pub struct Page<T> {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProductRow {
-    pub id: String,
-    pub url: String,
-    pub title: String,
-    pub variants: u32,
-    pub price_min: crate::domain::Money,
-    pub price_max: crate::domain::Money,
-    pub in_stock: bool,
-    pub orders: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerRow {
     pub id: i64,
     pub external_ref: String,

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
-use super::api::{admin_customers, admin_overview, admin_products, audit_log, staff_list};
+use super::api::{admin_customers, admin_overview, audit_log, staff_list};
 use crate::i18n::{self, format_count, t, Msg};
 use crate::ui::form::{choice, field, form_error, submit, take_flash, Field};
 use crate::ui::{format_time, page_title, when_loaded};
@@ -238,38 +238,6 @@ where
             }
         })}
     }
-}
-
-#[component]
-pub fn AdminProductsPage() -> impl IntoView {
-    list_page(
-        "/admin/products",
-        Msg::AdminCatalog,
-        Msg::SearchLabel,
-        "products",
-        &[
-            Msg::Sku,
-            Msg::Name,
-            Msg::Variants,
-            Msg::Price,
-            Msg::Stock,
-            Msg::StatOrders,
-        ],
-        admin_products,
-        |p| {
-            view! {
-                <tr data-test="row">
-                    <td>{p.id}</td>
-                    <td><a href=p.url>{p.title}</a></td>
-                    <td>{p.variants}</td>
-                    <td>{crate::ui::price_text(p.price_min, p.price_max)}</td>
-                    <td>{if p.in_stock { t(Msg::InStock) } else { t(Msg::OutOfStock) }}</td>
-                    <td>{format_count(p.orders, i18n::current())}</td>
-                </tr>
-            }
-            .into_any()
-        },
-    )
 }
 
 #[component]

@@ -17,12 +17,27 @@ use crate::web::ssr::{now_ms, Backend, Conn};
 /// (its units come back at once, before any sweep takes the row). For
 /// `SELECT ..., {available_expr(now)} AS available FROM skus ...`. (`now` is an integer,
 /// written into the SQL; PostgreSQL sums BIGINT as NUMERIC: hence the casts.)
+/// A variant of a product that is not for sale (a draft, archived, or not live yet)
+/// has none available, whatever its stock.
 pub fn available_expr(now: i64) -> String {
     format!(
-        "(COALESCE(CAST((SELECT SUM(l.on_hand - l.allocated - l.held) \
+        "(CASE WHEN {} THEN \
+         COALESCE(CAST((SELECT SUM(l.on_hand - l.allocated - l.held) \
          FROM stock_levels l WHERE l.sku = skus.sku) AS BIGINT), 0) \
          + COALESCE(CAST((SELECT SUM(h.quantity) FROM stock_holds h \
-         WHERE h.sku = skus.sku AND h.expires_at <= {now}) AS BIGINT), 0))"
+         WHERE h.sku = skus.sku AND h.expires_at <= {now}) AS BIGINT), 0) \
+         ELSE 0 END)",
+        for_sale("skus.product_id", now)
+    )
+}
+
+/// SQL that is true when the product `product_id` (an SQL expression) is for sale at
+/// `now`: active, and live (no publish time, or one that has passed). The one place
+/// that says so: the catalogue snapshot, availability and every checkout read it.
+pub fn for_sale(product_id: &str, now: i64) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM products fs WHERE fs.id = {product_id} AND fs.status = 'active' \
+         AND (fs.publish_at IS NULL OR fs.publish_at <= {now}))"
     )
 }
 
@@ -83,18 +98,20 @@ pub async fn available(conn: &mut Conn, skus: &[String]) -> AppResult<HashMap<St
     Ok(out)
 }
 
-/// Available units of `sku` per location at `now` (expired holds counted absent).
+/// Available units of `sku` per location at `now` (expired holds counted absent; none
+/// anywhere when its product is not for sale).
 pub async fn available_by_location(
     conn: &mut Conn,
     sku: &str,
     now: i64,
 ) -> AppResult<HashMap<String, i64>> {
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "SELECT l.location_id, l.on_hand - l.allocated - l.held + \
          COALESCE(CAST((SELECT SUM(h.quantity) FROM stock_holds h WHERE h.sku = l.sku \
            AND h.location_id = l.location_id AND h.expires_at <= $2) AS BIGINT), 0) AS available \
-         FROM stock_levels l WHERE l.sku = $1",
-    )
+         FROM stock_levels l JOIN skus ON skus.sku = l.sku WHERE l.sku = $1 AND {}",
+        for_sale("skus.product_id", now)
+    ))
     .bind(sku)
     .bind(now)
     .fetch_all(&mut *conn)
@@ -396,6 +413,70 @@ pub async fn receive_return(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// An editor's stock movement at `location`: `delta` units in (received, or adjusted up)
+/// or out (adjusted down), with its ledger row, in the caller's write transaction. Taking
+/// out is one conditional statement (never below what is allocated or held, expired holds
+/// taken back first); when it cannot be, `Ok(Err(n))` says how many could be.
+#[allow(clippy::too_many_arguments)]
+pub async fn move_on_hand(
+    conn: &mut Conn,
+    location: &str,
+    sku: &str,
+    delta: i64,
+    reason: &str,
+    actor: &str,
+    note: &str,
+    now: i64,
+) -> AppResult<Result<(), i64>> {
+    if delta > 0 {
+        sqlx::query(
+            "INSERT INTO stock_levels (location_id, sku, on_hand) VALUES ($1, $2, $3) \
+             ON CONFLICT (location_id, sku) DO UPDATE SET on_hand = stock_levels.on_hand + excluded.on_hand",
+        )
+        .bind(location)
+        .bind(sku)
+        .bind(delta)
+        .execute(&mut *conn)
+        .await?;
+    } else {
+        reclaim_expired(conn, sku, now).await?;
+        let done = sqlx::query(
+            "UPDATE stock_levels SET on_hand = on_hand + $1 \
+             WHERE location_id = $2 AND sku = $3 AND on_hand + $1 >= allocated + held",
+        )
+        .bind(delta)
+        .bind(location)
+        .bind(sku)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        if done != 1 {
+            let free: Option<i64> = sqlx::query_scalar(
+                "SELECT on_hand - allocated - held FROM stock_levels WHERE location_id = $1 AND sku = $2",
+            )
+            .bind(location)
+            .bind(sku)
+            .fetch_optional(&mut *conn)
+            .await?;
+            return Ok(Err(free.unwrap_or(0).max(0)));
+        }
+    }
+    sqlx::query(
+        "INSERT INTO stock_movements (location_id, sku, delta, reason, actor, note, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(location)
+    .bind(sku)
+    .bind(delta)
+    .bind(reason)
+    .bind(actor)
+    .bind(note)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Ok(()))
 }
 
 /// The sweep: takes back the expired holds of up to `batch` variants, each variant in

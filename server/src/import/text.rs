@@ -89,24 +89,7 @@ fn capitalise(word: &str) -> String {
     out
 }
 
-/// A URL slug: lower-case ASCII letters and digits joined by single hyphens.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    for ch in text.chars() {
-        if ch.is_ascii_alphanumeric() {
-            slug.push(ch.to_ascii_lowercase());
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-');
-    let slug: String = slug.chars().take(80).collect();
-    if slug.is_empty() {
-        "product".to_string()
-    } else {
-        slug.trim_end_matches('-').to_string()
-    }
-}
+pub use app::domain::slugify;
 
 /// Splits the names of a product's variants into the product's title and a label for each
 /// variant: the words every name shares make the title (in the best seller's order), the

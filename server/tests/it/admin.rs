@@ -21,6 +21,23 @@ on_both_engines! {
                 assert_eq!(res.status.as_u16(), expected, "{who} {method} {path}: {}", res.body);
             }
         }
+        // Support works with customers and orders, never the catalogue: every editing
+        // function refuses them (403) as it does a shopper.
+        let admin = make_admin(&app, "root@example.com").await;
+        register(&app, "sue@example.com").await;
+        app.post_form_with("/api/admin/staff/role", "email=sue%40example.com&role=support", &[("cookie", &format!("sid={admin}"))]).await;
+        let support = app
+            .post_form_with("/api/account/sign-in", &form(&[("email", "sue@example.com"), ("password", GOOD_PASSWORD)]), &[HTML])
+            .await
+            .set_cookie("sid")
+            .expect("support session");
+        let editing: Vec<&(String, String)> = functions.iter().filter(|(p, _)| p.starts_with("/api/admin/products/")).collect();
+        assert!(editing.len() >= 3, "{editing:?}");
+        for (path, method) in editing {
+            let res = call(&app, method, path, &format!("sid={support}"), "").await;
+            assert_eq!(res.status.as_u16(), 403, "support {method} {path}: {}", res.body);
+        }
+        assert_eq!(as_user(&app, &support, "/admin/products/new").await.status, 403);
         let role: String = sqlx::query_scalar("SELECT role FROM users WHERE email = 'gil@example.com'")
             .fetch_one(&app.state.app.db).await.expect("user");
         assert_eq!(role, "shopper", "no guarded function ran");

@@ -35,7 +35,7 @@ async fn post(addr: &str, path: &str, body: &str) -> Option<u16> {
     send(addr, request).await
 }
 
-async fn get(addr: &str, path: &str) -> Option<u16> {
+pub(crate) async fn get(addr: &str, path: &str) -> Option<u16> {
     send(
         addr,
         format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
@@ -43,14 +43,25 @@ async fn get(addr: &str, path: &str) -> Option<u16> {
     .await
 }
 
-fn free_address() -> String {
+pub(crate) fn free_address() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("addr").to_string()
 }
 
 /// Starts the server binary on `database_url`; returns once `/readyz` says ready.
 async fn start(database_url: &str, addr: &str) -> std::process::Child {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+    start_with(database_url, addr, &[]).await
+}
+
+/// The same, with some configuration variables set otherwise (the editing test starts
+/// two processes with their page caches on).
+pub(crate) async fn start_with(
+    database_url: &str,
+    addr: &str,
+    overrides: &[(&str, &str)],
+) -> std::process::Child {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
+    command
         .env("DATABASE_URL", database_url)
         .env("SHOP_ADDR", addr)
         .env("SHOP_SEED", "off")
@@ -60,9 +71,11 @@ async fn start(database_url: &str, addr: &str) -> std::process::Child {
         .env("SHOP_PAGE_CACHE_SECS", "0")
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start the server");
+        .stderr(std::process::Stdio::null());
+    for (k, v) in overrides {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().expect("start the server");
     for _ in 0..300 {
         if get(addr, "/readyz").await == Some(200) {
             return child;
@@ -179,7 +192,7 @@ async fn kill_nine_mid_write_leaves_whole_transactions_on_postgres() {
 
 /// One raw request; the whole answer (status line, headers, body), or `None` when the
 /// server is gone.
-async fn exchange(addr: &str, request: String) -> Option<String> {
+pub(crate) async fn exchange(addr: &str, request: String) -> Option<String> {
     let mut stream = tokio::net::TcpStream::connect(addr).await.ok()?;
     stream.write_all(request.as_bytes()).await.ok()?;
     let mut answer = Vec::new();
@@ -187,12 +200,12 @@ async fn exchange(addr: &str, request: String) -> Option<String> {
     Some(String::from_utf8_lossy(&answer).into_owned())
 }
 
-fn status_of(answer: &str) -> Option<u16> {
+pub(crate) fn status_of(answer: &str) -> Option<u16> {
     answer.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// A script's form post with a cookie: the whole answer.
-async fn post_with(addr: &str, path: &str, cookie: &str, body: &str) -> Option<String> {
+pub(crate) async fn post_with(addr: &str, path: &str, cookie: &str, body: &str) -> Option<String> {
     exchange(
         addr,
         format!(

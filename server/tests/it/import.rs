@@ -52,7 +52,7 @@ on_both_engines! {
         std::fs::write(&extra, "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n\
             600001,12345A,GLOW IN THE DARK STAR LANTERN,3,2011-10-30 10:00:00,4.95,17850.0,United Kingdom\n").expect("write");
         import_file(&app.state, extra.to_str().expect("path")).await;
-        assert!(other.app.catalog.refresh_if_changed(&other.app.db).await.expect("refresh"));
+        assert!(other.app.catalog.refresh_if_changed(&other.app.db, other.app.clock.now_ms()).await.expect("refresh"));
         assert_eq!(other.app.catalog.current().products.len(), before + 1);
         assert!(other.app.catalog.current().product("12345").is_some());
         let _ = std::fs::remove_file(extra);

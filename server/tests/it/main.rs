@@ -15,6 +15,7 @@ mod bad_input;
 mod cart;
 mod checkout;
 mod crash;
+mod editing;
 mod import;
 mod inventory;
 mod kernel;

@@ -111,7 +111,7 @@ on_both_engines! {
         app.state
             .app
             .catalog
-            .refresh_if_changed(&app.state.app.db)
+            .refresh_if_changed(&app.state.app.db, app.state.app.clock.now_ms())
             .await
             .expect("refresh");
         let after = app.get(PRODUCT).await;

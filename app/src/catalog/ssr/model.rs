@@ -18,7 +18,10 @@ use crate::catalog::{
     CategoryRef, CategoryTile, FacetValue, Facets, Filter, Listing, PriceBand, ProductCard, Sort,
     PAGE_SIZE, PRICE_BANDS,
 };
-use crate::data::stock::available_expr;
+use crate::data::stock::{available_expr, for_sale};
+
+/// Loads of the catalogue in this process (each snapshot's `stamp`).
+static LOADS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 use crate::domain::Money;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{fill, format_count, Locale, Msg};
@@ -51,6 +54,8 @@ pub struct CategoryEntry {
 #[derive(Clone, Debug)]
 pub struct ProductEntry {
     pub card: ProductCard,
+    /// The Traditional Chinese title ('' when the editors have not given one).
+    pub title_zh: String,
     pub description_en: String,
     pub orders: i64,
     pub first_sold: i64,
@@ -71,7 +76,14 @@ pub struct FacetDef {
 
 /// One snapshot of the catalogue.
 pub struct Catalog {
+    /// The database's `catalog_version` this was loaded at.
     pub version: i64,
+    /// Which load of this process this is (each load a new number): what the page cache
+    /// keys on, so a page rendered before a product went live is not served after.
+    pub stamp: u64,
+    /// The earliest time a product scheduled to go live does (the snapshot is reloaded
+    /// then, on every process, without anyone saving anything).
+    pub next_publish: Option<i64>,
     pub products: Vec<ProductEntry>,
     pub categories: Vec<CategoryEntry>,
     pub colours: Vec<FacetDef>,
@@ -92,8 +104,14 @@ pub enum Scope {
 }
 
 impl Catalog {
-    /// Reads the whole catalogue from the database and indexes it for search.
+    /// Reads the whole catalogue from the database and indexes it for search, as it is
+    /// for sale now by the system clock.
     pub async fn load(pool: &AnyPool) -> AppResult<Catalog> {
+        Catalog::load_at(pool, crate::web::ssr::now_ms()).await
+    }
+
+    /// The same, as it is for sale at `now` (the shop's clock: tests move it).
+    pub async fn load_at(pool: &AnyPool, now: i64) -> AppResult<Catalog> {
         // One read transaction: every table from the same snapshot, so a commit made
         // meanwhile cannot tear it (PostgreSQL needs REPEATABLE READ for that; a SQLite
         // read transaction in WAL mode is one snapshot already).
@@ -179,10 +197,20 @@ impl Catalog {
         let material_index = index_of(&materials);
         let theme_index = index_of(&themes);
 
-        let mut products = Vec::new();
-        for r in sqlx::query(
-            "SELECT id, slug, title, description_en, primary_category, first_sold_at, orders_count FROM products ORDER BY id",
+        // Only what is for sale now; the first scheduled product to go live after now
+        // is remembered so every process reloads at that moment.
+        let next_publish: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(publish_at) FROM products WHERE status = 'active' AND publish_at > $1",
         )
+        .bind(now)
+        .fetch_one(&mut *db)
+        .await?;
+        let mut products = Vec::new();
+        for r in sqlx::query(&format!(
+            "SELECT id, slug, title, title_zh, description_en, primary_category, first_sold_at, orders_count \
+             FROM products p WHERE {} ORDER BY id",
+            for_sale("p.id", now)
+        ))
         .fetch_all(&mut *db)
         .await?
         {
@@ -199,6 +227,7 @@ impl Catalog {
                     image_sku: String::new(),
                     variants: 0,
                 },
+                title_zh: r.try_get("title_zh")?,
                 description_en: r.try_get("description_en")?,
                 orders: r.try_get("orders_count")?,
                 first_sold: r.try_get("first_sold_at")?,
@@ -219,7 +248,7 @@ impl Catalog {
         let skus = format!(
             "SELECT sku, product_id, label, price_pence, {} AS available \
              FROM skus ORDER BY product_id, position",
-            available_expr(crate::web::ssr::now_ms())
+            available_expr(now)
         );
         for r in sqlx::query(&skus).fetch_all(&mut *db).await? {
             let Some(&i) = product_index.get(&r.try_get::<String, _>("product_id")?) else {
@@ -290,6 +319,8 @@ impl Catalog {
 
         let mut catalog = Catalog {
             version,
+            stamp: LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+            next_publish,
             products,
             categories,
             colours,
@@ -628,16 +659,19 @@ impl CatalogHandle {
         }
     }
 
-    /// Reloads the snapshot if the database's catalogue version moved. Returns whether it did.
-    pub async fn refresh_if_changed(&self, db: &AnyPool) -> AppResult<bool> {
+    /// Reloads the snapshot if the database's catalogue version moved, or a scheduled
+    /// product's time to go live has come by `now` (the shop's clock). Returns whether it did.
+    pub async fn refresh_if_changed(&self, db: &AnyPool, now: i64) -> AppResult<bool> {
         let version: Option<i64> =
             sqlx::query_scalar("SELECT value FROM counters WHERE name = 'catalog_version'")
                 .fetch_optional(db)
                 .await?;
-        if version.unwrap_or(0) == self.current().version {
+        let current = self.current();
+        let due = current.next_publish.is_some_and(|at| at <= now);
+        if version.unwrap_or(0) == current.version && !due {
             return Ok(false);
         }
-        let catalog = Catalog::load(db).await?;
+        let catalog = Catalog::load_at(db, now).await?;
         tracing::info!(
             catalog.version = catalog.version,
             catalog.products = catalog.products.len(),

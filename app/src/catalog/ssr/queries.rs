@@ -25,8 +25,13 @@ pub async fn product_detail(
         Locale::En => "description_en",
         Locale::ZhHant => "description_zh",
     };
+    // The title in the page's language; English where the editors gave no translation.
+    let title_column = match locale {
+        Locale::En => "title",
+        Locale::ZhHant => "CASE WHEN title_zh = '' THEN title ELSE title_zh END",
+    };
     let row = sqlx::query(&format!(
-        "SELECT title, slug, {description_column} AS description FROM products WHERE id = $1"
+        "SELECT {title_column} AS title, slug, {description_column} AS description FROM products WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(db)

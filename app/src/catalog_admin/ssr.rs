@@ -1,0 +1,579 @@
+//! The SQL of catalogue editing: reading a product into the form, saving it (one write
+//! transaction: the version check, the product, its variants, categories and facets, a
+//! revision, the audit line and the catalogue version), drafts, and stock movements.
+
+use sqlx::{AnyPool, Row};
+
+use super::{
+    format_publish_at, CleanProduct, Draft, ProductEditor, ProductForm, ProductRow, Revision,
+    StockCell, VariantForm,
+};
+use crate::domain::Money;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{fill, t, Locale, Msg};
+use crate::web::ssr::{audit, Conn};
+
+/// One page of all products (drafts and archived ones too), searched by code or title.
+pub async fn list(
+    db: &AnyPool,
+    q: &str,
+    status: &str,
+    page: u32,
+) -> AppResult<crate::admin::Page<ProductRow>> {
+    let pattern = format!(
+        "%{}%",
+        q.to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let filter =
+        "($1 = '' OR LOWER(p.id) LIKE $2 ESCAPE '\\' OR LOWER(p.title) LIKE $2 ESCAPE '\\' \
+                  OR p.title_zh LIKE $2 ESCAPE '\\') AND ($3 = '' OR p.status = $3)";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM products p WHERE {filter}"))
+        .bind(q)
+        .bind(&pattern)
+        .bind(status)
+        .fetch_one(db)
+        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT p.id, p.slug, p.title, p.status, p.publish_at, p.version, \
+         CAST(COUNT(s.sku) AS BIGINT) AS variants, MIN(s.price_pence) AS lo, MAX(s.price_pence) AS hi \
+         FROM products p LEFT JOIN skus s ON s.product_id = p.id WHERE {filter} \
+         GROUP BY p.id, p.slug, p.title, p.status, p.publish_at, p.version \
+         ORDER BY COALESCE(p.updated_at, 0) DESC, p.id LIMIT $4 OFFSET $5"
+    ))
+    .bind(q)
+    .bind(&pattern)
+    .bind(status)
+    .bind(i64::from(crate::admin::PAGE_SIZE))
+    .bind(i64::from((page - 1) * crate::admin::PAGE_SIZE))
+    .fetch_all(db)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id: String = r.try_get("id")?;
+        let slug: String = r.try_get("slug")?;
+        out.push(ProductRow {
+            url: crate::catalog::product_url(&id, &slug),
+            id,
+            title: r.try_get("title")?,
+            status: r.try_get("status")?,
+            publish_at: r.try_get("publish_at")?,
+            variants: r.try_get::<i64, _>("variants")? as u32,
+            price_min: Money::gbp(r.try_get::<Option<i64>, _>("lo")?.unwrap_or(0)),
+            price_max: Money::gbp(r.try_get::<Option<i64>, _>("hi")?.unwrap_or(0)),
+            version: r.try_get("version")?,
+        });
+    }
+    Ok(crate::admin::Page {
+        rows: out,
+        total: total as u32,
+        page,
+    })
+}
+
+/// The product as saved, as the form shows it, with its version and URL.
+async fn saved_form(conn: &mut Conn, id: &str) -> AppResult<Option<(ProductForm, i64, String)>> {
+    let Some(r) = sqlx::query(
+        "SELECT id, slug, title, title_zh, description_en, description_zh, status, publish_at, \
+         primary_category, version FROM products WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let version: i64 = r.try_get("version")?;
+    let primary: String = r.try_get("primary_category")?;
+    let slug: String = r.try_get("slug")?;
+    let categories: Vec<String> = sqlx::query_scalar(
+        "SELECT category_slug FROM product_categories WHERE product_id = $1 ORDER BY category_slug",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let facets: Vec<(String, String)> = sqlx::query_as(
+        "SELECT kind, value FROM product_facets WHERE product_id = $1 AND kind <> 'colour' ORDER BY kind, value",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let variants: Vec<(String, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT sku, label, colour, price_pence FROM skus WHERE product_id = $1 ORDER BY position, sku",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let form = ProductForm {
+        id: r.try_get("id")?,
+        create: String::new(),
+        version: version.to_string(),
+        title_en: r.try_get("title")?,
+        title_zh: r.try_get("title_zh")?,
+        description_en: r.try_get("description_en")?,
+        description_zh: r.try_get("description_zh")?,
+        status: r.try_get("status")?,
+        publish_at: r
+            .try_get::<Option<i64>, _>("publish_at")?
+            .map(format_publish_at)
+            .unwrap_or_default(),
+        categories: categories.into_iter().filter(|c| *c != primary).collect(),
+        primary_category: primary,
+        facets: facets
+            .into_iter()
+            .map(|(k, v)| format!("{k}:{v}"))
+            .collect(),
+        variants: variants
+            .into_iter()
+            .map(|(sku, label, colour, pence)| VariantForm {
+                sku,
+                label,
+                colour: colour.unwrap_or_default(),
+                price: Money::gbp(pence).decimal(),
+            })
+            .collect(),
+    };
+    let url = crate::catalog::product_url(&form.id, &slug);
+    Ok(Some((form, version, url)))
+}
+
+async fn choices(conn: &mut Conn, sql: &str) -> AppResult<Vec<(String, String)>> {
+    Ok(sqlx::query_as(sql).fetch_all(&mut *conn).await?)
+}
+
+/// What the edit page of `id` (`None`: a new product) shows to `user`.
+pub async fn editor(
+    db: &AnyPool,
+    user: i64,
+    id: Option<&str>,
+    locale: Locale,
+) -> AppResult<ProductEditor> {
+    let mut conn = db.acquire().await?;
+    let saved = match id {
+        Some(id) => Some(saved_form(&mut conn, id).await?.ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    let draft: Option<(i64, String)> = sqlx::query_as(
+        "SELECT base_version, body FROM product_drafts WHERE product_id = $1 AND user_id = $2",
+    )
+    .bind(id.unwrap_or(""))
+    .bind(user)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let draft =
+        draft.and_then(|(base, body)| serde_json::from_str::<Draft>(&body).ok().map(|d| (base, d)));
+    let version = saved.as_ref().map_or(0, |s| s.1);
+    let (form, problem, conflicts) = match (draft, &saved) {
+        (Some((base, d)), Some((saved, version, _))) if base != *version => {
+            // Someone saved meanwhile: the draft answers the current version now, and
+            // the page names what it would change.
+            let mut form = d.form;
+            let conflicts = form.differences(saved);
+            form.version = version.to_string();
+            (form, Some((d.field, d.message)), conflicts)
+        }
+        (Some((_, d)), _) => (d.form, Some((d.field, d.message)), Vec::new()),
+        (None, Some((saved, _, _))) => (saved.clone(), None, Vec::new()),
+        (None, None) => (
+            ProductForm {
+                create: "1".into(),
+                status: "draft".into(),
+                ..Default::default()
+            },
+            None,
+            Vec::new(),
+        ),
+    };
+    let name = match locale {
+        Locale::En => "name_en",
+        Locale::ZhHant => "name_zh",
+    };
+    let categories = choices(
+        &mut conn,
+        &format!("SELECT slug, {name} FROM categories ORDER BY position, slug"),
+    )
+    .await?;
+    let colours = choices(
+        &mut conn,
+        &format!(
+            "SELECT value, {name} FROM facet_values WHERE kind = 'colour' ORDER BY position, value"
+        ),
+    )
+    .await?;
+    let facets = choices(
+        &mut conn,
+        &format!(
+            "SELECT kind || ':' || value, {name} FROM facet_values WHERE kind IN ('material', 'theme') \
+             ORDER BY kind, position, value"
+        ),
+    )
+    .await?;
+    let locations = crate::data::stock::locations(&mut conn, locale)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l.name))
+        .collect();
+    let stock = match id {
+        Some(id) => sqlx::query_as::<_, (String, String, i64, i64, i64)>(
+            "SELECT l.sku, l.location_id, l.on_hand, l.allocated, l.held FROM stock_levels l \
+             JOIN skus s ON s.sku = l.sku WHERE s.product_id = $1 ORDER BY s.position, l.sku, l.location_id",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(sku, location, on_hand, allocated, held)| StockCell {
+            sku,
+            location,
+            on_hand,
+            allocated,
+            held,
+        })
+        .collect(),
+        None => Vec::new(),
+    };
+    let revisions = match id {
+        Some(id) => sqlx::query_as::<_, (i64, i64, Option<String>)>(
+            "SELECT r.version, r.saved_at, u.name FROM product_revisions r \
+             LEFT JOIN users u ON u.id = r.actor_id WHERE r.product_id = $1 ORDER BY r.version DESC LIMIT 50",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(version, saved_at, actor)| Revision {
+            version,
+            saved_at,
+            actor,
+        })
+        .collect(),
+        None => Vec::new(),
+    };
+    let saved_skus = saved
+        .as_ref()
+        .map(|s| s.0.variants.iter().map(|v| v.sku.clone()).collect())
+        .unwrap_or_default();
+    Ok(ProductEditor {
+        form,
+        version,
+        saved_skus,
+        problem,
+        conflicts,
+        url: saved.map(|s| s.2),
+        categories,
+        colours,
+        facets,
+        locations,
+        stock,
+        revisions,
+    })
+}
+
+/// Keeps what `user` typed and why it was not saved (their own write, after the failed
+/// save rolled back), so the form comes back whole.
+pub async fn keep_draft(
+    conn: &mut Conn,
+    user: i64,
+    form: &ProductForm,
+    field: &str,
+    message: &str,
+    now: i64,
+) -> AppResult<()> {
+    let key = if form.create == "1" {
+        ""
+    } else {
+        form.id.trim()
+    };
+    let base: i64 = form.version.trim().parse().unwrap_or(0);
+    let body = serde_json::to_string(&Draft {
+        form: form.clone(),
+        field: field.to_string(),
+        message: message.to_string(),
+    })
+    .map_err(|_| AppError::Internal)?;
+    sqlx::query(
+        "INSERT INTO product_drafts (product_id, user_id, base_version, body, saved_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (product_id, user_id) DO UPDATE SET base_version = excluded.base_version, \
+         body = excluded.body, saved_at = excluded.saved_at",
+    )
+    .bind(key)
+    .bind(user)
+    .bind(base)
+    .bind(body)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// What a save did, for the audit log and the answer.
+pub struct Saved {
+    pub version: i64,
+}
+
+/// Saves `p` (typed as `form`) by `user`, in the caller's write transaction. A stale
+/// version is a conflict naming the current one; nothing is written then.
+pub async fn save(
+    tx: &mut Conn,
+    user: i64,
+    p: &CleanProduct,
+    form: &ProductForm,
+    now: i64,
+) -> AppResult<Saved> {
+    let id = p.id.as_str();
+    // Categories and facets must exist (the foreign keys would refuse them with a 500).
+    for c in &p.categories {
+        let known: Option<String> =
+            sqlx::query_scalar("SELECT slug FROM categories WHERE slug = $1")
+                .bind(c)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if known.is_none() {
+            let field = if *c == p.primary_category {
+                "primary_category"
+            } else {
+                "categories"
+            };
+            return Err(AppError::invalid(
+                field,
+                fill(t(Msg::ErrUnknownCategory), &[("value", c)]),
+            ));
+        }
+    }
+    for (kind, value) in &p.facets {
+        let known: Option<String> =
+            sqlx::query_scalar("SELECT value FROM facet_values WHERE kind = $1 AND value = $2")
+                .bind(kind)
+                .bind(value)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if known.is_none() {
+            return Err(AppError::invalid("facets", t(Msg::ErrUnknownFacet)));
+        }
+    }
+    for (i, v) in p.variants.iter().enumerate() {
+        if let Some(colour) = &v.colour {
+            let known: Option<String> = sqlx::query_scalar(
+                "SELECT value FROM facet_values WHERE kind = 'colour' AND value = $1",
+            )
+            .bind(colour)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if known.is_none() {
+                return Err(AppError::invalid(
+                    &format!("variant-{i}-colour"),
+                    fill(t(Msg::ErrUnknownValue), &[("value", colour)]),
+                ));
+            }
+        }
+        let owner: Option<String> =
+            sqlx::query_scalar("SELECT product_id FROM skus WHERE sku = $1")
+                .bind(v.sku.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(owner) = owner.filter(|o| o != id) {
+            return Err(AppError::invalid(
+                &format!("variant-{i}-sku"),
+                fill(t(Msg::ErrSkuTaken), &[("product", &owner)]),
+            ));
+        }
+    }
+
+    let version = if p.create {
+        let slug = crate::domain::slugify(&p.title_en);
+        let made = sqlx::query(
+            "INSERT INTO products (id, slug, title, title_zh, description_en, description_zh, primary_category, \
+             first_sold_at, orders_count, units_sold, status, publish_at, version, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, $9, $10, 1, $8) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(slug)
+        .bind(&p.title_en)
+        .bind(&p.title_zh)
+        .bind(&p.description_en)
+        .bind(&p.description_zh)
+        .bind(&p.primary_category)
+        .bind(now)
+        .bind(p.status)
+        .bind(p.publish_at)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if made != 1 {
+            return Err(AppError::invalid("id", t(Msg::ErrProductTaken)));
+        }
+        1
+    } else {
+        // The version check and the raise in one statement: of two saves from the same
+        // version exactly one matches.
+        let done = sqlx::query(
+            "UPDATE products SET title = $1, title_zh = $2, description_en = $3, description_zh = $4, \
+             primary_category = $5, status = $6, publish_at = $7, version = version + 1, updated_at = $8 \
+             WHERE id = $9 AND version = $10",
+        )
+        .bind(&p.title_en)
+        .bind(&p.title_zh)
+        .bind(&p.description_en)
+        .bind(&p.description_zh)
+        .bind(&p.primary_category)
+        .bind(p.status)
+        .bind(p.publish_at)
+        .bind(now)
+        .bind(id)
+        .bind(p.version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if done != 1 {
+            let current: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM products WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            return Err(match current {
+                None => AppError::invalid("id", t(Msg::ErrNoSuchProduct)),
+                Some(v) => AppError::Conflict {
+                    message: fill(t(Msg::ErrStaleVersion), &[("version", &v.to_string())]),
+                },
+            });
+        }
+        p.version + 1
+    };
+
+    // Variants: added or updated in the form's order; a saved SKU the form leaves out
+    // stays (orders, carts and the ledger refer to it).
+    for (position, v) in p.variants.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO skus (sku, product_id, position, label, colour, price_pence) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (sku) DO UPDATE SET position = excluded.position, label = excluded.label, \
+             colour = excluded.colour, price_pence = excluded.price_pence",
+        )
+        .bind(v.sku.as_str())
+        .bind(id)
+        .bind(position as i64)
+        .bind(&v.label)
+        .bind(v.colour.as_deref())
+        .bind(v.price.minor())
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("DELETE FROM product_categories WHERE product_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    for c in &p.categories {
+        sqlx::query("INSERT INTO product_categories (product_id, category_slug) VALUES ($1, $2)")
+            .bind(id)
+            .bind(c)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM product_facets WHERE product_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let mut facets: Vec<(String, String)> = p.facets.clone();
+    for v in &p.variants {
+        if let Some(c) = &v.colour {
+            let pair = ("colour".to_string(), c.clone());
+            if !facets.contains(&pair) {
+                facets.push(pair);
+            }
+        }
+    }
+    for (kind, value) in &facets {
+        sqlx::query("INSERT INTO product_facets (product_id, kind, value) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(kind)
+            .bind(value)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut kept = form.clone();
+    kept.create = String::new();
+    kept.version = version.to_string();
+    sqlx::query(
+        "INSERT INTO product_revisions (product_id, version, saved_at, actor_id, body) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(now)
+    .bind(user)
+    .bind(serde_json::to_string(&kept).map_err(|_| AppError::Internal)?)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM product_drafts WHERE user_id = $1 AND product_id IN ($2, '')")
+        .bind(user)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let action = match (p.create, p.status) {
+        (true, _) => "product_create",
+        (false, "archived") => "product_archive",
+        (false, _) => "product_save",
+    };
+    audit(
+        &mut *tx,
+        Some(user),
+        action,
+        Some(&format!("product:{id}:v{version}:{}", p.status)),
+    )
+    .await?;
+    sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'catalog_version'")
+        .execute(&mut *tx)
+        .await?;
+    Ok(Saved { version })
+}
+
+/// An editor's stock movement of `sku` (a variant of `product`) at `location`.
+#[allow(clippy::too_many_arguments)]
+pub async fn move_stock(
+    tx: &mut Conn,
+    user: i64,
+    product: &str,
+    sku: &str,
+    location: &str,
+    delta: i64,
+    reason: &str,
+    note: &str,
+    now: i64,
+) -> AppResult<()> {
+    let owner: Option<String> = sqlx::query_scalar("SELECT product_id FROM skus WHERE sku = $1")
+        .bind(sku)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if owner.as_deref() != Some(product) {
+        return Err(AppError::invalid("sku", t(Msg::ErrUnknownVariant)));
+    }
+    let known: Option<String> = sqlx::query_scalar("SELECT id FROM locations WHERE id = $1")
+        .bind(location)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if known.is_none() {
+        return Err(AppError::invalid("location", t(Msg::ErrUnknownLocation)));
+    }
+    let actor = format!("user:{user}");
+    if let Err(free) =
+        crate::data::stock::move_on_hand(&mut *tx, location, sku, delta, reason, &actor, note, now)
+            .await?
+    {
+        return Err(AppError::invalid(
+            "units",
+            fill(t(Msg::ErrStockBelow), &[("n", &free.to_string())]),
+        ));
+    }
+    audit(
+        &mut *tx,
+        Some(user),
+        &format!("stock_{reason}"),
+        Some(&format!("sku:{sku}:{location}:{delta:+}")),
+    )
+    .await?;
+    // Availability on listings comes from the snapshot: reload it everywhere.
+    sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'catalog_version'")
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
