@@ -139,12 +139,7 @@ pub async fn admin_customers(
         ));
     }
     // LIKE with the user's text taken literally.
-    let pattern = format!(
-        "%{}%",
-        q.replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = crate::web::ssr::db::like_contains(&q);
     let page = page.max(1);
     let total: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM customers WHERE $1 = '' \

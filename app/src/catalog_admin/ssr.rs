@@ -20,13 +20,7 @@ pub async fn list(
     status: &str,
     page: u32,
 ) -> AppResult<crate::admin::Page<ProductRow>> {
-    let pattern = format!(
-        "%{}%",
-        q.to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = crate::web::ssr::db::like_contains(&q.to_lowercase());
     let filter =
         "($1 = '' OR LOWER(p.id) LIKE $2 ESCAPE '\\' OR LOWER(p.title) LIKE $2 ESCAPE '\\' \
                   OR p.title_zh LIKE $2 ESCAPE '\\') AND ($3 = '' OR p.status = $3)";
@@ -55,7 +49,7 @@ pub async fn list(
         let id: String = r.try_get("id")?;
         let slug: String = r.try_get("slug")?;
         out.push(ProductRow {
-            url: crate::catalog::product_url(&id, &slug),
+            url: crate::ui::card::product_url(&id, &slug),
             id,
             title: r.try_get("title")?,
             status: r.try_get("status")?,
@@ -135,7 +129,7 @@ async fn saved_form(conn: &mut Conn, id: &str) -> AppResult<Option<(ProductForm,
             })
             .collect(),
     };
-    let url = crate::catalog::product_url(&form.id, &slug);
+    let url = crate::ui::card::product_url(&form.id, &slug);
     Ok(Some((form, version, url)))
 }
 
@@ -521,9 +515,7 @@ pub async fn save(
         Some(&format!("product:{id}:v{version}:{}", p.status)),
     )
     .await?;
-    sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'catalog_version'")
-        .execute(&mut *tx)
-        .await?;
+    crate::web::ssr::db::catalogue_changed(&mut *tx).await?;
     Ok(Saved { version })
 }
 
@@ -572,8 +564,6 @@ pub async fn move_stock(
     )
     .await?;
     // Availability on listings comes from the snapshot: reload it everywhere.
-    sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'catalog_version'")
-        .execute(&mut *tx)
-        .await?;
+    crate::web::ssr::db::catalogue_changed(&mut *tx).await?;
     Ok(())
 }

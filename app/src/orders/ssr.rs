@@ -1057,12 +1057,7 @@ pub async fn admin_list(f: &Filters) -> AppResult<OrderPage> {
     } else {
         day_ms(&f.to).ok_or_else(|| AppError::invalid("to", t(Msg::ErrDate)))? + 86_400_000 - 1
     };
-    let pattern = format!(
-        "%{}%",
-        q.replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = crate::web::ssr::db::like_contains(&q);
     let filter = "o.kind = 'order' \
          AND ($1 = '' OR LOWER(o.number) LIKE $2 ESCAPE '\\' OR LOWER(COALESCE(o.email, '')) LIKE $2 ESCAPE '\\') \
          AND ($3 = '' OR o.payment_status = $3) AND ($4 = '' OR o.fulfilment_status = $4) \

@@ -379,9 +379,7 @@ pub async fn write(
     .await?;
 
     if w.changed() {
-        sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'catalog_version'")
-            .execute(&mut *tx)
-            .await?;
+        app::web::ssr::db::catalogue_changed(&mut tx).await?;
     }
     tx.commit().await?;
     Ok(w)

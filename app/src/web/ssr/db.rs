@@ -96,3 +96,32 @@ mod tests {
         assert_eq!(super::values_placeholders(1, 1), "($1)");
     }
 }
+
+/// A `LIKE ... ESCAPE '\\'` pattern matching `text` anywhere, its `%`, `_` and `\\` taken
+/// literally (what a staff search box types is never a wildcard).
+pub fn like_contains(text: &str) -> String {
+    format!(
+        "%{}%",
+        text.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
+/// Tells every server process the catalogue changed (they reload their snapshot and
+/// drop their cached pages at their next look), in the caller's write transaction: an
+/// import, an editor's save or stock movement.
+pub async fn catalogue_changed(conn: &mut Conn) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'catalog_version'")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod like_tests {
+    #[test]
+    fn wildcards_are_taken_literally() {
+        assert_eq!(super::like_contains("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+}
