@@ -595,7 +595,11 @@ fn test() -> Result<()> {
         "warnings",
     ]))?;
     step("release build, linted (cargo leptos build --release, clippy -D warnings)");
-    run(lints.apply(tc.command("cargo").args(["leptos", "build", "--release"])))?;
+    run(quick_workspace(lints.apply(tc.command("cargo").args([
+        "leptos",
+        "build",
+        "--release",
+    ]))))?;
 
     step("PostgreSQL: a throw-away cluster");
     let pg = Postgres::start()?;
@@ -613,7 +617,7 @@ fn test() -> Result<()> {
             .unwrap_or_default()
     );
     let mut cmd = tc.command("cargo");
-    leptos_env(lints.apply(&mut cmd))
+    leptos_env(quick_workspace(lints.apply(&mut cmd)))
         .args([
             "test",
             "--release",
@@ -694,6 +698,15 @@ impl Lints {
         cmd.env("RUSTC_WORKSPACE_WRAPPER", &self.driver)
             .env("CLIPPY_ARGS", Self::ARGS)
     }
+}
+
+/// The tests' builds compile the workspace's own crates at `opt-level` 1 (dependencies stay
+/// at 3, `[profile.release.package."*"]` in Cargo.toml): `app` is most of the build time
+/// and optimising it fully took minutes twice over (the release build and the test build)
+/// for tests that run for two. Both builds get the same setting, so the test build still
+/// reuses the release build's artifacts. `cargo xtask serve` and `bench` keep level 3.
+fn quick_workspace(cmd: &mut Command) -> &mut Command {
+    cmd.env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
 }
 
 /// Removes the SQLite template folders the tests built for run `run_id` (the PostgreSQL
