@@ -595,11 +595,10 @@ fn test() -> Result<()> {
         "warnings",
     ]))?;
     step("release build, linted (cargo leptos build --release, clippy -D warnings)");
-    run(quick_workspace(lints.apply(tc.command("cargo").args([
-        "leptos",
-        "build",
-        "--release",
-    ]))))?;
+    // Each flag is one `--bin-cargo-args` value (cargo-leptos 0.3.5 takes them one by one).
+    run(lints
+        .apply(tc.command("cargo").args(["leptos", "build", "--release"]))
+        .args(QUICK_WORKSPACE.map(|flag| format!("--bin-cargo-args={flag}"))))?;
 
     step("PostgreSQL: a throw-away cluster");
     let pg = Postgres::start()?;
@@ -617,14 +616,10 @@ fn test() -> Result<()> {
             .unwrap_or_default()
     );
     let mut cmd = tc.command("cargo");
-    leptos_env(quick_workspace(lints.apply(&mut cmd)))
+    leptos_env(lints.apply(&mut cmd))
+        .args(["test", "--release", "-p", "app", "-p", "server"])
+        .args(QUICK_WORKSPACE)
         .args([
-            "test",
-            "--release",
-            "-p",
-            "app",
-            "-p",
-            "server",
             "--",
             // One test at a time: with more, a request now and then never completes when
             // another test's tokio runtime stops meanwhile (reproduced, not yet explained:
@@ -700,14 +695,17 @@ impl Lints {
     }
 }
 
-/// The tests' builds compile the workspace's own crates at `opt-level` 1 (dependencies stay
-/// at 3, `[profile.release.package."*"]` in Cargo.toml): `app` is most of the build time
-/// and optimising it fully took minutes twice over (the release build and the test build)
-/// for tests that run for two. Both builds get the same setting, so the test build still
-/// reuses the release build's artifacts. `cargo xtask serve` and `bench` keep level 3.
-fn quick_workspace(cmd: &mut Command) -> &mut Command {
-    cmd.env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
-}
+/// The tests' builds compile the server side of the workspace (`app` with `ssr`, `server`)
+/// at `opt-level` 1; dependencies stay at 3 and build scripts and proc macros at 0, as in
+/// every release build. `app` is most of the build time and optimising it fully took
+/// minutes twice over (the release build and the test build) for tests that run for two.
+/// Both builds get the same setting, so the test build still reuses the release build's
+/// artifacts. The WASM bundle keeps its own profile; `cargo xtask serve` and `bench`
+/// build everything at level 3.
+const QUICK_WORKSPACE: [&str; 2] = [
+    "--config=profile.release.package.app.opt-level=1",
+    "--config=profile.release.package.server.opt-level=1",
+];
 
 /// Removes the SQLite template folders the tests built for run `run_id` (the PostgreSQL
 /// ones went with the cluster).
