@@ -172,6 +172,7 @@ pub fn SiteFooter(children: Children) -> impl IntoView {
                 <div>
                     <p class="brand-line">{t(Msg::ShopName)}</p>
                     <p>{t(Msg::ShopTagline)}</p>
+                    <p><a href="/journal" data-test="journal-link">{t(Msg::Journal)}</a></p>
                     <LanguageSwitcher place="footer"/>
                 </div>
             </div>

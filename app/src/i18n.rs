@@ -748,6 +748,69 @@ messages! {
     ErrStockReceivedNegative { en: "Received stock comes in: use a positive number, or choose adjusted to take units out.", zh: "到貨為入庫：請輸入正數，或選擇調整以扣除數量。" }
     ErrStockBelow { en: "Only {n} can be taken out here: the rest is allocated to orders or held at checkout.", zh: "此處最多只能扣除 {n} 件：其餘已分配給訂單或於結帳中保留。" }
     ErrUnknownVariant { en: "No such variant of this product.", zh: "此商品沒有此款式。" }
+    // Content (/admin/content, /pages, /journal)
+    Journal { en: "Journal", zh: "專欄" }
+    JournalIntro { en: "Guides, gift ideas and stories from our workshop.", zh: "選購指南、送禮靈感與工作坊故事。" }
+    JournalEmpty { en: "No articles here yet.", zh: "這裡還沒有文章。" }
+    Topics { en: "Topics", zh: "主題" }
+    AllTopics { en: "All topics", zh: "所有主題" }
+    InEnglish { en: "In English", zh: "英文版" }
+    NotTranslated { en: "This page has not been translated yet: it is shown in English.", zh: "此頁尚未翻譯，以下為英文版。" }
+    VideoLink { en: "Watch the video", zh: "觀看影片" }
+    NewArticle { en: "New article", zh: "新增文章" }
+    NewPage { en: "New page", zh: "新增頁面" }
+    EditEntry { en: "Edit “{title}”", zh: "編輯「{title}」" }
+    EntryTitle { en: "Title", zh: "標題" }
+    Kind { en: "Kind", zh: "類型" }
+    KindPage { en: "Page", zh: "頁面" }
+    KindArticle { en: "Article", zh: "文章" }
+    AllKinds { en: "Pages and articles", zh: "頁面與文章" }
+    Address { en: "Address", zh: "網址" }
+    Updated { en: "Updated (UTC)", zh: "更新時間（UTC）" }
+    Slug { en: "Address (slug)", zh: "網址代稱" }
+    SlugHint { en: "Lower-case letters, digits and hyphens. Empty: made from the English title.", zh: "小寫英文字母、數字與連字號。留空：依英文標題產生。" }
+    SystemSlugHint { en: "A service page keeps its address: every page links to it.", zh: "服務頁面的網址固定不變：每一頁都有連結指向它。" }
+    Topic { en: "Topic", zh: "主題" }
+    TopicHint { en: "The journal lists articles by topic, e.g. gift-ideas.", zh: "專欄依主題列出文章，例如 gift-ideas。" }
+    FallbackHint { en: "Empty: Chinese readers see the English text, marked as such.", zh: "留空：中文讀者將看到標示為英文的內容。" }
+    BodyEn { en: "Text (English, Markdown)", zh: "內文（英文，Markdown）" }
+    BodyZh { en: "Text (Traditional Chinese, Markdown)", zh: "內文（繁體中文，Markdown）" }
+    MarkdownHint { en: "Markdown: ## heading, **bold**, [link](https://…), ![picture](/media/…). A line [product 85123] shows that product’s card; [video https://…] a link to a video. HTML is shown as text.", zh: "Markdown：## 標題、**粗體**、[連結](https://…)、![圖片](/media/…)。單獨一行 [product 85123] 顯示該商品卡片；[video https://…] 顯示影片連結。HTML 會以純文字顯示。" }
+    SeoHeading { en: "Search engines and sharing", zh: "搜尋引擎與分享" }
+    SeoTitleEn { en: "SEO title (English)", zh: "SEO 標題（英文）" }
+    SeoTitleZh { en: "SEO title (Traditional Chinese)", zh: "SEO 標題（繁體中文）" }
+    SeoDescriptionEn { en: "Description (English)", zh: "摘要說明（英文）" }
+    SeoDescriptionZh { en: "Description (Traditional Chinese)", zh: "摘要說明（繁體中文）" }
+    SocialImage { en: "Social image", zh: "分享圖片" }
+    SocialImageHint { en: "A picture of the shop’s own, such as /media/…", zh: "本商店的圖片路徑，例如 /media/…" }
+    StatusPublished { en: "Published", zh: "已發布" }
+    PublishEntryHint { en: "Empty: published as soon as saved as published. A later time schedules it.", zh: "留空：設為已發布並儲存後立即發布。填入未來時間即排程發布。" }
+    SaveEntry { en: "Save", zh: "儲存" }
+    Preview { en: "Preview", zh: "預覽" }
+    NotSavedEntryConflict { en: "Not saved: this entry was saved again (version {version}) while you were editing. Your changes are below; saving now replaces that version.", zh: "未儲存：您編輯期間此內容已被他人儲存（第 {version} 版）。您的修改保留於下方；現在儲存將取代該版本。" }
+    ConflictFieldsEntry { en: "Your changes differ from the saved entry in: {fields}.", zh: "您的修改與已儲存的內容不同之處：{fields}。" }
+    RestoreVersion { en: "Restore version {version}", zh: "還原第 {version} 版" }
+    CompareFrom { en: "Compare version", zh: "比較版本" }
+    CompareTo { en: "with version", zh: "與版本" }
+    Compare { en: "Compare", zh: "比較" }
+    Comparing { en: "Version {from} against version {to}:", zh: "第 {from} 版與第 {to} 版的差異：" }
+    NoDifferences { en: "No differences.", zh: "沒有差異。" }
+    DeleteEntry { en: "Delete", zh: "刪除" }
+    EntryDeleted { en: "Deleted. Its revisions stay in the record.", zh: "已刪除。修訂紀錄仍會保留。" }
+    SystemPageHint { en: "A service page cannot be deleted or unpublished: every page links to it. Edit its text instead.", zh: "服務頁面不能刪除或取消發布：每一頁都有連結指向它。請改為編輯內容。" }
+    ErrContentKind { en: "Choose page or article.", zh: "請選擇頁面或文章。" }
+    ErrContentStatus { en: "Choose draft or published.", zh: "請選擇草稿或已發布。" }
+    ErrSlug { en: "Use lower-case letters, digits and single hyphens (at most {max} characters).", zh: "請使用小寫英文字母、數字與單一連字號（最多 {max} 個字元）。" }
+    ErrSlugTaken { en: "Another entry of this kind has this address already.", zh: "已有同類內容使用此網址。" }
+    ErrLocalPath { en: "Use a picture of the shop’s own: a path starting with /.", zh: "請使用本商店的圖片：以 / 開頭的路徑。" }
+    ErrCardProduct { en: "There is no product {code} for a [product {code}] card.", zh: "[product {code}] 卡片的商品 {code} 不存在。" }
+    ErrTooManyCards { en: "At most {max} product cards in one text.", zh: "一篇內文最多 {max} 張商品卡片。" }
+    ErrStaleEntry { en: "Someone saved this entry after you opened it (it is now version {version}). Your changes are kept: review them and save again.", zh: "您開啟後已有人儲存此內容（現為第 {version} 版）。您的修改已保留：請檢查後再儲存。" }
+    ErrNoSuchRevision { en: "No such revision of this entry.", zh: "此內容沒有這個版本。" }
+    ErrSystemSlug { en: "A service page keeps its address.", zh: "服務頁面的網址不能更改。" }
+    ErrSystemStatus { en: "A service page stays published, without a schedule.", zh: "服務頁面必須維持已發布，且不能排程。" }
+    ErrSystemDelete { en: "A service page cannot be deleted: every page links to it.", zh: "服務頁面不能刪除：每一頁都有連結指向它。" }
+    ErrUnknownTopic { en: "No such topic.", zh: "沒有此主題。" }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod cart;
 pub mod catalog;
 pub mod catalog_admin;
 pub mod checkout;
+pub mod content;
 pub mod data;
 pub mod domain;
 pub mod error;
@@ -184,10 +185,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/orders") view=orders::pages::AccountOrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/forgot") view=account::pages::ForgotPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/reset") view=account::pages::ResetPage ssr=SsrMode::Async/>
-                    <Route path=path!("/pages/:slug") view=info::pages::InfoPageView/>
+                    <Route path=path!("/pages/:slug") view=content::pages::ContentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/journal") view=content::pages::JournalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/journal/:slug") view=content::pages::ArticlePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=admin::pages::AdminDashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products") view=catalog_admin::pages::AdminProductsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products/:id") view=catalog_admin::pages::AdminProductPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/content") view=content::admin_pages::AdminContentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/content/:id") view=content::admin_pages::AdminContentEntryPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/customers") view=admin::pages::AdminCustomersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders") view=orders::admin_pages::AdminOrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders/:number") view=orders::admin_pages::AdminOrderPage ssr=SsrMode::Async/>

@@ -54,6 +54,8 @@ pub enum StartupError {
     Import(#[from] crate::import::ImportError),
     #[error("loading the catalogue failed (see the log)")]
     Catalog,
+    #[error("making the service pages failed: {0}")]
+    Content(String),
 }
 
 /// Connects, migrates, seeds an empty catalogue (when configured) and loads it.
@@ -95,6 +97,11 @@ pub async fn build_state(config: &Config) -> Result<ServerState, StartupError> {
             );
         }
     }
+    // The service pages (about, delivery, returns, contact) exist from the first start;
+    // editors change them in /admin/content.
+    app::content::ssr::seed(&writer, backend, app::web::ssr::now_ms())
+        .await
+        .map_err(|e| StartupError::Content(e.to_string()))?;
     let catalog = Catalog::load(&pool)
         .await
         .map_err(|_| StartupError::Catalog)?;

@@ -15,6 +15,14 @@ pub const PERSONAL: crate::web::Personal = crate::web::Personal {
     ..crate::web::Personal::NONE
 };
 
+/// A saved version of something editors edit (a product, a page), with who saved it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    pub version: i64,
+    pub saved_at: i64,
+    pub actor: Option<String>,
+}
+
 /// The dashboard's counts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Overview {

@@ -20,16 +20,12 @@ pub fn admin_nav(current: &'static str) -> impl IntoView {
             ("/admin/staff", Msg::AdminStaff),
             ("/admin/audit", Msg::AdminAudit),
             ("/admin/products", Msg::AdminCatalog),
+            ("/admin/content", Msg::AdminContent),
             ("/admin/customers", Msg::AdminCustomers),
             ("/admin/orders", Msg::AdminOrders),
             ("/admin/recommendations", Msg::AdminRecs),
         ],
-        &[
-            Msg::AdminPromotions,
-            Msg::AdminContent,
-            Msg::AdminAnalytics,
-            Msg::AdminSupport,
-        ],
+        &[Msg::AdminPromotions, Msg::AdminAnalytics, Msg::AdminSupport],
     )
 }
 

@@ -5,13 +5,16 @@
 use sqlx::{AnyPool, Row};
 
 use super::{
-    format_publish_at, CleanProduct, Draft, ProductEditor, ProductForm, ProductRow, Revision,
-    StockCell, VariantForm,
+    format_publish_at, CleanProduct, Draft, ProductEditor, ProductForm, ProductRow, StockCell,
+    VariantForm,
 };
 use crate::domain::Money;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{fill, t, Locale, Msg};
 use crate::web::ssr::{audit, Conn};
+
+/// The products' area of `data::drafts`.
+const DRAFTS: &str = "product";
 
 /// One page of all products (drafts and archived ones too), searched by code or title.
 pub async fn list(
@@ -149,13 +152,7 @@ pub async fn editor(
         Some(id) => Some(saved_form(&mut conn, id).await?.ok_or(AppError::NotFound)?),
         None => None,
     };
-    let draft: Option<(i64, String)> = sqlx::query_as(
-        "SELECT base_version, body FROM product_drafts WHERE product_id = $1 AND user_id = $2",
-    )
-    .bind(id.unwrap_or(""))
-    .bind(user)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let draft = crate::data::drafts::find(&mut conn, DRAFTS, id.unwrap_or(""), user).await?;
     let draft =
         draft.and_then(|(base, body)| serde_json::from_str::<Draft>(&body).ok().map(|d| (base, d)));
     let version = saved.as_ref().map_or(0, |s| s.1);
@@ -237,7 +234,7 @@ pub async fn editor(
         .fetch_all(&mut *conn)
         .await?
         .into_iter()
-        .map(|(version, saved_at, actor)| Revision {
+        .map(|(version, saved_at, actor)| crate::admin::Revision {
             version,
             saved_at,
             actor,
@@ -287,18 +284,7 @@ pub async fn keep_draft(
         message: message.to_string(),
     })
     .map_err(|_| AppError::Internal)?;
-    sqlx::query(
-        "INSERT INTO product_drafts (product_id, user_id, base_version, body, saved_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (product_id, user_id) DO UPDATE SET base_version = excluded.base_version, \
-         body = excluded.body, saved_at = excluded.saved_at",
-    )
-    .bind(key)
-    .bind(user)
-    .bind(base)
-    .bind(body)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    crate::data::drafts::keep(conn, DRAFTS, key, user, base, &body, now).await?;
     Ok(())
 }
 
@@ -498,11 +484,7 @@ pub async fn save(
     .bind(serde_json::to_string(&kept).map_err(|_| AppError::Internal)?)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM product_drafts WHERE user_id = $1 AND product_id IN ($2, '')")
-        .bind(user)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    crate::data::drafts::discard(&mut *tx, DRAFTS, id, user).await?;
     let action = match (p.create, p.status) {
         (true, _) => "product_create",
         (false, "archived") => "product_archive",

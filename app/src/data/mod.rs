@@ -4,7 +4,8 @@
 //! checkout (holds), orders (allocation) and the admin (the ledger) all read or move;
 //! addresses (`address`: the account's book, which the checkout prefills from and saves
 //! to); who owns which cart (`cart`: the cart edits it, the checkout buys it); and the
-//! signed link to an order (`orders`: the checkout makes it, orders check it).
+//! signed link to an order (`orders`: the checkout makes it, orders check it); editors'
+//! unsaved forms (`drafts`: the product and the content editors keep and find them).
 //!
 //! Per location and variant the database keeps `on_hand`, `allocated` (paid, not yet
 //! shipped or collected) and `held` (checkout holds); CHECK constraints keep each >= 0
@@ -14,6 +15,8 @@
 pub mod address;
 #[cfg(feature = "ssr")]
 pub mod cart;
+#[cfg(feature = "ssr")]
+pub mod drafts;
 #[cfg(feature = "ssr")]
 pub mod events;
 #[cfg(feature = "ssr")]

@@ -1,6 +1,7 @@
-//! The shop's information pages: about, delivery and payment, returns, contact, at
-//! `/pages/{slug}`. Their words are in the translation table for now; the content
-//! editors' issue makes them editable at the same addresses.
+//! The shop's service pages: about, delivery and payment, returns, contact, at
+//! `/pages/{slug}`. They are content entries (`content`), seeded on the first start from
+//! the words in the translation table and edited in `/admin/content`; this module names
+//! them for the links every page carries.
 
 pub mod pages;
 

@@ -1,66 +1,10 @@
-//! `/pages/{slug}`: server-rendered text, the same for every visitor (cached like the
-//! catalogue's pages).
+//! The links to the service pages (the footer's list, the home page's trust line); the
+//! pages themselves are content entries (`content::pages::ContentPage`).
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
-use leptos_router::hooks::use_params_map;
 
-use super::{InfoPage, CONTACT_EMAIL, CONTACT_PHONE};
-use crate::error::AppError;
+use super::InfoPage;
 use crate::i18n::{t, Msg};
-use crate::ui::layout::absolute_url;
-use crate::ui::{page_title, ErrorView};
-
-#[component]
-pub fn InfoPageView() -> impl IntoView {
-    let params = use_params_map();
-    let slug = params.read_untracked().get("slug").unwrap_or_default();
-    let Some(page) = InfoPage::from_slug(&slug) else {
-        return view! { <ErrorView error=AppError::NotFound/> }.into_any();
-    };
-    let (title, paragraphs): (Msg, &[Msg]) = match page {
-        InfoPage::About => (Msg::AboutTitle, &[Msg::AboutText1, Msg::AboutText2]),
-        InfoPage::Delivery => (
-            Msg::DeliveryTitle,
-            &[Msg::DeliveryText1, Msg::DeliveryText2],
-        ),
-        InfoPage::Returns => (Msg::ReturnsTitle, &[Msg::ReturnsText1, Msg::ReturnsText2]),
-        InfoPage::Contact => (Msg::ContactTitle, &[Msg::ContactText1]),
-    };
-    let extra = match page {
-        InfoPage::Delivery => Some(
-            view! {
-                <h2 id="payment">{t(Msg::PaymentTitle)}</h2>
-                <p>{t(Msg::PaymentText)}</p>
-            }
-            .into_any(),
-        ),
-        InfoPage::Contact => Some(
-            view! {
-                <dl class="contact" data-test="contact">
-                    <dt>{t(Msg::ContactEmail)}</dt>
-                    <dd><a href=format!("mailto:{CONTACT_EMAIL}")>{CONTACT_EMAIL}</a></dd>
-                    <dt>{t(Msg::ContactPhone)}</dt>
-                    <dd><a href=format!("tel:{}", CONTACT_PHONE.replace(' ', ""))>{CONTACT_PHONE}</a></dd>
-                </dl>
-            }
-            .into_any(),
-        ),
-        _ => None,
-    };
-    let first = t(paragraphs[0]);
-    view! {
-        <Title text=page_title(t(title))/>
-        <Meta name="description" content=first/>
-        <Link rel="canonical" href=absolute_url(&page.url())/>
-        <article class="info-page">
-            <h1 data-test="page-heading">{t(title)}</h1>
-            {paragraphs.iter().map(|&p| view! { <p>{t(p)}</p> }).collect_view()}
-            {extra}
-        </article>
-    }
-    .into_any()
-}
 
 /// The links to the information pages, for the footer.
 pub fn service_links() -> impl IntoView {

@@ -8,6 +8,8 @@
 
 use leptos::prelude::*;
 
+use crate::error::AppError;
+use crate::i18n::{fill, t, Msg};
 use crate::web::Flash;
 
 /// The flash for `form`, taken (and cleared) on the server; the browser never has one.
@@ -147,4 +149,75 @@ pub fn choice(
 /// The form's main button.
 pub fn submit(label: &'static str) -> impl IntoView {
     view! { <button type="submit" class="primary">{label}</button> }
+}
+
+/// "At most {max} characters" about `field`.
+pub fn too_long(field: &str, max: usize) -> AppError {
+    AppError::invalid(
+        field,
+        fill(t(Msg::ErrTooLong), &[("max", &max.to_string())]),
+    )
+}
+
+/// A text field as typed: trimmed, at most `max` characters, no control characters but
+/// line breaks and tabs, line breaks as `\n`; `required`: not empty.
+pub fn clean_text(raw: &str, field: &str, max: usize, required: bool) -> Result<String, AppError> {
+    let s = raw.trim();
+    if required && s.is_empty() {
+        return Err(AppError::invalid(field, t(Msg::ErrRequired)));
+    }
+    if s.chars().count() > max {
+        return Err(too_long(field, max));
+    }
+    if s.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(AppError::invalid(field, t(Msg::ErrControlChars)));
+    }
+    Ok(s.replace("\r\n", "\n"))
+}
+
+/// `YYYY-MM-DDTHH:MM` (seconds allowed) in UTC as unix milliseconds.
+pub fn parse_publish_at(raw: &str) -> Option<i64> {
+    let raw = raw.trim();
+    let (date, time) = raw.split_once('T').or_else(|| raw.split_once(' '))?;
+    let mut d = date.split('-');
+    let (y, m, day) = (d.next()?, d.next()?, d.next()?);
+    if d.next().is_some() || y.len() != 4 || m.len() != 2 || day.len() != 2 {
+        return None;
+    }
+    let (y, m, day): (i64, u32, u32) = (y.parse().ok()?, m.parse().ok()?, day.parse().ok()?);
+    let mut tm = time.split(':');
+    let (h, min) = (tm.next()?, tm.next()?);
+    let sec = tm.next().unwrap_or("0");
+    if tm.next().is_some() || h.len() != 2 || min.len() != 2 {
+        return None;
+    }
+    let (h, min, sec): (i64, i64, i64) = (h.parse().ok()?, min.parse().ok()?, sec.parse().ok()?);
+    if !(2000..=2999).contains(&y) || !(1..=12).contains(&m) || h > 23 || min > 59 || sec > 59 {
+        return None;
+    }
+    let days_in_month = match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if day == 0 || day > days_in_month {
+        return None;
+    }
+    let days = crate::domain::days_from_civil(y, m, day);
+    Some(((days * 24 + h) * 60 + min) * 60_000 + sec * 1000)
+}
+
+/// Unix milliseconds as a `datetime-local` value in UTC.
+pub fn format_publish_at(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let (y, m, d) = crate::domain::civil_from_days(days);
+    let minutes = ms.rem_euclid(86_400_000) / 60_000;
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}",
+        minutes / 60,
+        minutes % 60
+    )
 }

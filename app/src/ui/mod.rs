@@ -200,6 +200,20 @@ pub fn breadcrumbs(trail: Vec<(String, String)>, current: String) -> AnyView {
     .into_any()
 }
 
+/// Unix milliseconds as ISO 8601 in UTC (`2026-12-24T18:30:00Z`), for `<time>` and
+/// schema.org.
+pub fn iso_time(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = crate::domain::civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
 /// Unix milliseconds as `YYYY-MM-DD HH:MM` UTC.
 pub fn format_time(ms: i64) -> String {
     let secs = ms.div_euclid(1000);

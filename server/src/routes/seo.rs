@@ -12,9 +12,17 @@ pub async fn robots(State(state): State<ServerState>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body)
 }
 
-/// The home page, the information pages, every category and product, by canonical URL.
+/// The home page, the journal, every live page and article, every category and product,
+/// by canonical URL.
 pub async fn sitemap(State(state): State<ServerState>) -> impl IntoResponse {
     let catalog = state.app.catalog.current();
+    // A failed read leaves the entries out of this answer rather than the whole map.
+    let entries = app::content::ssr::sitemap_entries(&state.app.db, state.app.clock.now_ms())
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "sitemap: reading the content entries failed");
+            Vec::new()
+        });
     let origin = &state.app.site.public_url;
     let mut xml =
         String::with_capacity(128 * (catalog.products.len() + catalog.categories.len() + 1));
@@ -25,8 +33,9 @@ pub async fn sitemap(State(state): State<ServerState>) -> impl IntoResponse {
         xml.push_str("</loc></url>\n");
     };
     url("/");
-    for page in app::info::InfoPage::ALL {
-        url(&page.url());
+    url("/journal");
+    for (kind, slug) in &entries {
+        url(&app::content::url(kind, slug));
     }
     for c in &catalog.categories {
         if catalog.category_count(catalog.category_index(&c.slug).unwrap_or_default()) > 0 {

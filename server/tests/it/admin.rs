@@ -31,13 +31,17 @@ on_both_engines! {
             .await
             .set_cookie("sid")
             .expect("support session");
-        let editing: Vec<&(String, String)> = functions.iter().filter(|(p, _)| p.starts_with("/api/admin/products/")).collect();
-        assert!(editing.len() >= 3, "{editing:?}");
+        let editing: Vec<&(String, String)> = functions
+            .iter()
+            .filter(|(p, _)| p.starts_with("/api/admin/products/") || p.starts_with("/api/admin/content/"))
+            .collect();
+        assert!(editing.len() >= 8, "{editing:?}");
         for (path, method) in editing {
             let res = call(&app, method, path, &format!("sid={support}"), "").await;
             assert_eq!(res.status.as_u16(), 403, "support {method} {path}: {}", res.body);
         }
         assert_eq!(as_user(&app, &support, "/admin/products/new").await.status, 403);
+        assert_eq!(as_user(&app, &support, "/admin/content/new").await.status, 403);
         let role: String = sqlx::query_scalar("SELECT role FROM users WHERE email = 'gil@example.com'")
             .fetch_one(&app.state.app.db).await.expect("user");
         assert_eq!(role, "shopper", "no guarded function ran");

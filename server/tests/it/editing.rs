@@ -228,7 +228,7 @@ on_both_engines! {
         // Saving again (from version 2, as the page offers) wins, and the draft is gone.
         let again = with(edit(&loser_title), "version", "2");
         assert_eq!(save(&app, &loser, &again).await.header("location"), "/admin/products/90001?saved=3");
-        assert_eq!(app.count("SELECT COUNT(*) FROM product_drafts").await, 0);
+        assert_eq!(app.count("SELECT COUNT(*) FROM editor_drafts").await, 0);
 
         // A script saving a stale version gets 409 with the reason.
         let res = call(&app, "POST", "/api/admin/products/save", &format!("sid={ann}"), &body(&edit("stale"))).await;

@@ -14,6 +14,7 @@ mod admin;
 mod bad_input;
 mod cart;
 mod checkout;
+mod content;
 mod crash;
 mod editing;
 mod import;

@@ -177,7 +177,7 @@ on_both_engines! {
             assert!(home.test_text("service-links").contains(heading), "{heading} in the footer");
             assert!(home.body.contains(&format!("href=\"{path}\"")));
         }
-        assert!(app.get("/pages/contact").await.test_text("contact").contains("help@hearth-heart.example"));
+        assert!(app.get("/pages/contact").await.test_text("content-body").contains("help@hearth-heart.example"));
         assert_eq!(app.get("/pages/nothing-here").await.status, 404);
         // The home page's promise and trust line, linking to delivery, returns, payment and help.
         let home = app.get("/").await;

@@ -197,10 +197,12 @@ impl Catalog {
         let material_index = index_of(&materials);
         let theme_index = index_of(&themes);
 
-        // Only what is for sale now; the first scheduled product to go live after now
-        // is remembered so every process reloads at that moment.
+        // Only what is for sale now; the first scheduled product or content entry to go
+        // live after now is remembered so every process reloads (and its cached pages
+        // change) at that moment.
         let next_publish: Option<i64> = sqlx::query_scalar(
-            "SELECT MIN(publish_at) FROM products WHERE status = 'active' AND publish_at > $1",
+            "SELECT MIN(at) FROM (SELECT publish_at AS at FROM products WHERE status = 'active' AND publish_at > $1 \
+             UNION ALL SELECT publish_at FROM content_entries WHERE status = 'published' AND publish_at > $1) due",
         )
         .bind(now)
         .fetch_one(&mut *db)
