@@ -811,6 +811,41 @@ messages! {
     ErrSystemStatus { en: "A service page stays published, without a schedule.", zh: "服務頁面必須維持已發布，且不能排程。" }
     ErrSystemDelete { en: "A service page cannot be deleted: every page links to it.", zh: "服務頁面不能刪除：每一頁都有連結指向它。" }
     ErrUnknownTopic { en: "No such topic.", zh: "沒有此主題。" }
+    // Home page slots (/admin/home)
+    AdminHome { en: "Home page", zh: "首頁版位" }
+    SlotsIntro { en: "The hero banner and promotion tiles of the home page. The live banner with the latest start is shown (none: the shop's own promise); up to four live tiles, by position.", zh: "首頁的主橫幅與促銷方塊。顯示開始時間最晚的有效橫幅（若無則顯示商店標語）；最多顯示四個有效方塊，依排序。" }
+    NewSlot { en: "New banner or tile", zh: "新增橫幅或方塊" }
+    EditSlot { en: "Edit banner or tile", zh: "編輯橫幅或方塊" }
+    SlotHero { en: "Hero banner", zh: "主橫幅" }
+    SlotTile { en: "Promotion tile", zh: "促銷方塊" }
+    SlotTextEn { en: "Text (English)", zh: "文字（英文）" }
+    SlotTextZh { en: "Text (Traditional Chinese)", zh: "文字（繁體中文）" }
+    SlotLink { en: "Links to", zh: "連結至" }
+    SlotLinkKind { en: "Links to a", zh: "連結類型" }
+    SlotLinkValue { en: "Category, search words, product code or address", zh: "分類、搜尋字詞、商品編號或網址代稱" }
+    SlotLinkHint { en: "For example christmas (category), red lantern (search), 85123 (product), delivery (page).", zh: "例如 christmas（分類）、red lantern（搜尋）、85123（商品）、delivery（頁面）。" }
+    LinkCategory { en: "Category", zh: "分類" }
+    LinkSearch { en: "Search", zh: "搜尋" }
+    LinkProduct { en: "Product", zh: "商品" }
+    SlotImage { en: "Picture", zh: "圖片" }
+    SlotStarts { en: "Starts (UTC)", zh: "開始（UTC）" }
+    SlotEnds { en: "Ends (UTC)", zh: "結束（UTC）" }
+    SlotStartsHint { en: "Empty: from now.", zh: "留空：立即開始。" }
+    SlotEndsHint { en: "Empty: until removed.", zh: "留空：直到移除。" }
+    SlotPosition { en: "Position", zh: "排序" }
+    SlotPositionHint { en: "0 to 99: tiles show from the lowest.", zh: "0 至 99：方塊由小到大排列。" }
+    SlotLive { en: "Live", zh: "顯示中" }
+    SlotScheduled { en: "Scheduled", zh: "已排程" }
+    SlotEnded { en: "Ended", zh: "已結束" }
+    SlotDeleted { en: "Deleted.", zh: "已刪除。" }
+    HeroCta { en: "Take a look", zh: "立即看看" }
+    Promotions { en: "Promotions", zh: "優惠活動" }
+    ErrSlotKind { en: "Choose hero banner or promotion tile.", zh: "請選擇主橫幅或促銷方塊。" }
+    ErrLinkKind { en: "Choose a category, a search, a product, a page or an article.", zh: "請選擇分類、搜尋、商品、頁面或文章。" }
+    ErrLinkTarget { en: "Enter a category or page address (lower-case letters, digits, hyphens), search words or a product code.", zh: "請輸入分類或頁面網址代稱（小寫字母、數字、連字號）、搜尋字詞或商品編號。" }
+    ErrLinkMissing { en: "Nothing to link to: there is no {value} of that kind.", zh: "找不到連結目標：沒有此類型的 {value}。" }
+    ErrEndsBeforeStart { en: "The end must come after the start.", zh: "結束時間必須晚於開始時間。" }
+    ErrPosition { en: "Enter a whole number from 0 to 99.", zh: "請輸入 0 至 99 的整數。" }
 }
 
 #[cfg(test)]

@@ -11,8 +11,19 @@ use std::path::{Path, PathBuf};
 
 /// Top-level modules that are capabilities.
 const CAPABILITIES: &[&str] = &[
-    "account", "admin", "cart", "catalog", "checkout", "info", "orders", "recent", "recs",
-    "search", "wishlist",
+    "account",
+    "admin",
+    "cart",
+    "catalog",
+    "catalog_admin",
+    "checkout",
+    "content",
+    "info",
+    "orders",
+    "recent",
+    "recs",
+    "search",
+    "wishlist",
 ];
 /// The shared layers: the kernel, the components, the data layer (`data`: stock, which
 /// catalogue, cart, checkout, orders and admin all read or move; addresses; cart
@@ -56,6 +67,14 @@ const ALLOWED: &[(&str, &str)] = &[
     ("recs", "catalog"),
     // The staff's recommendations page sits in the admin's navigation.
     ("recs", "admin"),
+    // The editors' pages (products, content, home page slots) sit in the admin's
+    // navigation and use its list page and revision types.
+    ("catalog_admin", "admin"),
+    ("content", "admin"),
+    // The home page shows the editors' banner and tiles.
+    ("catalog", "content"),
+    // The service pages are seeded from the words and addresses `info` names.
+    ("content", "info"),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -84,3 +84,48 @@ test('an editor writes an article with a product card and an attempted script; a
   await expect(page.getByTestId('journal').getByRole('link', { name: title })).toBeVisible();
   await expectAccessible(page);
 });
+
+test('an editor schedules a home banner and adds a promotion tile; the shop shows the tile now and the banner only from its start', async ({ page }, info) => {
+  test.skip(!email || !password, 'needs the staff account `cargo xtask test` creates');
+  await open(page, info, '/account/sign-in?next=%2Fadmin%2Fhome');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/admin\/home$/);
+  await settled(page, info);
+  await expect(page.getByTestId('page-heading')).toHaveText('Home page');
+  await expectAccessible(page);
+
+  const stamp = `${info.project.name} ${Date.now()}`;
+  const day = 24 * 3600 * 1000;
+  const local = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+  // A banner for tomorrow, linking to a search.
+  await page.getByLabel('Kind', { exact: true }).selectOption('hero');
+  await page.getByLabel('Title (English)', { exact: true }).fill(`Banner ${stamp}`);
+  await page.getByLabel('Links to a', { exact: true }).selectOption('search');
+  await page.getByLabel('Category, search words, product code or address', { exact: true }).fill('lantern');
+  await page.getByLabel('Starts (UTC)', { exact: true }).fill(local(Date.now() + day));
+  await page.getByLabel('Ends (UTC)', { exact: true }).fill(local(Date.now() + 2 * day));
+  await page.getByTestId('save-slot').click();
+  await expect(page).toHaveURL(/\/admin\/home\?id=\d+&saved=1$/);
+  await settled(page, info);
+  await expect(page.getByTestId('saved')).toHaveText('Saved: version 1.');
+  const banner = page.getByTestId('slot-row').filter({ hasText: `Banner ${stamp}` });
+  await expect(banner.getByTestId('slot-state')).toHaveText('Scheduled');
+
+  // A tile, live now.
+  await open(page, info, '/admin/home');
+  await page.getByLabel('Kind', { exact: true }).selectOption('tile');
+  await page.getByLabel('Title (English)', { exact: true }).fill(`Tile ${stamp}`);
+  await page.getByLabel('Links to a', { exact: true }).selectOption('search');
+  await page.getByLabel('Category, search words, product code or address', { exact: true }).fill('heart');
+  await page.getByTestId('save-slot').click();
+  await expect(page).toHaveURL(/\/admin\/home\?id=\d+&saved=1$/);
+  await settled(page, info);
+  await expect(page.getByTestId('slot-row').filter({ hasText: `Tile ${stamp}` }).getByTestId('slot-state')).toHaveText('Live');
+
+  await open(page, info, '/');
+  await expect(page.getByTestId('promo-tiles').getByRole('link', { name: `Tile ${stamp}` })).toHaveAttribute('href', '/search?q=heart');
+  await expect(page.getByText(`Banner ${stamp}`)).toHaveCount(0);
+  await expectAccessible(page);
+});

@@ -21,6 +21,7 @@ pub fn admin_nav(current: &'static str) -> impl IntoView {
             ("/admin/audit", Msg::AdminAudit),
             ("/admin/products", Msg::AdminCatalog),
             ("/admin/content", Msg::AdminContent),
+            ("/admin/home", Msg::AdminHome),
             ("/admin/customers", Msg::AdminCustomers),
             ("/admin/orders", Msg::AdminOrders),
             ("/admin/recommendations", Msg::AdminRecs),

@@ -543,3 +543,178 @@ pub fn AdminContentEntryPage() -> impl IntoView {
         })}
     }
 }
+
+/// A labelled input of the slot form: what came back in the flash, else `value`.
+fn slot_input(
+    flash: &Option<crate::web::Flash>,
+    label: &'static str,
+    name: &'static str,
+    kind: &'static str,
+    value: &str,
+    hint: Option<&'static str>,
+) -> AnyView {
+    let id = format!("s-{name}");
+    let error = flash
+        .as_ref()
+        .filter(|f| f.field == name)
+        .map(|f| f.message.clone());
+    let typed = flash
+        .as_ref()
+        .map_or_else(|| value.to_string(), |f| f.value(name));
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = [
+        hint.map(|_| hint_id.clone()),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id name=format!("form[{name}]") type=kind value=typed
+                aria-invalid=error.is_some().then_some("true")
+                aria-describedby=(!described.is_empty()).then_some(described)/>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            {error.map(|m| view! { <p class="field-error" id=error_id role="alert" data-test="field-error">{m}</p> })}
+        </div>
+    }
+    .into_any()
+}
+
+/// A labelled choice of the slot form.
+fn slot_choice(
+    flash: &Option<crate::web::Flash>,
+    label: &'static str,
+    name: &'static str,
+    options: &[(&'static str, &'static str)],
+    value: &str,
+) -> AnyView {
+    let id = format!("s-{name}");
+    let error = flash
+        .as_ref()
+        .filter(|f| f.field == name)
+        .map(|f| f.message.clone());
+    let chosen = flash
+        .as_ref()
+        .map(|f| f.value(name))
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| value.to_string());
+    let error_id = format!("{id}-error");
+    let options = options
+        .iter()
+        .map(|(v, l)| view! { <option value=*v selected=*v == chosen>{*l}</option> })
+        .collect_view();
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select id=id name=format!("form[{name}]") aria-invalid=error.is_some().then_some("true")
+                aria-describedby=error.as_ref().map(|_| error_id.clone())>{options}</select>
+            {error.map(|m| view! { <p class="field-error" id=error_id role="alert" data-test="field-error">{m}</p> })}
+        </div>
+    }
+    .into_any()
+}
+
+fn slot_state(state: &str) -> &'static str {
+    match state {
+        "scheduled" => t(Msg::SlotScheduled),
+        "ended" => t(Msg::SlotEnded),
+        _ => t(Msg::SlotLive),
+    }
+}
+
+/// `/admin/home`: the hero banner and promotion tiles, with their schedules; the form adds
+/// one or edits the one chosen (`?id=`).
+#[component]
+pub fn AdminHomePage() -> impl IntoView {
+    let query = use_query_map();
+    let get = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    let (id, saved, deleted) = (get("id"), get("saved"), !get("deleted").is_empty());
+    let data = Resource::new(move || id.clone(), super::api::admin_home);
+    view! {
+        <Title text=page_title(t(Msg::AdminHome))/>
+        <Meta name="robots" content="noindex"/>
+        {when_loaded(data, move |e| {
+            let flash = take_flash("slot");
+            let f = e.form.clone();
+            let editing = !f.id.is_empty();
+            let rows = e.rows.iter().map(|r| {
+                let edit = format!("/admin/home?id={}", r.id);
+                let kind = if r.kind == "hero" { t(Msg::SlotHero) } else { t(Msg::SlotTile) };
+                let when = |t: Option<i64>| t.map(format_time).unwrap_or_else(|| "—".to_string());
+                view! {
+                    <tr data-test="slot-row">
+                        <td><a href=edit>{r.title.clone()}</a></td>
+                        <td>{kind}</td>
+                        <td>{r.url.clone()}</td>
+                        <td>{when(r.starts_at)}</td>
+                        <td>{when(r.ends_at)}</td>
+                        <td data-test="slot-state">{slot_state(&r.state)}</td>
+                    </tr>
+                }
+            }).collect_view();
+            let notice = (!saved.is_empty() && flash.is_none()).then(|| view! {
+                <p class="notice" role="status" data-test="saved">{tf(Msg::ProductSaved, &[("version", &saved)])}</p>
+            });
+            let removed = deleted.then(|| view! { <p class="notice" role="status" data-test="deleted">{t(Msg::SlotDeleted)}</p> });
+            let fields = ["kind", "title_en", "title_zh", "text_en", "text_zh", "link_kind", "link_value", "image", "starts_at", "ends_at", "position"];
+            let delete = editing.then(|| view! {
+                <form method="post" action="/api/admin/home/delete">
+                    <input type="hidden" name="id" value=f.id.clone()/>
+                    <input type="hidden" name="version" value=f.version.clone()/>
+                    <button type="submit" class="danger" data-test="delete-slot">{t(Msg::DeleteEntry)}</button>
+                </form>
+            });
+            view! {
+                <h1 data-test="page-heading">{t(Msg::AdminHome)}</h1>
+                {crate::admin::pages::admin_nav("/admin/home")}
+                {notice}
+                {removed}
+                <p>{t(Msg::SlotsIntro)}</p>
+                <div class="table-scroll" role="region" aria-label=t(Msg::AdminHome) tabindex="0">
+                    <table class="admin-table" data-test="slots">
+                        <thead><tr>
+                            <th scope="col">{t(Msg::EntryTitle)}</th>
+                            <th scope="col">{t(Msg::Kind)}</th>
+                            <th scope="col">{t(Msg::SlotLink)}</th>
+                            <th scope="col">{t(Msg::SlotStarts)}</th>
+                            <th scope="col">{t(Msg::SlotEnds)}</th>
+                            <th scope="col">{t(Msg::ProductStatus)}</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+                <h2>{if editing { t(Msg::EditSlot) } else { t(Msg::NewSlot) }}</h2>
+                {editing.then(|| view! { <p><a href="/admin/home">{t(Msg::NewSlot)}</a></p> })}
+                {form_error(&flash, &fields)}
+                <form method="post" action="/api/admin/home/save" class="account-form" data-test="slot-form">
+                    <input type="hidden" name="form[id]" value=f.id.clone()/>
+                    <input type="hidden" name="form[version]" value=f.version.clone()/>
+                    {slot_choice(&flash, t(Msg::Kind), "kind", &[("hero", t(Msg::SlotHero)), ("tile", t(Msg::SlotTile))], &f.kind)}
+                    {slot_input(&flash, t(Msg::TitleEn), "title_en", "text", &f.title_en, None)}
+                    {slot_input(&flash, t(Msg::TitleZh), "title_zh", "text", &f.title_zh, Some(t(Msg::FallbackHint)))}
+                    {slot_input(&flash, t(Msg::SlotTextEn), "text_en", "text", &f.text_en, None)}
+                    {slot_input(&flash, t(Msg::SlotTextZh), "text_zh", "text", &f.text_zh, None)}
+                    {slot_choice(&flash, t(Msg::SlotLinkKind), "link_kind", &[
+                        ("category", t(Msg::LinkCategory)),
+                        ("search", t(Msg::LinkSearch)),
+                        ("product", t(Msg::LinkProduct)),
+                        ("page", t(Msg::KindPage)),
+                        ("article", t(Msg::KindArticle)),
+                    ], &f.link_kind)}
+                    {slot_input(&flash, t(Msg::SlotLinkValue), "link_value", "text", &f.link_value, Some(t(Msg::SlotLinkHint)))}
+                    {slot_input(&flash, t(Msg::SlotImage), "image", "text", &f.image, Some(t(Msg::SocialImageHint)))}
+                    {slot_input(&flash, t(Msg::SlotStarts), "starts_at", "datetime-local", &f.starts_at, Some(t(Msg::SlotStartsHint)))}
+                    {slot_input(&flash, t(Msg::SlotEnds), "ends_at", "datetime-local", &f.ends_at, Some(t(Msg::SlotEndsHint)))}
+                    {slot_input(&flash, t(Msg::SlotPosition), "position", "number", &f.position, Some(t(Msg::SlotPositionHint)))}
+                    <button type="submit" class="primary" data-test="save-slot">{t(Msg::SaveEntry)}</button>
+                </form>
+                {delete}
+            }
+            .into_any()
+        })}
+    }
+}

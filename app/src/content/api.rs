@@ -21,9 +21,10 @@ pub async fn content_entry(
     }
     let state = crate::state::app_state()?;
     let catalog = state.catalog.current();
+    let cards = |code: &str| catalog.product(code).map(|p| p.card.clone());
     super::ssr::entry(
         &state.db,
-        &catalog,
+        &cards,
         &kind,
         &slug,
         now_ms(),
@@ -121,7 +122,8 @@ pub async fn admin_content_entry(
     };
     let state = crate::state::app_state()?;
     let catalog = state.catalog.current();
-    super::ssr::editor(&state.db, &catalog, user.id, id, kind.trim(), compare).await
+    let cards = |code: &str| catalog.product(code).map(|p| p.card.clone());
+    super::ssr::editor(&state.db, &cards, user.id, id, kind.trim(), compare).await
 }
 
 /// Renders Markdown as the storefront would (the editor's live preview).
@@ -137,7 +139,8 @@ pub async fn preview_content(#[server(default)] body: String) -> Result<Vec<Bloc
         ));
     }
     let catalog = crate::state::app_state()?.catalog.current();
-    Ok(super::ssr::render(&body, &catalog))
+    let cards = |code: &str| catalog.product(code).map(|p| p.card.clone());
+    Ok(super::ssr::render(&body, &cards))
 }
 
 /// Where a browser goes back to after a save of `form` that did not go through.
@@ -301,4 +304,97 @@ pub async fn delete_content(
     }
     .await;
     finish_form("delete", &format!("/admin/content/{id}"), &[], result)
+}
+
+/// The home page's live hero and tiles, in the visitor's language.
+#[server(prefix = "/api", endpoint = "content/home", input = GetUrl)]
+pub async fn home_slots() -> Result<super::slots::HomeSlots, AppError> {
+    use crate::web::ssr::now_ms;
+    let state = crate::state::app_state()?;
+    let catalog = state.catalog.current();
+    let cards = |code: &str| catalog.product(code).map(|p| p.card.clone());
+    super::ssr::home_slots(&state.db, &cards, now_ms(), crate::i18n::current()).await
+}
+
+/// Every home page slot, and slot `id` ("" for a new one) as the form.
+#[server(prefix = "/api", endpoint = "admin/home", input = GetUrl)]
+pub async fn admin_home(
+    #[server(default)] id: String,
+) -> Result<super::slots::SlotEditor, AppError> {
+    use crate::web::{ssr::require, Access, Role};
+    require(Access::Role(Role::Editor)).await?;
+    let id = entry_id(&id)?;
+    let db = crate::state::app_state()?.db;
+    super::ssr::slot_editor(&db, id, crate::web::ssr::now_ms()).await
+}
+
+/// Creates or saves a home page slot (a refused one comes back to the form with what
+/// was typed and why).
+#[server(prefix = "/api", endpoint = "admin/home/save")]
+pub async fn save_home_slot(
+    #[server(default)] form: super::slots::SlotForm,
+) -> Result<(), AppError> {
+    use crate::web::ssr::{db, finish_form, now_ms, require};
+    use crate::web::{Access, Role};
+    let user = require(Access::Role(Role::Editor)).await?;
+    let state = crate::state::app_state()?;
+    let page = match form.id.trim() {
+        "" => "/admin/home".to_string(),
+        id => format!("/admin/home?id={}", crate::web::encode_query_value(id)),
+    };
+    let result = async {
+        let clean = form.clean()?;
+        let mut tx = db::write().await?;
+        let (id, version) = super::ssr::save_slot(&mut tx, user.id, &clean, now_ms()).await?;
+        tx.commit().await?;
+        refresh(&state).await;
+        Ok(format!("/admin/home?id={id}&saved={version}"))
+    }
+    .await;
+    let f = &form;
+    finish_form(
+        "slot",
+        &page,
+        &[
+            ("kind", &f.kind),
+            ("title_en", &f.title_en),
+            ("title_zh", &f.title_zh),
+            ("text_en", &f.text_en),
+            ("text_zh", &f.text_zh),
+            ("link_kind", &f.link_kind),
+            ("link_value", &f.link_value),
+            ("image", &f.image),
+            ("starts_at", &f.starts_at),
+            ("ends_at", &f.ends_at),
+            ("position", &f.position),
+        ],
+        result,
+    )
+}
+
+/// Deletes home page slot `id` at `version`.
+#[server(prefix = "/api", endpoint = "admin/home/delete")]
+pub async fn delete_home_slot(
+    #[server(default)] id: String,
+    #[server(default)] version: String,
+) -> Result<(), AppError> {
+    use crate::i18n::{t, Msg};
+    use crate::web::ssr::{db, finish_form, require};
+    use crate::web::{Access, Role};
+    let user = require(Access::Role(Role::Editor)).await?;
+    let state = crate::state::app_state()?;
+    let id = entry_id(&id)?.ok_or(AppError::NotFound)?;
+    let result = async {
+        let version: i64 = version
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid("version", t(Msg::ErrVersion)))?;
+        let mut tx = db::write().await?;
+        super::ssr::delete_slot(&mut tx, user.id, id, version).await?;
+        tx.commit().await?;
+        refresh(&state).await;
+        Ok("/admin/home?deleted=1".to_string())
+    }
+    .await;
+    finish_form("slot", &format!("/admin/home?id={id}"), &[], result)
 }

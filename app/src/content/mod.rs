@@ -21,6 +21,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod pages;
+pub mod slots;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

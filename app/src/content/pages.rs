@@ -237,3 +237,60 @@ pub fn JournalPage() -> impl IntoView {
         })}
     }
 }
+
+/// The home page's hero banner and promotion tiles, as editors scheduled them (the
+/// shop's own promise when no banner is live). A failure costs the slots, not the page.
+#[component]
+pub fn HomeBanner() -> impl IntoView {
+    let slots = Resource::new(|| (), |_| super::api::home_slots());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let slots = slots.await.unwrap_or_default();
+                let hero = match slots.hero {
+                    Some(h) => {
+                        let image = h.image.map(|src| view! { <img class="hero-image" src=src alt="" loading="eager" decoding="async"/> });
+                        view! {
+                            <section class="hero banner" data-test="hero">
+                                {image}
+                                <h1 data-test="hero-title">{h.title}</h1>
+                                {(!h.text.is_empty()).then(|| view! { <p>{h.text}</p> })}
+                                <a class="cta" href=h.url data-test="hero-link">{t(Msg::HeroCta)}</a>
+                            </section>
+                        }
+                        .into_any()
+                    }
+                    None => view! {
+                        <section class="hero" data-test="hero">
+                            <h1>{t(Msg::HomePromise)}</h1>
+                            <p>{t(Msg::HomePromiseText)}</p>
+                            <a class="cta" href="#featured-heading">{t(Msg::FeaturedCategories)}</a>
+                        </section>
+                    }
+                    .into_any(),
+                };
+                let tiles = (!slots.tiles.is_empty()).then(|| {
+                    let items = slots.tiles.into_iter().map(|s| {
+                        let image = s.image.map(|src| view! { <img src=src alt="" width="320" height="160" loading="lazy" decoding="async"/> });
+                        view! {
+                            <li class="promo-tile">
+                                <a href=s.url>
+                                    {image}
+                                    <span class="tile-name">{s.title}</span>
+                                    {(!s.text.is_empty()).then(|| view! { <span class="tile-text">{s.text}</span> })}
+                                </a>
+                            </li>
+                        }
+                    }).collect_view();
+                    view! {
+                        <section aria-labelledby="promotions-heading">
+                            <h2 id="promotions-heading">{t(Msg::Promotions)}</h2>
+                            <ul class="promo-tiles" data-test="promo-tiles">{items}</ul>
+                        </section>
+                    }
+                });
+                view! { {hero}{tiles} }.into_any()
+            })}
+        </Suspense>
+    }
+}

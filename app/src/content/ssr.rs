@@ -6,13 +6,14 @@
 use sqlx::{AnyPool, Row};
 
 use super::markdown::{self, Piece};
+use super::slots::{link_url, CleanSlot, HomeSlot, HomeSlots, SlotEditor, SlotForm, SlotRow};
 use super::{
     ArticleSummary, Block, CleanContent, ContentEditor, ContentForm, ContentRow, ContentView,
     Draft, Journal,
 };
-use crate::catalog::ssr::Catalog;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{fill, t, Locale, Msg};
+use crate::ui::card::ProductCard;
 use crate::ui::form::format_publish_at;
 use crate::web::ssr::{audit, Conn};
 
@@ -28,16 +29,18 @@ const COLUMNS: &str = "id, kind, slug, topic, title_en, title_zh, body_en, body_
      seo_title_zh, description_en, description_zh, social_image, status, publish_at, \
      first_published_at, system, version, updated_at";
 
-/// A body rendered: Markdown pieces, product cards from the snapshot (a product not for
-/// sale is left out), video link cards.
-pub fn render(source: &str, catalog: &Catalog) -> Vec<Block> {
+/// The card of a product for sale, by its code (the server functions pass the catalogue
+/// snapshot's lookup, so content never reaches into the catalogue's internals).
+pub type Cards<'a> = &'a (dyn Fn(&str) -> Option<ProductCard> + Sync);
+
+/// A body rendered: Markdown pieces, product cards (a product not for sale is left out),
+/// video link cards.
+pub fn render(source: &str, cards: Cards) -> Vec<Block> {
     markdown::render(source)
         .into_iter()
         .filter_map(|piece| match piece {
             Piece::Html(html) => Some(Block::Html(html)),
-            Piece::Product(code) => catalog
-                .product(&code)
-                .map(|p| Block::Product(p.card.clone())),
+            Piece::Product(code) => cards(&code).map(Block::Product),
             Piece::Video { url, host } => Some(Block::Video { url, host }),
         })
         .collect()
@@ -102,7 +105,7 @@ fn localised(f: &ContentForm, locale: Locale) -> (String, String, String, String
 /// The live entry of `kind` at `slug`, as the storefront shows it in `locale`.
 pub async fn entry(
     db: &AnyPool,
-    catalog: &Catalog,
+    cards: Cards<'_>,
     kind: &str,
     slug: &str,
     now: i64,
@@ -134,7 +137,7 @@ pub async fn entry(
         } else {
             description
         },
-        blocks: render(&body, catalog),
+        blocks: render(&body, cards),
         title,
         social_image: (!social.is_empty()).then_some(social),
         fallback,
@@ -302,7 +305,7 @@ async fn revision(conn: &mut Conn, id: i64, version: i64) -> AppResult<Option<Co
 /// revisions compared when asked.
 pub async fn editor(
     db: &AnyPool,
-    catalog: &Catalog,
+    cards: Cards<'_>,
     user: i64,
     id: Option<i64>,
     kind: &str,
@@ -347,12 +350,8 @@ pub async fn editor(
             Vec::new(),
         ),
     };
-    let preview = (form.intent == "preview").then(|| {
-        (
-            render(&form.body_en, catalog),
-            render(&form.body_zh, catalog),
-        )
-    });
+    let preview = (form.intent == "preview")
+        .then(|| (render(&form.body_en, cards), render(&form.body_zh, cards)));
     let (revisions, comparison) = match id {
         Some(id) => {
             let revisions = sqlx::query_as::<_, (i64, i64, Option<String>)>(
@@ -736,5 +735,267 @@ pub async fn seed(db: &AnyPool, backend: crate::web::ssr::Backend, now: i64) -> 
         }
         tx.commit().await?;
     }
+    Ok(())
+}
+
+// ---- Home page slots ------------------------------------------------------------------
+
+/// Shown at `now`: started (or no start) and not ended (or no end).
+fn slot_live(now: i64) -> String {
+    format!("(starts_at IS NULL OR starts_at <= {now}) AND (ends_at IS NULL OR ends_at > {now})")
+}
+
+const SLOT_COLUMNS: &str =
+    "id, kind, title_en, title_zh, text_en, text_zh, link_kind, link_value, \
+     image, starts_at, ends_at, position, version";
+
+/// The live hero and tiles at `now`, in `locale` (a missing Chinese title or text shows
+/// the English one). A slot linking to a product no longer for sale is left out.
+pub async fn home_slots(
+    db: &AnyPool,
+    cards: Cards<'_>,
+    now: i64,
+    locale: Locale,
+) -> AppResult<HomeSlots> {
+    let rows = sqlx::query(&format!(
+        "SELECT {SLOT_COLUMNS} FROM home_slots WHERE {} \
+         ORDER BY kind, COALESCE(starts_at, 0) DESC, position, id",
+        slot_live(now)
+    ))
+    .fetch_all(db)
+    .await?;
+    let mut out = HomeSlots::default();
+    let mut tiles: Vec<(i64, i64, HomeSlot)> = Vec::new();
+    for r in &rows {
+        let kind: String = r.try_get("kind")?;
+        let link_kind: String = r.try_get("link_kind")?;
+        let link_value: String = r.try_get("link_value")?;
+        let url = if link_kind == "product" {
+            match cards(&link_value) {
+                Some(card) => card.url(),
+                None => continue,
+            }
+        } else {
+            link_url(&link_kind, &link_value)
+        };
+        let pick = |zh: &str, en: &str| -> AppResult<String> {
+            let (zh, en): (String, String) = (r.try_get(zh)?, r.try_get(en)?);
+            Ok(if locale == Locale::ZhHant && !zh.trim().is_empty() {
+                zh
+            } else {
+                en
+            })
+        };
+        let image: String = r.try_get("image")?;
+        let slot = HomeSlot {
+            title: pick("title_zh", "title_en")?,
+            text: pick("text_zh", "text_en")?,
+            url,
+            image: (!image.is_empty()).then_some(image),
+        };
+        if kind == "hero" {
+            if out.hero.is_none() {
+                out.hero = Some(slot);
+            }
+        } else {
+            tiles.push((r.try_get("position")?, r.try_get("id")?, slot));
+        }
+    }
+    tiles.sort_by_key(|(position, id, _)| (*position, *id));
+    out.tiles = tiles
+        .into_iter()
+        .take(super::slots::MAX_TILES)
+        .map(|(_, _, s)| s)
+        .collect();
+    Ok(out)
+}
+
+/// Every slot for the editors, with the one being edited (`id`) as its form.
+pub async fn slot_editor(db: &AnyPool, id: Option<i64>, now: i64) -> AppResult<SlotEditor> {
+    let rows = sqlx::query(&format!(
+        "SELECT {SLOT_COLUMNS} FROM home_slots ORDER BY kind, position, COALESCE(starts_at, 0) DESC, id"
+    ))
+    .fetch_all(db)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    let mut form = SlotForm {
+        kind: "hero".into(),
+        link_kind: "category".into(),
+        ..Default::default()
+    };
+    let mut found = id.is_none();
+    for r in &rows {
+        let row_id: i64 = r.try_get("id")?;
+        let starts_at: Option<i64> = r.try_get("starts_at")?;
+        let ends_at: Option<i64> = r.try_get("ends_at")?;
+        let link_kind: String = r.try_get("link_kind")?;
+        let link_value: String = r.try_get("link_value")?;
+        let state = if ends_at.is_some_and(|e| e <= now) {
+            "ended"
+        } else if starts_at.is_some_and(|s| s > now) {
+            "scheduled"
+        } else {
+            "live"
+        };
+        if Some(row_id) == id {
+            found = true;
+            let time = |t: Option<i64>| t.map(format_publish_at).unwrap_or_default();
+            form = SlotForm {
+                id: row_id.to_string(),
+                version: r.try_get::<i64, _>("version")?.to_string(),
+                kind: r.try_get("kind")?,
+                title_en: r.try_get("title_en")?,
+                title_zh: r.try_get("title_zh")?,
+                text_en: r.try_get("text_en")?,
+                text_zh: r.try_get("text_zh")?,
+                link_kind: link_kind.clone(),
+                link_value: link_value.clone(),
+                image: r.try_get("image")?,
+                starts_at: time(starts_at),
+                ends_at: time(ends_at),
+                position: r.try_get::<i64, _>("position")?.to_string(),
+            };
+        }
+        out.push(SlotRow {
+            id: row_id,
+            kind: r.try_get("kind")?,
+            title: r.try_get("title_en")?,
+            url: link_url(&link_kind, &link_value),
+            starts_at,
+            ends_at,
+            position: r.try_get("position")?,
+            version: r.try_get("version")?,
+            state: state.to_string(),
+        });
+    }
+    if !found {
+        return Err(AppError::NotFound);
+    }
+    Ok(SlotEditor { rows: out, form })
+}
+
+/// Whether what a slot links to exists (an entry in any state: a page may go live with
+/// its banner).
+async fn link_exists(tx: &mut Conn, kind: &str, value: &str) -> AppResult<bool> {
+    let sql = match kind {
+        "search" => return Ok(true),
+        "category" => "SELECT slug FROM categories WHERE slug = $1",
+        "product" => "SELECT id FROM products WHERE id = $1",
+        "page" => "SELECT slug FROM content_entries WHERE kind = 'page' AND slug = $1",
+        _ => "SELECT slug FROM content_entries WHERE kind = 'article' AND slug = $1",
+    };
+    let found: Option<String> = sqlx::query_scalar(sql)
+        .bind(value)
+        .fetch_optional(&mut *tx)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Creates or saves slot `s` by `user` in the caller's write transaction (the version
+/// checked and raised in one statement); answers its id and version.
+pub async fn save_slot(tx: &mut Conn, user: i64, s: &CleanSlot, now: i64) -> AppResult<(i64, i64)> {
+    if !link_exists(&mut *tx, s.link_kind, &s.link_value).await? {
+        return Err(AppError::invalid(
+            "link_value",
+            fill(t(Msg::ErrLinkMissing), &[("value", &s.link_value)]),
+        ));
+    }
+    let (id, version) = match s.id {
+        None => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO home_slots (kind, title_en, title_zh, text_en, text_zh, link_kind, link_value, \
+                 image, starts_at, ends_at, position, version, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12) RETURNING id",
+            )
+            .bind(s.kind)
+            .bind(&s.title_en)
+            .bind(&s.title_zh)
+            .bind(&s.text_en)
+            .bind(&s.text_zh)
+            .bind(s.link_kind)
+            .bind(&s.link_value)
+            .bind(&s.image)
+            .bind(s.starts_at)
+            .bind(s.ends_at)
+            .bind(s.position)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            (id, 1)
+        }
+        Some(id) => {
+            let done = sqlx::query(
+                "UPDATE home_slots SET kind = $1, title_en = $2, title_zh = $3, text_en = $4, text_zh = $5, \
+                 link_kind = $6, link_value = $7, image = $8, starts_at = $9, ends_at = $10, position = $11, \
+                 version = version + 1, updated_at = $12 WHERE id = $13 AND version = $14",
+            )
+            .bind(s.kind)
+            .bind(&s.title_en)
+            .bind(&s.title_zh)
+            .bind(&s.text_en)
+            .bind(&s.text_zh)
+            .bind(s.link_kind)
+            .bind(&s.link_value)
+            .bind(&s.image)
+            .bind(s.starts_at)
+            .bind(s.ends_at)
+            .bind(s.position)
+            .bind(now)
+            .bind(id)
+            .bind(s.version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done != 1 {
+                return Err(stale_slot(&mut *tx, id).await?);
+            }
+            (id, s.version + 1)
+        }
+    };
+    audit(
+        &mut *tx,
+        Some(user),
+        "home_slot_save",
+        Some(&format!("slot:{id}:v{version}:{}", s.kind)),
+    )
+    .await?;
+    crate::web::ssr::db::catalogue_changed(&mut *tx).await?;
+    Ok((id, version))
+}
+
+/// Why a slot's versioned write matched nothing: gone, or saved by someone else.
+async fn stale_slot(tx: &mut Conn, id: i64) -> AppResult<AppError> {
+    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM home_slots WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    Ok(match current {
+        None => AppError::NotFound,
+        Some(v) => AppError::invalid(
+            "version",
+            fill(t(Msg::ErrStaleEntry), &[("version", &v.to_string())]),
+        ),
+    })
+}
+
+/// Deletes slot `id` at `version`.
+pub async fn delete_slot(tx: &mut Conn, user: i64, id: i64, version: i64) -> AppResult<()> {
+    let done = sqlx::query("DELETE FROM home_slots WHERE id = $1 AND version = $2")
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if done != 1 {
+        return Err(stale_slot(&mut *tx, id).await?);
+    }
+    audit(
+        &mut *tx,
+        Some(user),
+        "home_slot_delete",
+        Some(&format!("slot:{id}")),
+    )
+    .await?;
+    crate::web::ssr::db::catalogue_changed(&mut *tx).await?;
     Ok(())
 }

@@ -33,15 +33,20 @@ on_both_engines! {
             .expect("support session");
         let editing: Vec<&(String, String)> = functions
             .iter()
-            .filter(|(p, _)| p.starts_with("/api/admin/products/") || p.starts_with("/api/admin/content/"))
+            .filter(|(p, _)| {
+                p.starts_with("/api/admin/products/")
+                    || p.starts_with("/api/admin/content/")
+                    || p.starts_with("/api/admin/home")
+            })
             .collect();
-        assert!(editing.len() >= 8, "{editing:?}");
+        assert!(editing.len() >= 11, "{editing:?}");
         for (path, method) in editing {
             let res = call(&app, method, path, &format!("sid={support}"), "").await;
             assert_eq!(res.status.as_u16(), 403, "support {method} {path}: {}", res.body);
         }
         assert_eq!(as_user(&app, &support, "/admin/products/new").await.status, 403);
         assert_eq!(as_user(&app, &support, "/admin/content/new").await.status, 403);
+        assert_eq!(as_user(&app, &support, "/admin/home").await.status, 403);
         let role: String = sqlx::query_scalar("SELECT role FROM users WHERE email = 'gil@example.com'")
             .fetch_one(&app.state.app.db).await.expect("user");
         assert_eq!(role, "shopper", "no guarded function ran");

@@ -359,4 +359,102 @@ on_both_engines! {
         assert_eq!(app.get("/journal/five-ways-to-light-up-december").await.status, 200);
         assert_eq!(app.get("/journal").await.count_test("article"), 1);
     }
+
+    async fn an_editor_schedules_a_home_banner_and_tiles_that_start_and_end_on_their_own(app) {
+        let sid = make_admin(&app, "ed@example.com").await;
+        let category: String = sqlx::query_scalar("SELECT slug FROM categories ORDER BY position, slug LIMIT 1")
+            .fetch_one(&app.state.app.db).await.expect("a category");
+        let (product, product_url) = a_product(&app).await;
+        let now = app.state.app.clock.now_ms();
+        let at = |ms: i64| app::catalog_admin::format_publish_at(now + ms);
+        let hour = 3_600_000;
+        let slot = |pairs: &[(&'static str, String)]| body(pairs);
+        let banner = vec![
+            ("kind", "hero".to_string()),
+            ("title_en", "Winter lights sale".to_string()),
+            ("text_en", "Lanterns for long nights".to_string()),
+            ("link_kind", "category".to_string()),
+            ("link_value", category.clone()),
+            ("starts_at", at(hour)),
+            ("ends_at", at(3 * hour)),
+        ];
+        let post = |form: String| {
+            let sid = sid.clone();
+            let app = &app;
+            async move { app.post_form_with("/api/admin/home/save", &form, &[HTML, ("cookie", &format!("sid={sid}"))]).await }
+        };
+        let res = post(slot(&banner)).await;
+        assert_eq!(res.status, 303, "{}", res.body);
+        let id = app.count("SELECT id FROM home_slots WHERE kind = 'hero'").await;
+        assert_eq!(res.header("location"), format!("/admin/home?id={id}&saved=1"));
+        // Two tiles, live at once: a search and a product.
+        let tile = |title: &str, kind: &str, value: &str, position: &str| vec![
+            ("kind", "tile".to_string()),
+            ("title_en", title.to_string()),
+            ("link_kind", kind.to_string()),
+            ("link_value", value.to_string()),
+            ("position", position.to_string()),
+        ];
+        assert_eq!(post(slot(&tile("Red lanterns", "search", "red lantern", "2"))).await.status, 303);
+        assert_eq!(post(slot(&tile("Our bestseller", "product", &product, "1"))).await.status, 303);
+
+        // Before its start: the shop's own promise; the tiles, by position.
+        let home = app.get("/").await;
+        assert_eq!(home.count_test("hero"), 1);
+        assert_eq!(home.count_test("hero-title"), 0, "not before its start");
+        let tiles = home.test_text("promo-tiles");
+        assert!(tiles.find("Our bestseller") < tiles.find("Red lanterns"), "{tiles}");
+        assert!(home.body.contains("href=\"/search?q=red+lantern\""), "{}", home.body);
+        assert!(home.body.contains(&format!("href=\"{product_url}\"")));
+        let admin = as_user(&app, &sid, "/admin/home").await;
+        assert!(admin.body.contains("Scheduled"), "{}", admin.body);
+
+        // Its start comes: every snapshot (and cached page) turns over by itself.
+        app.state.app.clock.advance(90 * 60_000);
+        assert!(app.state.app.catalog.refresh_if_changed(&app.state.app.db, app.state.app.clock.now_ms()).await.expect("refresh"));
+        let home = app.get("/").await;
+        assert_eq!(home.test_text("hero-title"), "Winter lights sale");
+        assert!(home.body.contains(&format!("href=\"/c/{category}\"")));
+        assert_eq!(home.count_test("hero"), 1);
+        assert_eq!(home.body.matches("<h1").count(), 1);
+        let zh = app.get_with("/", &[("cookie", "lang=zh-Hant")]).await;
+        assert_eq!(zh.test_text("hero-title"), "Winter lights sale", "no Chinese title: the English one");
+
+        // Its end comes: back to the promise.
+        app.state.app.clock.advance(2 * hour);
+        assert!(app.state.app.catalog.refresh_if_changed(&app.state.app.db, app.state.app.clock.now_ms()).await.expect("refresh"));
+        assert_eq!(app.get("/").await.count_test("hero-title"), 0);
+        assert!(as_user(&app, &sid, "/admin/home").await.body.contains("Ended"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'home_slot_save'").await, 3);
+
+        // Bad input, field by field; nothing written.
+        let cases: Vec<(Vec<(&'static str, String)>, &str)> = vec![
+            (tile("x", "category", "no-such-shelf", "0"), "there is no no-such-shelf"),
+            (tile("x", "product", "99999X", "0"), "there is no 99999X"),
+            (tile("x", "page", "no-such-page", "0"), "there is no no-such-page"),
+            (tile("x", "url", "https://evil.example", "0"), "Choose a category, a search"),
+            (tile("x", "category", "../admin", "0"), "lower-case letters"),
+            (tile("x", "search", "lanterns", "100"), "from 0 to 99"),
+            (tile("", "search", "lanterns", "0"), "This is required."),
+            (with(banner.clone(), "ends_at", &at(-hour)), "after the start"),
+            (with(banner.clone(), "image", "https://tracker.example/p.gif"), "a path starting with /"),
+            (with(banner.clone(), "kind", "popup"), "hero banner or promotion tile"),
+        ];
+        let slots = app.count("SELECT COUNT(*) FROM home_slots").await;
+        for (fields, reason) in &cases {
+            let res = call(&app, "POST", "/api/admin/home/save", &format!("sid={sid}"), &body(fields)).await;
+            assert_eq!(res.status, 400, "{reason}: {}", res.body);
+            assert!(res.body.contains(reason), "{reason}: {}", res.body);
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM home_slots").await, slots);
+        // A stale save and a stale delete are refused with the version now.
+        let stale = with(with(banner.clone(), "id", &id.to_string()), "version", "0");
+        let res = call(&app, "POST", "/api/admin/home/save", &format!("sid={sid}"), &body(&with(stale, "version", "7"))).await;
+        assert_eq!(res.status, 400, "{}", res.body);
+        assert!(res.body.contains("now version 1"), "{}", res.body);
+        let res = call(&app, "POST", "/api/admin/home/delete", &format!("sid={sid}"), &format!("id={id}&version=1")).await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        assert_eq!(app.count("SELECT COUNT(*) FROM home_slots WHERE kind = 'hero'").await, 0);
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'home_slot_delete'").await, 1);
+    }
 }

@@ -23,11 +23,7 @@ pub fn HomePage() -> impl IntoView {
                 let recent = recent.await.unwrap_or_default();
                 match data.await {
                     Ok(home) => view! {
-                        <section class="hero" data-test="hero">
-                            <h1>{t(Msg::HomePromise)}</h1>
-                            <p>{t(Msg::HomePromiseText)}</p>
-                            <a class="cta" href="#featured-heading">{t(Msg::FeaturedCategories)}</a>
-                        </section>
+                        <crate::content::pages::HomeBanner/>
                         {crate::info::pages::trust_line()}
                         <crate::recs::pages::HomeRecs/>
                         <section aria-labelledby="featured-heading">

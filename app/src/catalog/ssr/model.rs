@@ -198,11 +198,13 @@ impl Catalog {
         let theme_index = index_of(&themes);
 
         // Only what is for sale now; the first scheduled product or content entry to go
-        // live after now is remembered so every process reloads (and its cached pages
+        // live (or home page slot to start or end) after now is remembered so every process reloads (and its cached pages
         // change) at that moment.
         let next_publish: Option<i64> = sqlx::query_scalar(
             "SELECT MIN(at) FROM (SELECT publish_at AS at FROM products WHERE status = 'active' AND publish_at > $1 \
-             UNION ALL SELECT publish_at FROM content_entries WHERE status = 'published' AND publish_at > $1) due",
+             UNION ALL SELECT publish_at FROM content_entries WHERE status = 'published' AND publish_at > $1 \
+             UNION ALL SELECT starts_at FROM home_slots WHERE starts_at > $1 \
+             UNION ALL SELECT ends_at FROM home_slots WHERE ends_at > $1) due",
         )
         .bind(now)
         .fetch_one(&mut *db)
