@@ -55,6 +55,21 @@ pub struct AuditEntry {
 /// Rows per page of the admin lists.
 pub const PAGE_SIZE: u32 = 50;
 
+/// A staff list's search words, trimmed; at most 200 characters.
+pub fn list_query(q: &str) -> Result<&str, crate::error::AppError> {
+    let q = q.trim();
+    if q.chars().count() > 200 {
+        return Err(crate::error::AppError::invalid(
+            "q",
+            crate::i18n::fill(
+                crate::i18n::t(crate::i18n::Msg::ErrTooLong),
+                &[("max", "200")],
+            ),
+        ));
+    }
+    Ok(q)
+}
+
 /// One page of an admin list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {

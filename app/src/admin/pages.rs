@@ -30,6 +30,30 @@ pub fn admin_nav(current: &'static str) -> impl IntoView {
     )
 }
 
+/// The pager under an admin list: the count, and links to the previous and next page of
+/// `base` with `params` (empty ones left out).
+pub fn list_pager(base: &str, params: &[(&str, &str)], page: u32, total: u32) -> AnyView {
+    let pages = total.div_ceil(crate::admin::PAGE_SIZE).max(1);
+    let link = |p: u32| {
+        let mut url = format!("{base}?page={p}");
+        for (k, v) in params.iter().filter(|(_, v)| !v.is_empty()) {
+            url.push_str(&format!("&{k}={}", crate::web::encode_query_value(v)));
+        }
+        url
+    };
+    let prev =
+        (page > 1).then(|| view! { <a rel="prev" href=link(page - 1)>{t(Msg::PreviousPage)}</a> });
+    let next =
+        (page < pages).then(|| view! { <a rel="next" href=link(page + 1)>{t(Msg::NextPage)}</a> });
+    view! {
+        <nav class="pager" aria-label=t(Msg::Pagination)>
+            <p class="page-of" data-test="list-total">{format_count(i64::from(total), i18n::current())}</p>
+            {prev}" "{next}
+        </nav>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn AdminDashboardPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| admin_overview());

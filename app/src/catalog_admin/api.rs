@@ -16,16 +16,10 @@ pub async fn admin_products(
     #[server(default)] status: String,
     #[server(default)] page: u32,
 ) -> Result<Page<ProductRow>, AppError> {
-    use crate::i18n::{fill, t, Msg};
+    use crate::i18n::{t, Msg};
     use crate::web::{ssr::require, Access};
     require(Access::Staff).await?;
-    let q = q.trim();
-    if q.chars().count() > 200 {
-        return Err(AppError::invalid(
-            "q",
-            fill(t(Msg::ErrTooLong), &[("max", "200")]),
-        ));
-    }
+    let q = crate::admin::list_query(&q)?;
     let status = status.trim();
     if !status.is_empty() && !super::STATUSES.contains(&status) {
         return Err(AppError::invalid("status", t(Msg::ErrProductStatus)));

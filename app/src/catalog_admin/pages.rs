@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{admin_product, admin_products};
 use super::{ProductEditor, ProductForm, VariantForm, NEW_VARIANT_ROWS, STATUSES};
-use crate::i18n::{self, format_count, t, tf, Msg};
+use crate::i18n::{t, tf, Msg};
 use crate::ui::form::{form_error, take_flash};
 use crate::ui::{format_time, page_title, when_loaded};
 
@@ -37,21 +37,6 @@ pub fn AdminProductsPage() -> impl IntoView {
         <Title text=page_title(t(Msg::AdminCatalog))/>
         <Meta name="robots" content="noindex"/>
         {when_loaded(data, move |list| {
-            let pages = list.total.div_ceil(crate::admin::PAGE_SIZE).max(1);
-            let link = {
-                let (q, status) = (q.clone(), status.clone());
-                move |p: u32| {
-                    let mut url = format!("/admin/products?page={p}");
-                    for (k, v) in [("q", &q), ("status", &status)] {
-                        if !v.is_empty() {
-                            url.push_str(&format!("&{k}={}", crate::web::encode_query_value(v)));
-                        }
-                    }
-                    url
-                }
-            };
-            let prev = (list.page > 1).then(|| view! { <a rel="prev" href=link(list.page - 1)>{t(Msg::PreviousPage)}</a> });
-            let next = (list.page < pages).then(|| view! { <a rel="next" href=link(list.page + 1)>{t(Msg::NextPage)}</a> });
             let statuses = STATUSES.iter().map(|s| {
                 let chosen = *s == status;
                 view! { <option value=*s selected=chosen>{status_label(s)}</option> }
@@ -101,10 +86,7 @@ pub fn AdminProductsPage() -> impl IntoView {
                         <tbody>{rows}</tbody>
                     </table>
                 </div>
-                <nav class="pager" aria-label=t(Msg::Pagination)>
-                    <p class="page-of" data-test="list-total">{format_count(i64::from(list.total), i18n::current())}</p>
-                    {prev}" "{next}
-                </nav>
+                {crate::admin::pages::list_pager("/admin/products", &[("q", &q), ("status", &status)], list.page, list.total)}
             }
             .into_any()
         })}

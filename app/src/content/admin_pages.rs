@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::api::{admin_content, admin_content_entry, preview_content};
 use super::pages::body_view;
 use super::{Block, ContentEditor, KINDS, STATUSES};
-use crate::i18n::{self, format_count, t, tf, Msg};
+use crate::i18n::{t, tf, Msg};
 use crate::ui::form::{form_error, take_flash};
 use crate::ui::{format_time, page_title, when_loaded};
 
@@ -49,21 +49,6 @@ pub fn AdminContentPage() -> impl IntoView {
         <Title text=page_title(t(Msg::AdminContent))/>
         <Meta name="robots" content="noindex"/>
         {when_loaded(data, move |list| {
-            let pages = list.total.div_ceil(crate::admin::PAGE_SIZE).max(1);
-            let link = {
-                let (q, kind) = (q.clone(), kind.clone());
-                move |p: u32| {
-                    let mut url = format!("/admin/content?page={p}");
-                    for (k, v) in [("q", &q), ("kind", &kind)] {
-                        if !v.is_empty() {
-                            url.push_str(&format!("&{k}={}", crate::web::encode_query_value(v)));
-                        }
-                    }
-                    url
-                }
-            };
-            let prev = (list.page > 1).then(|| view! { <a rel="prev" href=link(list.page - 1)>{t(Msg::PreviousPage)}</a> });
-            let next = (list.page < pages).then(|| view! { <a rel="next" href=link(list.page + 1)>{t(Msg::NextPage)}</a> });
             let kinds = KINDS.iter().map(|k| {
                 let chosen = *k == kind;
                 view! { <option value=*k selected=chosen>{kind_label(k)}</option> }
@@ -117,10 +102,7 @@ pub fn AdminContentPage() -> impl IntoView {
                         <tbody>{rows}</tbody>
                     </table>
                 </div>
-                <nav class="pager" aria-label=t(Msg::Pagination)>
-                    <p class="page-of" data-test="list-total">{format_count(i64::from(list.total), i18n::current())}</p>
-                    {prev}" "{next}
-                </nav>
+                {crate::admin::pages::list_pager("/admin/content", &[("q", &q), ("kind", &kind)], list.page, list.total)}
             }
             .into_any()
         })}

@@ -69,16 +69,10 @@ pub async fn admin_content(
     #[server(default)] kind: String,
     #[server(default)] page: u32,
 ) -> Result<Page<ContentRow>, AppError> {
-    use crate::i18n::{fill, t, Msg};
+    use crate::i18n::{t, Msg};
     use crate::web::{ssr::require, Access};
     require(Access::Staff).await?;
-    let q = q.trim();
-    if q.chars().count() > 200 {
-        return Err(AppError::invalid(
-            "q",
-            fill(t(Msg::ErrTooLong), &[("max", "200")]),
-        ));
-    }
+    let q = crate::admin::list_query(&q)?;
     let kind = kind.trim();
     if !kind.is_empty() && !super::KINDS.contains(&kind) {
         return Err(AppError::invalid("kind", t(Msg::ErrContentKind)));

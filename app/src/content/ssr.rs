@@ -693,6 +693,13 @@ fn seed_text(page: crate::info::InfoPage, locale: Locale) -> (String, String) {
 /// Makes the service pages that do not exist yet (each in one statement that does
 /// nothing if another process made it first), each with its first revision.
 pub async fn seed(db: &AnyPool, backend: crate::web::ssr::Backend, now: i64) -> AppResult<()> {
+    // Every start but the first finds them all: one read, no write transaction.
+    let made: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM content_entries WHERE system = 1")
+        .fetch_one(db)
+        .await?;
+    if made >= crate::info::InfoPage::ALL.len() as i64 {
+        return Ok(());
+    }
     for page in crate::info::InfoPage::ALL {
         let (title_en, body_en) = seed_text(page, Locale::En);
         let (title_zh, body_zh) = seed_text(page, Locale::ZhHant);
