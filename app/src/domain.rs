@@ -241,6 +241,21 @@ impl Email {
     }
 }
 
+/// Longest slug an editor may give a category, page or article.
+pub const MAX_SLUG: usize = 80;
+
+/// Whether `s` is a slug (of a category, page or article): lower-case letters, digits and
+/// single hyphens inside, at most `MAX_SLUG` long.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_SLUG
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
 /// A URL slug (the importer's and the editors' products): lower-case ASCII letters and
 /// digits joined by single hyphens.
 pub fn slugify(text: &str) -> String {

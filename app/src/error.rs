@@ -17,6 +17,10 @@ pub enum AppError {
     /// The thing asked for does not exist.
     #[error("not found")]
     NotFound,
+    /// The thing asked for lives at another address now (a renamed or removed
+    /// category, a renamed page): a page answers 301 to `to`, a script gets 404 and `to`.
+    #[error("moved to {to}")]
+    Moved { to: String },
     /// One input is wrong; `message` is already in the shopper's language.
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
@@ -67,7 +71,7 @@ impl AppError {
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::NotFound => 404,
+            AppError::NotFound | AppError::Moved { .. } => 404,
             AppError::Invalid { .. } | AppError::BadRequest { .. } => 400,
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
@@ -83,6 +87,7 @@ impl AppError {
     pub fn title(&self, locale: Locale) -> &'static str {
         match self {
             AppError::NotFound => Msg::NotFoundTitle.text(locale),
+            AppError::Moved { .. } => Msg::MovedTitle.text(locale),
             AppError::Invalid { .. }
             | AppError::BadRequest { .. }
             | AppError::Unprocessable { .. } => Msg::BadRequestTitle.text(locale),
@@ -108,6 +113,7 @@ impl AppError {
     pub fn message(&self, locale: Locale) -> String {
         match self {
             AppError::NotFound => Msg::NotFoundBody.text(locale).to_string(),
+            AppError::Moved { .. } => Msg::MovedBody.text(locale).to_string(),
             AppError::Invalid { message, .. } => message.clone(),
             AppError::BadRequest { message }
             | AppError::Throttled { message }

@@ -296,6 +296,8 @@ messages! {
     AuditRoleSet { en: "Role set to {role}", zh: "角色設為{role}" }
     SearchShortened { en: "Your search was long, so only its beginning was used.", zh: "搜尋字詞過長，只使用了開頭部分。" }
     NotFoundTitle { en: "Page not found", zh: "找不到網頁" }
+    MovedTitle { en: "This page has moved", zh: "這個網頁已移動" }
+    MovedBody { en: "It lives at a new address now:", zh: "它現在的網址是：" }
     NotFoundBody { en: "We could not find that page. It may have moved, or the address may be mistyped.", zh: "找不到這個網頁，它可能已移動，或網址有誤。" }
     BadRequestTitle { en: "We could not read that request", zh: "無法處理此請求" }
     ErrorTitle { en: "Something went wrong", zh: "發生錯誤" }
@@ -845,6 +847,62 @@ messages! {
     ErrLinkTarget { en: "Enter a category or page address (lower-case letters, digits, hyphens), search words or a product code.", zh: "請輸入分類或頁面網址代稱（小寫字母、數字、連字號）、搜尋字詞或商品編號。" }
     ErrLinkMissing { en: "Nothing to link to: there is no {value} of that kind.", zh: "找不到連結目標：沒有此類型的 {value}。" }
     ErrEndsBeforeStart { en: "The end must come after the start.", zh: "結束時間必須晚於開始時間。" }
+    AdminImport { en: "Import and export", zh: "匯入與匯出" }
+    ImportIntro { en: "One row per variant. Only the product and sku columns are required: a column the file leaves out keeps what is saved, and a variant it does not name stays as it is. Categories and facets are separated by |. Every upload is checked first (a dry run); nothing changes until you apply it.", zh: "每個款式一列。只有 product 與 sku 欄為必填：檔案未含的欄位保留已儲存的內容，未列出的款式維持不變。分類與屬性以 | 分隔。每次上傳都會先檢查（試算）；套用前不會變更任何內容。" }
+    ExportCsv { en: "Download every product (CSV)", zh: "下載所有商品（CSV）" }
+    CsvFile { en: "CSV file", zh: "CSV 檔案" }
+    CheckImport { en: "Check the file", zh: "檢查檔案" }
+    ImportDryRun { en: "Dry run of the file: {rows} rows read. Nothing has changed yet.", zh: "檔案試算：已讀取 {rows} 列。尚未變更任何內容。" }
+    ImportAdded { en: "Added ({n})", zh: "新增（{n}）" }
+    ImportChanged { en: "Changed ({n})", zh: "變更（{n}）" }
+    ImportUnchanged { en: "Unchanged: {n} products.", zh: "未變更：{n} 件商品。" }
+    ImportRejected { en: "Rejected rows ({n})", zh: "拒絕的列（{n}）" }
+    ImportLine { en: "Line", zh: "行" }
+    ImportColumn { en: "Column", zh: "欄位" }
+    ImportReason { en: "Reason", zh: "原因" }
+    ImportWhat { en: "What changes", zh: "變更內容" }
+    ApplyImport { en: "Apply {n} changes", zh: "套用 {n} 項變更" }
+    ImportFixFirst { en: "Nothing will be changed while a row is rejected: fix those rows and upload the file again.", zh: "仍有被拒絕的列時不會變更任何內容：請修正後重新上傳。" }
+    ImportNothing { en: "The file changes nothing.", zh: "此檔案不會變更任何內容。" }
+    ImportApplied { en: "Imported: {added} added, {changed} changed.", zh: "已匯入：新增 {added} 件，變更 {changed} 件。" }
+    ErrCsvUnreadable { en: "This row is not readable CSV (check its quotes).", zh: "此列不是可讀取的 CSV（請檢查引號）。" }
+    ErrCsvEmpty { en: "The file is empty: its first line must name the columns.", zh: "檔案是空的：第一行必須列出欄位名稱。" }
+    ErrCsvUnknownColumn { en: "Unknown column \"{column}\". The columns are: {columns}.", zh: "未知的欄位「{column}」。可用欄位：{columns}。" }
+    ErrCsvDuplicateColumn { en: "The column \"{column}\" appears twice.", zh: "欄位「{column}」出現兩次。" }
+    ErrCsvMissingColumns { en: "Missing columns: {columns}.", zh: "缺少欄位：{columns}。" }
+    ErrCsvTooManyRows { en: "The file has more than {max} rows: split it into smaller files.", zh: "檔案超過 {max} 列：請分成較小的檔案。" }
+    ErrCsvFieldCount { en: "This row has {n} cells; the first line names {m} columns.", zh: "此列有 {n} 格，但第一行有 {m} 個欄位。" }
+    ErrCsvDiffers { en: "Differs from this product's first row (line {line}): leave it empty or the same.", zh: "與此商品的第一列（第 {line} 行）不同：請留空或填相同內容。" }
+    ErrCsvNoFile { en: "Choose a CSV file to upload.", zh: "請選擇要上傳的 CSV 檔案。" }
+    ErrCsvTooBig { en: "The file is too big: at most {mb} MB.", zh: "檔案太大：最多 {mb} MB。" }
+    ErrCsvNotText { en: "This is not a CSV file: it must be UTF-8 text.", zh: "這不是 CSV 檔案：必須是 UTF-8 文字。" }
+    ErrCsvRejected { en: "{n} rows are rejected: nothing was changed.", zh: "有 {n} 列被拒絕：未變更任何內容。" }
+    ErrCsvMoved { en: "Products changed since the dry run: here is what the file would do now. Check it and apply again.", zh: "試算後商品已有變更：以下是檔案現在會做的變更。請確認後再套用。" }
+    AdminCategories { en: "Categories", zh: "分類" }
+    CategoriesIntro { en: "The storefront's category tree. A changed address, and a removed category, send visitors of the old address on (301).", zh: "商店的分類樹。變更網址或移除分類時，舊網址的訪客會被轉送（301）。" }
+    NewCategory { en: "New category", zh: "新增分類" }
+    EditCategory { en: "Edit category", zh: "編輯分類" }
+    CategoryNameEn { en: "Name (English)", zh: "名稱（英文）" }
+    CategoryNameZh { en: "Name (Traditional Chinese)", zh: "名稱（繁體中文）" }
+    CategoryDescriptionEn { en: "Description (English)", zh: "說明（英文）" }
+    CategoryDescriptionZh { en: "Description (Traditional Chinese)", zh: "說明（繁體中文）" }
+    CategorySlugHint { en: "Empty when adding: made from the English name. Changing it keeps the old address working (301).", zh: "新增時留空：由英文名稱產生。變更後舊網址仍可使用（301）。" }
+    CategoryParent { en: "Parent", zh: "上層分類" }
+    CategoryTopLevel { en: "(top level)", zh: "（最上層）" }
+    CategoryPositionHint { en: "0 to 999: categories under the same parent show from the lowest.", zh: "0 至 999：同一上層的分類由小到大排列。" }
+    CategoryProducts { en: "Products", zh: "商品數" }
+    CategoryAddress { en: "Address", zh: "網址" }
+    CategorySaved { en: "Saved: version {version}.", zh: "已儲存：第 {version} 版。" }
+    CategoryRemoved { en: "Category removed.", zh: "已移除分類。" }
+    RemoveCategory { en: "Remove this category", zh: "移除此分類" }
+    CategoryMoveTo { en: "Move its products to", zh: "將其商品移至" }
+    CategoryMoveToNone { en: "(nowhere: it has no products)", zh: "（不移動：此分類沒有商品）" }
+    CategoryRemoveHint { en: "Its sub-categories move up to its parent; its address sends visitors to where its products go (else to its parent).", zh: "其子分類將移至其上層；其網址會將訪客轉送至商品移往的分類（否則轉至上層）。" }
+    ErrCategoryCycle { en: "A category cannot go under itself or one of its own sub-categories.", zh: "分類不能放在自己或自己的子分類之下。" }
+    ErrCategorySlugTaken { en: "Another category has this address already.", zh: "已有其他分類使用此網址。" }
+    ErrCategoryPosition { en: "Enter a whole number from 0 to {max}.", zh: "請輸入 0 至 {max} 的整數。" }
+    ErrCategoryMoveTo { en: "Choose where its {n} products go.", zh: "請選擇其 {n} 件商品要移往的分類。" }
+    ErrCategoryLinked { en: "A home page banner or tile links here: choose a category to send it to.", zh: "首頁橫幅或方塊連結至此：請選擇要轉往的分類。" }
     ErrPosition { en: "Enter a whole number from 0 to 99.", zh: "請輸入 0 至 99 的整數。" }
 }
 

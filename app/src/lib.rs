@@ -11,6 +11,7 @@ pub mod admin;
 pub mod cart;
 pub mod catalog;
 pub mod catalog_admin;
+pub mod category_admin;
 pub mod checkout;
 pub mod content;
 pub mod data;
@@ -194,6 +195,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/content") view=content::admin_pages::AdminContentPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/content/:id") view=content::admin_pages::AdminContentEntryPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/home") view=content::admin_pages::AdminHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/categories") view=category_admin::pages::AdminCategoriesPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/customers") view=admin::pages::AdminCustomersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders") view=orders::admin_pages::AdminOrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders/:number") view=orders::admin_pages::AdminOrderPage ssr=SsrMode::Async/>

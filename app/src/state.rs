@@ -81,6 +81,21 @@ pub struct AppState {
 }
 
 /// The shared state inside a server function or page.
+impl AppState {
+    /// After an editor's change is committed: this process shows it at once (the others
+    /// at their next look, `SHOP_CATALOG_REFRESH_MS`). A failed reload is logged; the
+    /// next look tries again.
+    pub async fn reload_catalogue(&self) {
+        if let Err(e) = self
+            .catalog
+            .refresh_if_changed(&self.db, self.clock.now_ms())
+            .await
+        {
+            tracing::warn!(error = %e, "catalogue reload after an editor's change failed");
+        }
+    }
+}
+
 pub fn app_state() -> AppResult<AppState> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the reactive context");

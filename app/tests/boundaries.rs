@@ -16,6 +16,7 @@ const CAPABILITIES: &[&str] = &[
     "cart",
     "catalog",
     "catalog_admin",
+    "category_admin",
     "checkout",
     "content",
     "info",
@@ -67,9 +68,10 @@ const ALLOWED: &[(&str, &str)] = &[
     ("recs", "catalog"),
     // The staff's recommendations page sits in the admin's navigation.
     ("recs", "admin"),
-    // The editors' pages (products, content, home page slots) sit in the admin's
+    // The editors' pages (products, categories, content, home page slots) sit in the admin's
     // navigation and use its list page and revision types.
     ("catalog_admin", "admin"),
+    ("category_admin", "admin"),
     ("content", "admin"),
     // The home page shows the editors' banner and tiles.
     ("catalog", "content"),

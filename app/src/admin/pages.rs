@@ -20,6 +20,7 @@ pub fn admin_nav(current: &'static str) -> impl IntoView {
             ("/admin/staff", Msg::AdminStaff),
             ("/admin/audit", Msg::AdminAudit),
             ("/admin/products", Msg::AdminCatalog),
+            ("/admin/categories", Msg::AdminCategories),
             ("/admin/content", Msg::AdminContent),
             ("/admin/home", Msg::AdminHome),
             ("/admin/customers", Msg::AdminCustomers),

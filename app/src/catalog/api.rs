@@ -44,7 +44,17 @@ pub async fn category_page(
     let state = crate::state::app_state()?;
     let locale = crate::state::request_locale();
     let catalog = state.catalog.current();
-    let index = catalog.category_index(&slug).ok_or(AppError::NotFound)?;
+    let Some(index) = catalog.category_index(&slug) else {
+        // A renamed or removed category: its old address moves on (301) to the new one.
+        return Err(
+            match crate::data::redirects::find(&state.db, "category", &slug).await? {
+                Some(to) => AppError::Moved {
+                    to: format!("/c/{to}"),
+                },
+                None => AppError::NotFound,
+            },
+        );
+    };
     let mut filter = params.parse(locale)?;
     filter.query = None;
     let mut listing = catalog.listing(Scope::Category(index), Some(index), &filter, locale)?;

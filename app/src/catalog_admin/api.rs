@@ -69,14 +69,7 @@ pub async fn save_product(#[server(default)] form: ProductForm) -> Result<i64, A
     .await;
     match result {
         Ok((id, version)) => {
-            // This process shows it at once; the others at their next look (250 ms).
-            if let Err(e) = state
-                .catalog
-                .refresh_if_changed(&state.db, state.clock.now_ms())
-                .await
-            {
-                tracing::warn!(error = %e, "catalogue reload after a save failed");
-            }
+            state.reload_catalogue().await;
             if wants_html() {
                 see_other(&format!("/admin/products/{}?saved={version}", id.as_str()));
             }
@@ -165,13 +158,7 @@ pub async fn move_stock(
         )
         .await?;
         tx.commit().await?;
-        if let Err(e) = state
-            .catalog
-            .refresh_if_changed(&state.db, state.clock.now_ms())
-            .await
-        {
-            tracing::warn!(error = %e, "catalogue reload after a stock movement failed");
-        }
+        state.reload_catalogue().await;
         Ok(format!("{page}?stock=1"))
     }
     .await;

@@ -11,7 +11,7 @@ use super::api::{admin_content, admin_content_entry, preview_content};
 use super::pages::body_view;
 use super::{Block, ContentEditor, KINDS, STATUSES};
 use crate::i18n::{t, tf, Msg};
-use crate::ui::form::{form_error, take_flash};
+use crate::ui::form::{form_error, form_input, form_select, take_flash};
 use crate::ui::{format_time, page_title, when_loaded};
 
 fn kind_label(kind: &str) -> &'static str {
@@ -526,80 +526,6 @@ pub fn AdminContentEntryPage() -> impl IntoView {
     }
 }
 
-/// A labelled input of the slot form: what came back in the flash, else `value`.
-fn slot_input(
-    flash: &Option<crate::web::Flash>,
-    label: &'static str,
-    name: &'static str,
-    kind: &'static str,
-    value: &str,
-    hint: Option<&'static str>,
-) -> AnyView {
-    let id = format!("s-{name}");
-    let error = flash
-        .as_ref()
-        .filter(|f| f.field == name)
-        .map(|f| f.message.clone());
-    let typed = flash
-        .as_ref()
-        .map_or_else(|| value.to_string(), |f| f.value(name));
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = [
-        hint.map(|_| hint_id.clone()),
-        error.as_ref().map(|_| error_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            <input id=id name=format!("form[{name}]") type=kind value=typed
-                aria-invalid=error.is_some().then_some("true")
-                aria-describedby=(!described.is_empty()).then_some(described)/>
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-            {error.map(|m| view! { <p class="field-error" id=error_id role="alert" data-test="field-error">{m}</p> })}
-        </div>
-    }
-    .into_any()
-}
-
-/// A labelled choice of the slot form.
-fn slot_choice(
-    flash: &Option<crate::web::Flash>,
-    label: &'static str,
-    name: &'static str,
-    options: &[(&'static str, &'static str)],
-    value: &str,
-) -> AnyView {
-    let id = format!("s-{name}");
-    let error = flash
-        .as_ref()
-        .filter(|f| f.field == name)
-        .map(|f| f.message.clone());
-    let chosen = flash
-        .as_ref()
-        .map(|f| f.value(name))
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| value.to_string());
-    let error_id = format!("{id}-error");
-    let options = options
-        .iter()
-        .map(|(v, l)| view! { <option value=*v selected=*v == chosen>{*l}</option> })
-        .collect_view();
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            <select id=id name=format!("form[{name}]") aria-invalid=error.is_some().then_some("true")
-                aria-describedby=error.as_ref().map(|_| error_id.clone())>{options}</select>
-            {error.map(|m| view! { <p class="field-error" id=error_id role="alert" data-test="field-error">{m}</p> })}
-        </div>
-    }
-    .into_any()
-}
-
 fn slot_state(state: &str) -> &'static str {
     match state {
         "scheduled" => t(Msg::SlotScheduled),
@@ -675,23 +601,23 @@ pub fn AdminHomePage() -> impl IntoView {
                 <form method="post" action="/api/admin/home/save" class="account-form" data-test="slot-form">
                     <input type="hidden" name="form[id]" value=f.id.clone()/>
                     <input type="hidden" name="form[version]" value=f.version.clone()/>
-                    {slot_choice(&flash, t(Msg::Kind), "kind", &[("hero", t(Msg::SlotHero)), ("tile", t(Msg::SlotTile))], &f.kind)}
-                    {slot_input(&flash, t(Msg::TitleEn), "title_en", "text", &f.title_en, None)}
-                    {slot_input(&flash, t(Msg::TitleZh), "title_zh", "text", &f.title_zh, Some(t(Msg::FallbackHint)))}
-                    {slot_input(&flash, t(Msg::SlotTextEn), "text_en", "text", &f.text_en, None)}
-                    {slot_input(&flash, t(Msg::SlotTextZh), "text_zh", "text", &f.text_zh, None)}
-                    {slot_choice(&flash, t(Msg::SlotLinkKind), "link_kind", &[
+                    {form_select(&flash, t(Msg::Kind), "kind", &[("hero", t(Msg::SlotHero)), ("tile", t(Msg::SlotTile))], &f.kind)}
+                    {form_input(&flash, t(Msg::TitleEn), "title_en", "text", &f.title_en, None)}
+                    {form_input(&flash, t(Msg::TitleZh), "title_zh", "text", &f.title_zh, Some(t(Msg::FallbackHint)))}
+                    {form_input(&flash, t(Msg::SlotTextEn), "text_en", "text", &f.text_en, None)}
+                    {form_input(&flash, t(Msg::SlotTextZh), "text_zh", "text", &f.text_zh, None)}
+                    {form_select(&flash, t(Msg::SlotLinkKind), "link_kind", &[
                         ("category", t(Msg::LinkCategory)),
                         ("search", t(Msg::LinkSearch)),
                         ("product", t(Msg::LinkProduct)),
                         ("page", t(Msg::KindPage)),
                         ("article", t(Msg::KindArticle)),
                     ], &f.link_kind)}
-                    {slot_input(&flash, t(Msg::SlotLinkValue), "link_value", "text", &f.link_value, Some(t(Msg::SlotLinkHint)))}
-                    {slot_input(&flash, t(Msg::SlotImage), "image", "text", &f.image, Some(t(Msg::SocialImageHint)))}
-                    {slot_input(&flash, t(Msg::SlotStarts), "starts_at", "datetime-local", &f.starts_at, Some(t(Msg::SlotStartsHint)))}
-                    {slot_input(&flash, t(Msg::SlotEnds), "ends_at", "datetime-local", &f.ends_at, Some(t(Msg::SlotEndsHint)))}
-                    {slot_input(&flash, t(Msg::SlotPosition), "position", "number", &f.position, Some(t(Msg::SlotPositionHint)))}
+                    {form_input(&flash, t(Msg::SlotLinkValue), "link_value", "text", &f.link_value, Some(t(Msg::SlotLinkHint)))}
+                    {form_input(&flash, t(Msg::SlotImage), "image", "text", &f.image, Some(t(Msg::SocialImageHint)))}
+                    {form_input(&flash, t(Msg::SlotStarts), "starts_at", "datetime-local", &f.starts_at, Some(t(Msg::SlotStartsHint)))}
+                    {form_input(&flash, t(Msg::SlotEnds), "ends_at", "datetime-local", &f.ends_at, Some(t(Msg::SlotEndsHint)))}
+                    {form_input(&flash, t(Msg::SlotPosition), "position", "number", &f.position, Some(t(Msg::SlotPositionHint)))}
                     <button type="submit" class="primary" data-test="save-slot">{t(Msg::SaveEntry)}</button>
                 </form>
                 {delete}

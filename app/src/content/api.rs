@@ -22,7 +22,7 @@ pub async fn content_entry(
     let state = crate::state::app_state()?;
     let catalog = state.catalog.current();
     let cards = |code: &str| catalog.product(code).map(|p| p.card.clone());
-    super::ssr::entry(
+    match super::ssr::entry(
         &state.db,
         &cards,
         &kind,
@@ -31,6 +31,18 @@ pub async fn content_entry(
         crate::i18n::current(),
     )
     .await
+    {
+        // A renamed entry: its old address moves on (301) to the new one.
+        Err(AppError::NotFound) => Err(
+            match crate::data::redirects::find(&state.db, &kind, &slug).await? {
+                Some(to) => AppError::Moved {
+                    to: super::url(&kind, &to),
+                },
+                None => AppError::NotFound,
+            },
+        ),
+        other => other,
+    }
 }
 
 /// One page of the journal's live articles, newest first, of one topic or all.
@@ -183,7 +195,7 @@ pub async fn save_content(#[server(default)] form: ContentForm) -> Result<i64, A
     .await;
     match result {
         Ok(saved) => {
-            refresh(&state).await;
+            state.reload_catalogue().await;
             if wants_html() {
                 see_other(&format!(
                     "/admin/content/{}?saved={}",
@@ -224,16 +236,6 @@ fn stale_as_field(e: AppError) -> AppError {
 
 /// This process shows a change at once; the others at their next look (250 ms).
 #[cfg(feature = "ssr")]
-async fn refresh(state: &crate::state::AppState) {
-    if let Err(e) = state
-        .catalog
-        .refresh_if_changed(&state.db, state.clock.now_ms())
-        .await
-    {
-        tracing::warn!(error = %e, "catalogue reload after a content change failed");
-    }
-}
-
 /// Restores revision `revision` of entry `id` (the page shows version `version`) as a
 /// new version.
 #[server(prefix = "/api", endpoint = "admin/content/restore")]
@@ -263,7 +265,7 @@ pub async fn restore_content(
             .await
             .map_err(stale_as_field)?;
         tx.commit().await?;
-        refresh(&state).await;
+        state.reload_catalogue().await;
         Ok(format!("{page}?saved={}", saved.version))
     }
     .await;
@@ -293,7 +295,7 @@ pub async fn delete_content(
             .await
             .map_err(stale_as_field)?;
         tx.commit().await?;
-        refresh(&state).await;
+        state.reload_catalogue().await;
         Ok("/admin/content?deleted=1".to_string())
     }
     .await;
@@ -341,7 +343,7 @@ pub async fn save_home_slot(
         let mut tx = db::write().await?;
         let (id, version) = super::ssr::save_slot(&mut tx, user.id, &clean, now_ms()).await?;
         tx.commit().await?;
-        refresh(&state).await;
+        state.reload_catalogue().await;
         Ok(format!("/admin/home?id={id}&saved={version}"))
     }
     .await;
@@ -386,7 +388,7 @@ pub async fn delete_home_slot(
         let mut tx = db::write().await?;
         super::ssr::delete_slot(&mut tx, user.id, id, version).await?;
         tx.commit().await?;
-        refresh(&state).await;
+        state.reload_catalogue().await;
         Ok("/admin/home?deleted=1".to_string())
     }
     .await;

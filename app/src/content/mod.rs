@@ -41,7 +41,7 @@ pub const MAX_TITLE: usize = 200;
 pub const MAX_DESCRIPTION: usize = 300;
 /// Longest body in one language (characters): a long article is about 20,000.
 pub const MAX_BODY: usize = 50_000;
-pub const MAX_SLUG: usize = 80;
+pub use crate::domain::{is_slug, MAX_SLUG};
 pub const MAX_PATH: usize = 300;
 /// Most product cards one body may embed.
 pub const MAX_CARDS: usize = 24;
@@ -105,17 +105,6 @@ pub struct CleanContent {
     pub social_image: String,
     pub status: &'static str,
     pub publish_at: Option<i64>,
-}
-
-/// Whether `s` is a slug: lower-case letters, digits and single hyphens inside.
-pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= MAX_SLUG
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-        && !s.contains("--")
 }
 
 /// A path on the shop itself (`/media/...`), never another site's address.

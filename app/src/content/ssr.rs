@@ -494,7 +494,9 @@ pub async fn save(
             .bind(now)
             .fetch_optional(&mut *tx)
             .await?;
-            (id.ok_or_else(slug_taken)?, 1, "content_create")
+            let id = id.ok_or_else(slug_taken)?;
+            crate::data::redirects::now_live(&mut *tx, c.kind, &c.slug).await?;
+            (id, 1, "content_create")
         }
         Some(id) => {
             let system: Option<(i64, String)> =
@@ -557,6 +559,8 @@ pub async fn save(
                     },
                 });
             }
+            // A renamed entry: its old address answers 301 to the new one.
+            crate::data::redirects::moved(&mut *tx, c.kind, &slug, &c.slug, now).await?;
             let action = if c.status == "published" {
                 "content_publish"
             } else {

@@ -5,7 +5,9 @@
 //! addresses (`address`: the account's book, which the checkout prefills from and saves
 //! to); who owns which cart (`cart`: the cart edits it, the checkout buys it); and the
 //! signed link to an order (`orders`: the checkout makes it, orders check it); editors'
-//! unsaved forms (`drafts`: the product and the content editors keep and find them).
+//! unsaved forms (`drafts`: the product and the content editors keep and find them);
+//! addresses that moved (`redirects`: the category and content editors write them, the
+//! catalogue and content pages answer 301 from them).
 //!
 //! Per location and variant the database keeps `on_hand`, `allocated` (paid, not yet
 //! shipped or collected) and `held` (checkout holds); CHECK constraints keep each >= 0
@@ -21,6 +23,8 @@ pub mod drafts;
 pub mod events;
 #[cfg(feature = "ssr")]
 pub mod orders;
+#[cfg(feature = "ssr")]
+pub mod redirects;
 #[cfg(feature = "ssr")]
 pub mod stock;
 

@@ -221,3 +221,81 @@ pub fn format_publish_at(ms: i64) -> String {
         minutes % 60
     )
 }
+
+/// A labelled input named `form[name]` (the shape of the editors' forms): what came back
+/// in the flash, else `value`; its hint and its error tied to it.
+pub fn form_input(
+    flash: &Option<Flash>,
+    label: &'static str,
+    name: &'static str,
+    kind: &'static str,
+    value: &str,
+    hint: Option<&'static str>,
+) -> AnyView {
+    let id = format!("f-{name}");
+    let error = flash
+        .as_ref()
+        .filter(|f| f.field == name)
+        .map(|f| f.message.clone());
+    let typed = flash
+        .as_ref()
+        .map_or_else(|| value.to_string(), |f| f.value(name));
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = [
+        hint.map(|_| hint_id.clone()),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id name=format!("form[{name}]") type=kind value=typed
+                aria-invalid=error.is_some().then_some("true")
+                aria-describedby=(!described.is_empty()).then_some(described)/>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            {error.map(|m| view! { <p class="field-error" id=error_id role="alert" data-test="field-error">{m}</p> })}
+        </div>
+    }
+    .into_any()
+}
+
+/// A labelled choice named `form[name]`: what came back in the flash, else `value`.
+pub fn form_select<V: AsRef<str>, L: AsRef<str>>(
+    flash: &Option<Flash>,
+    label: &'static str,
+    name: &'static str,
+    options: &[(V, L)],
+    value: &str,
+) -> AnyView {
+    let id = format!("f-{name}");
+    let error = flash
+        .as_ref()
+        .filter(|f| f.field == name)
+        .map(|f| f.message.clone());
+    let chosen = flash
+        .as_ref()
+        .map(|f| f.value(name))
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| value.to_string());
+    let error_id = format!("{id}-error");
+    let options = options
+        .iter()
+        .map(|(v, l)| {
+            let (v, l) = (v.as_ref().to_string(), l.as_ref().to_string());
+            view! { <option selected=v == chosen value=v>{l}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select id=id name=format!("form[{name}]") aria-invalid=error.is_some().then_some("true")
+                aria-describedby=error.as_ref().map(|_| error_id.clone())>{options}</select>
+            {error.map(|m| view! { <p class="field-error" id=error_id role="alert" data-test="field-error">{m}</p> })}
+        </div>
+    }
+    .into_any()
+}

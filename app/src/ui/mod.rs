@@ -44,10 +44,20 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
             crate::web::encode_query_value(&here)
         ));
     }
+    // A moved page answers 301 to where it lives now (the status and Location set
+    // there); hydrated, the link below takes the visitor on.
+    let moved = match &error {
+        AppError::Moved { to } if crate::web::is_local_path(to) => Some(to.clone()),
+        _ => None,
+    };
+    #[cfg(feature = "ssr")]
+    if let Some(to) = &moved {
+        crate::web::ssr::moved_permanently(to);
+    }
     #[cfg(feature = "ssr")]
     if let (Some(response), false) = (
         use_context::<leptos_axum::ResponseOptions>(),
-        error == AppError::Unauthorized,
+        error == AppError::Unauthorized || moved.is_some(),
     ) {
         response.set_status(
             http::StatusCode::from_u16(error.status())
@@ -63,6 +73,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
         <section class="error-page" data-test="error" data-status=error.status() data-field=error.field()>
             <h1>{title}</h1>
             <p>{message}</p>
+            {moved.map(|to| view! { <p><a href=to.clone() data-test="moved-to">{to.clone()}</a></p> })}
             <p><a href="/">{t(Msg::BackHome)}</a></p>
         </section>
     }

@@ -37,9 +37,10 @@ on_both_engines! {
                 p.starts_with("/api/admin/products/")
                     || p.starts_with("/api/admin/content/")
                     || p.starts_with("/api/admin/home")
+                    || p.starts_with("/api/admin/categories")
             })
             .collect();
-        assert!(editing.len() >= 11, "{editing:?}");
+        assert!(editing.len() >= 14, "{editing:?}");
         for (path, method) in editing {
             let res = call(&app, method, path, &format!("sid={support}"), "").await;
             assert_eq!(res.status.as_u16(), 403, "support {method} {path}: {}", res.body);
@@ -47,6 +48,7 @@ on_both_engines! {
         assert_eq!(as_user(&app, &support, "/admin/products/new").await.status, 403);
         assert_eq!(as_user(&app, &support, "/admin/content/new").await.status, 403);
         assert_eq!(as_user(&app, &support, "/admin/home").await.status, 403);
+        assert_eq!(as_user(&app, &support, "/admin/categories").await.status, 403);
         let role: String = sqlx::query_scalar("SELECT role FROM users WHERE email = 'gil@example.com'")
             .fetch_one(&app.state.app.db).await.expect("user");
         assert_eq!(role, "shopper", "no guarded function ran");

@@ -13,6 +13,7 @@ mod account;
 mod admin;
 mod bad_input;
 mod cart;
+mod categories;
 mod checkout;
 mod content;
 mod crash;

@@ -158,9 +158,19 @@ impl Catalog {
             .map(|(i, c)| (c.slug.clone(), i))
             .collect();
         for (i, parent) in parents.iter().enumerate() {
-            if let Some(p) = parent.as_ref().and_then(|p| category_index.get(p)) {
-                categories[i].parent = Some(*p);
-                categories[*p].children.push(i);
+            if let Some(&p) = parent.as_ref().and_then(|p| category_index.get(p)) {
+                // The editors never make a cycle; one made by hand in the database is
+                // cut here (the category shows at the top) rather than walked forever.
+                let mut up = Some(p);
+                while let Some(a) = up.filter(|&a| a != i) {
+                    up = categories[a].parent;
+                }
+                if up == Some(i) {
+                    tracing::warn!(category = %categories[i].slug, "category cycle cut at load");
+                    continue;
+                }
+                categories[i].parent = Some(p);
+                categories[p].children.push(i);
             }
         }
 
