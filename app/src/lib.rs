@@ -43,6 +43,11 @@ use crate::i18n::Locale;
 
 /// What makes an answer personal, as each capability declares it. The server's
 /// `Cache-Control: no-store` and its page cache read only this list.
+/// Whether `path` takes uploads (files bigger than a form's body limit).
+pub fn is_upload_path(path: &str) -> bool {
+    catalog_admin::api::UPLOADS.contains(&path)
+}
+
 pub const PERSONAL: &[web::Personal] = &[
     i18n::PERSONAL,
     account::PERSONAL,
@@ -191,6 +196,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/journal/:slug") view=content::pages::ArticlePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=admin::pages::AdminDashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products") view=catalog_admin::pages::AdminProductsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/products/import") view=catalog_admin::pages::AdminImportPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products/:id") view=catalog_admin::pages::AdminProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/content") view=content::admin_pages::AdminContentPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/content/:id") view=content::admin_pages::AdminContentEntryPage ssr=SsrMode::Async/>

@@ -15,6 +15,8 @@ pub struct Config {
     pub seed: bool,
     /// `SHOP_BODY_LIMIT_BYTES`: the largest request body accepted, default 1 MiB.
     pub body_limit: usize,
+    /// The body limit of the addresses that take uploads (`app::UPLOADS`).
+    pub upload_limit: usize,
     /// `LEPTOS_SITE_ROOT`: where cargo-leptos put the JS, WASM and CSS, default `target/site`.
     pub site_root: String,
     /// `SHOP_DB_MAX_CONNECTIONS`, default 8.
@@ -232,6 +234,8 @@ impl Config {
             public_url,
             seed,
             body_limit: number("SHOP_BODY_LIMIT_BYTES", 1024 * 1024)? as usize,
+            // The largest file an upload takes, and room for the form around it.
+            upload_limit: number("SHOP_UPLOAD_LIMIT_BYTES", 9 * 1024 * 1024)? as usize,
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             db_max_connections: number("SHOP_DB_MAX_CONNECTIONS", 8)?.clamp(1, 1000) as u32,
             catalog_refresh_ms: number("SHOP_CATALOG_REFRESH_MS", 250)?,

@@ -268,3 +268,62 @@ pub async fn server_fn_span(req: Request, next: Next) -> Response {
     let span = tracing::info_span!("server_fn", name = %name, user.id = tracing::field::Empty);
     next.run(req).instrument(span).await
 }
+
+/// The body limits: forms and server functions, and the addresses that take uploads.
+#[derive(Clone, Copy)]
+pub struct BodyLimits {
+    pub forms: usize,
+    pub uploads: usize,
+}
+
+/// Refuses a body over its address's limit with 413 and a sentence saying the limit: at
+/// once when `Content-Length` says so, else when the body read passes it (the reader
+/// then fails, as `tower_http`'s limit does).
+pub async fn body_limit(
+    axum::extract::State(limits): axum::extract::State<BodyLimits>,
+    req: Request,
+    next: Next,
+) -> Response {
+    use axum::response::IntoResponse;
+    let limit = if app::is_upload_path(req.uri().path()) {
+        limits.uploads
+    } else {
+        limits.forms
+    };
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request is too large: at most {} KB", limit / 1024),
+        )
+            .into_response();
+    }
+    let (mut parts, body) = req.into_parts();
+    let body = if limit == limits.uploads && !is_multipart(&parts.headers) {
+        // The upload functions read multipart bodies only (and the server function
+        // layer panics on any other); anything else becomes an empty form, so the
+        // function still answers: who may call it, else which field is missing.
+        parts.headers.insert(
+            axum::http::header::CONTENT_TYPE,
+            HeaderValue::from_static("multipart/form-data; boundary=none"),
+        );
+        parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+        Body::from("--none--\r\n")
+    } else {
+        Body::new(http_body_util::Limited::new(body, limit))
+    };
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// Whether the request says it is a multipart form with a boundary.
+fn is_multipart(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ct| multer::parse_boundary(ct).ok())
+        .is_some()
+}

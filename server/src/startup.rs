@@ -12,7 +12,6 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -260,7 +259,13 @@ pub fn router(state: ServerState, config: &Config) -> Router {
             middleware::cross_site_guard,
         ))
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(config.body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            middleware::BodyLimits {
+                forms: config.body_limit,
+                uploads: config.upload_limit,
+            },
+            middleware::body_limit,
+        ))
         // No request may hold a connection forever (a stalled render answers 503).
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,

@@ -373,7 +373,7 @@ pub async fn export_my_data() -> Result<serde_json::Value, AppError> {
     use crate::web::{ssr as web, Access};
     let user = web::require(Access::Member).await?;
     let data = ssr::export(user.id).await?;
-    web::attachment("my-data.json");
+    web::attachment("my-data.json", None);
     Ok(data)
 }
 

@@ -175,3 +175,222 @@ pub async fn move_stock(
         result,
     )
 }
+
+/// The addresses that take uploads (a larger body limit than forms: `SHOP_UPLOAD_LIMIT_BYTES`).
+pub const UPLOADS: &[&str] = &["/api/admin/products/import"];
+
+/// The drafts' area an uploaded CSV file waits in, with its dry run, until applied.
+#[cfg(feature = "ssr")]
+const IMPORTS: &str = "product-import";
+
+/// An uploaded file and its dry run, as kept between the upload and the apply.
+#[cfg(feature = "ssr")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Upload {
+    text: String,
+    report: super::bulk::ImportReport,
+}
+
+/// Every product and variant as CSV (`products.csv`, UTF-8, one row per variant): what
+/// the import reads back.
+#[server(
+    prefix = "/api",
+    endpoint = "admin/products/export",
+    input = GetUrl,
+    output = leptos::server_fn::codec::StreamingText
+)]
+pub async fn export_products() -> Result<leptos::server_fn::codec::TextStream<AppError>, AppError> {
+    use crate::web::ssr::{attachment, require};
+    use crate::web::{Access, Role};
+    require(Access::Role(Role::Editor)).await?;
+    let state = crate::state::app_state()?;
+    let mut conn = state.db.acquire().await?;
+    let forms = super::ssr::all_forms(&mut conn).await?;
+    let text = super::bulk::export(&forms)?;
+    attachment("products.csv", Some("text/csv; charset=utf-8"));
+    Ok(leptos::server_fn::codec::TextStream::new(
+        futures::stream::once(async move { Ok(text) }),
+    ))
+}
+
+/// Takes a CSV file (multipart field `file`), runs it as a dry run (every save done and
+/// rolled back) and keeps it with the report for the apply; answers the file's key (a
+/// browser goes to the report).
+#[server(
+    prefix = "/api",
+    endpoint = "admin/products/import",
+    input = leptos::server_fn::codec::MultipartFormData
+)]
+pub async fn upload_import(
+    data: leptos::server_fn::codec::MultipartData,
+) -> Result<String, AppError> {
+    use crate::i18n::{t, Msg};
+    use crate::web::ssr::{db, finish_form, now_ms, require, wants_html};
+    use crate::web::{Access, Role};
+    use sha2::{Digest, Sha256};
+    let user = require(Access::Role(Role::Editor)).await?;
+    let result = async {
+        let mut data = data
+            .into_inner()
+            .ok_or_else(|| AppError::invalid("file", t(Msg::ErrCsvNoFile)))?;
+        let mut bytes: Vec<u8> = Vec::new();
+        let mut found = false;
+        while let Some(mut field) = data
+            .next_field()
+            .await
+            .map_err(|_| AppError::invalid("file", t(Msg::ErrCsvNoFile)))?
+        {
+            if field.name() != Some("file") {
+                continue;
+            }
+            found = true;
+            while let Some(chunk) = field
+                .chunk()
+                .await
+                .map_err(|_| AppError::invalid("file", t(Msg::ErrCsvNoFile)))?
+            {
+                if bytes.len() + chunk.len() > super::bulk::MAX_BYTES {
+                    return Err(AppError::invalid(
+                        "file",
+                        crate::i18n::fill(
+                            t(Msg::ErrCsvTooBig),
+                            &[("mb", &(super::bulk::MAX_BYTES / (1024 * 1024)).to_string())],
+                        ),
+                    ));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+        }
+        if !found || bytes.is_empty() {
+            return Err(AppError::invalid("file", t(Msg::ErrCsvNoFile)));
+        }
+        // A CSV file is text: UTF-8 without NUL bytes, whatever its name says.
+        let text = String::from_utf8(bytes)
+            .ok()
+            .filter(|s| !s.contains('\0'))
+            .ok_or_else(|| AppError::invalid("file", t(Msg::ErrCsvNotText)))?;
+        let key: String = Sha256::digest(text.as_bytes())
+            .iter()
+            .take(12)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let now = now_ms();
+        let mut tx = db::write().await?;
+        let mut report = super::ssr::import(&mut tx, user.id, &text, now).await?;
+        // The dry run: nothing it saved stays.
+        tx.rollback().await?;
+        report.file = key.clone();
+        let body =
+            serde_json::to_string(&Upload { text, report }).map_err(|_| AppError::Internal)?;
+        let mut tx = db::write().await?;
+        crate::data::drafts::keep(&mut tx, IMPORTS, &key, user.id, 0, &body, now).await?;
+        tx.commit().await?;
+        Ok(key)
+    }
+    .await;
+    match result {
+        Ok(key) => {
+            if wants_html() {
+                crate::web::ssr::see_other(&format!("/admin/products/import?file={key}"));
+            }
+            Ok(key)
+        }
+        Err(e) => {
+            finish_form("import", "/admin/products/import", &[], Err(e))?;
+            Ok(String::new())
+        }
+    }
+}
+
+/// The dry run of uploaded file `file` (the editor's own); none when `file` is empty.
+#[server(prefix = "/api", endpoint = "admin/products/import/report", input = GetUrl)]
+pub async fn import_report(
+    #[server(default)] file: String,
+) -> Result<Option<super::bulk::ImportReport>, AppError> {
+    use crate::web::{ssr::require, Access, Role};
+    let user = require(Access::Role(Role::Editor)).await?;
+    if file.trim().is_empty() {
+        return Ok(None);
+    }
+    let state = crate::state::app_state()?;
+    let mut conn = state.db.acquire().await?;
+    let (_, body) = crate::data::drafts::find(&mut conn, IMPORTS, file.trim(), user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let upload: Upload = serde_json::from_str(&body).map_err(|_| AppError::NotFound)?;
+    Ok(Some(upload.report))
+}
+
+/// Applies uploaded file `file` in one transaction, if it still does what its dry run
+/// showed (`check`) and rejects no row; otherwise nothing is changed.
+#[server(prefix = "/api", endpoint = "admin/products/import/apply")]
+pub async fn apply_import(
+    #[server(default)] file: String,
+    #[server(default)] check: String,
+) -> Result<(), AppError> {
+    use crate::i18n::{fill, t, Msg};
+    use crate::web::ssr::{audit, db, finish_form, now_ms, require};
+    use crate::web::{Access, Role};
+    let user = require(Access::Role(Role::Editor)).await?;
+    let state = crate::state::app_state()?;
+    let file = file.trim().to_string();
+    let page = format!(
+        "/admin/products/import?file={}",
+        crate::web::encode_query_value(&file)
+    );
+    let result = async {
+        let mut tx = db::write().await?;
+        let (_, body) = crate::data::drafts::find(&mut tx, IMPORTS, &file, user.id)
+            .await?
+            .ok_or_else(|| AppError::invalid("file", t(Msg::ErrCsvNoFile)))?;
+        let upload: Upload = serde_json::from_str(&body)
+            .map_err(|_| AppError::invalid("file", t(Msg::ErrCsvNoFile)))?;
+        let report = super::ssr::import(&mut tx, user.id, &upload.text, now_ms()).await?;
+        if !report.rejected.is_empty() {
+            return Err(AppError::invalid(
+                "file",
+                fill(
+                    t(Msg::ErrCsvRejected),
+                    &[("n", &report.rejected.len().to_string())],
+                ),
+            ));
+        }
+        if report.check != check.trim() {
+            // The catalogue moved since the dry run: show the new one instead.
+            let mut fresh = report.clone();
+            fresh.file = file.clone();
+            let body = serde_json::to_string(&Upload {
+                text: upload.text,
+                report: fresh,
+            })
+            .map_err(|_| AppError::Internal)?;
+            drop(tx);
+            let mut tx = db::write().await?;
+            crate::data::drafts::keep(&mut tx, IMPORTS, &file, user.id, 0, &body, now_ms()).await?;
+            tx.commit().await?;
+            return Err(AppError::invalid("check", t(Msg::ErrCsvMoved)));
+        }
+        let n = report.added.len() + report.changed.len();
+        audit(
+            &mut tx,
+            Some(user.id),
+            "product_import",
+            Some(&format!(
+                "file:{file}:+{}:~{}",
+                report.added.len(),
+                report.changed.len()
+            )),
+        )
+        .await?;
+        crate::data::drafts::discard(&mut tx, IMPORTS, &file, user.id).await?;
+        tx.commit().await?;
+        state.reload_catalogue().await;
+        Ok(format!(
+            "/admin/products/import?applied={n}&added={}&changed={}",
+            report.added.len(),
+            report.changed.len()
+        ))
+    }
+    .await;
+    finish_form("import", &page, &[], result)
+}

@@ -18,6 +18,7 @@
 //! JavaScript.
 
 pub mod api;
+pub mod bulk;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -58,7 +58,11 @@ pub fn AdminProductsPage() -> impl IntoView {
             view! {
                 <h1 data-test="page-heading">{t(Msg::AdminCatalog)}</h1>
                 {crate::admin::pages::admin_nav("/admin/products")}
-                <p><a href="/admin/products/new" class="button" data-test="new-product">{t(Msg::NewProduct)}</a></p>
+                <p>
+                    <a href="/admin/products/new" class="button" data-test="new-product">{t(Msg::NewProduct)}</a>
+                    " "
+                    <a href="/admin/products/import" data-test="import-link">{t(Msg::AdminImport)}</a>
+                </p>
                 <form method="get" action="/admin/products" class="filters" role="search" aria-label=t(Msg::SearchLabel)>
                     <div class="field">
                         <label for="admin-q">{t(Msg::SearchLabel)}</label>
@@ -454,5 +458,152 @@ pub fn AdminProductPage() -> impl IntoView {
             }
             .into_any()
         })}
+    }
+}
+
+/// `/admin/products/import`: the export, the upload, and the uploaded file's dry run
+/// (`?file=`) with its apply; `?applied=` after an import.
+#[component]
+pub fn AdminImportPage() -> impl IntoView {
+    let query = use_query_map();
+    let get = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    let (file, added, changed) = (get("file"), get("added"), get("changed"));
+    let applied = !get("applied").is_empty();
+    let report = Resource::new(move || file.clone(), super::api::import_report);
+    view! {
+        <Title text=page_title(t(Msg::AdminImport))/>
+        <Meta name="robots" content="noindex"/>
+        <h1 data-test="page-heading">{t(Msg::AdminImport)}</h1>
+        {crate::admin::pages::admin_nav("/admin/products")}
+        {applied.then(|| view! {
+            <p class="notice" role="status" data-test="imported">
+                {tf(Msg::ImportApplied, &[("added", &added), ("changed", &changed)])}
+            </p>
+        })}
+        <p>{t(Msg::ImportIntro)}</p>
+        <p><a href="/api/admin/products/export" download="products.csv" data-test="export">{t(Msg::ExportCsv)}</a></p>
+        {when_loaded(report, move |r| {
+            let flash = crate::ui::form::take_flash("import");
+            let error = flash.as_ref().map(|f| f.message.clone());
+            view! {
+                <form method="post" action="/api/admin/products/import" enctype="multipart/form-data" class="account-form" data-test="upload">
+                    <div class="field">
+                        <label for="import-file">{t(Msg::CsvFile)}</label>
+                        <input id="import-file" type="file" name="file" accept=".csv,text/csv" required
+                            aria-invalid=error.is_some().then_some("true")
+                            aria-describedby=error.as_ref().map(|_| "import-file-error")/>
+                        {error.map(|m| view! { <p class="field-error" id="import-file-error" role="alert" data-test="field-error">{m}</p> })}
+                    </div>
+                    <button type="submit" class="primary" data-test="check-import">{t(Msg::CheckImport)}</button>
+                </form>
+                {r.map(report_view)}
+            }
+            .into_any()
+        })}
+    }
+}
+
+fn change_rows(changes: &[super::bulk::ImportChange]) -> impl IntoView {
+    changes
+        .iter()
+        .take(500)
+        .map(|c| {
+            view! {
+                <tr data-test="change">
+                    <td>{c.line}</td>
+                    <td><a href=format!("/admin/products/{}", c.product)>{c.product.clone()}</a></td>
+                    <td>{c.title.clone()}</td>
+                    <td>{c.fields.join(", ")}</td>
+                </tr>
+            }
+        })
+        .collect_view()
+}
+
+fn report_view(r: super::bulk::ImportReport) -> impl IntoView {
+    let n = r.added.len() + r.changed.len();
+    let table = |title: String, test: &'static str, rows: AnyView| {
+        view! {
+            <h2>{title}</h2>
+            <div class="table-scroll" role="region" aria-label=t(Msg::AdminImport) tabindex="0">
+                <table class="admin-table" data-test=test>
+                    <thead><tr>
+                        <th scope="col">{t(Msg::ImportLine)}</th>
+                        <th scope="col">{t(Msg::ProductCode)}</th>
+                        <th scope="col">{t(Msg::TitleEn)}</th>
+                        <th scope="col">{t(Msg::ImportWhat)}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+    };
+    let rejected = (!r.rejected.is_empty()).then(|| {
+        let rows = r
+            .rejected
+            .iter()
+            .take(500)
+            .map(|x| {
+                view! {
+                    <tr data-test="rejected-row">
+                        <td>{x.line}</td>
+                        <td>{x.column.clone()}</td>
+                        <td>{x.reason.clone()}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <h2>{tf(Msg::ImportRejected, &[("n", &r.rejected.len().to_string())])}</h2>
+            <p class="form-error" role="alert" data-test="fix-first">{t(Msg::ImportFixFirst)}</p>
+            <div class="table-scroll" role="region" aria-label=t(Msg::ImportReason) tabindex="0">
+                <table class="admin-table" data-test="rejected">
+                    <thead><tr>
+                        <th scope="col">{t(Msg::ImportLine)}</th>
+                        <th scope="col">{t(Msg::ImportColumn)}</th>
+                        <th scope="col">{t(Msg::ImportReason)}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+    });
+    let added = (!r.added.is_empty()).then(|| {
+        table(
+            tf(Msg::ImportAdded, &[("n", &r.added.len().to_string())]),
+            "added",
+            change_rows(&r.added).into_any(),
+        )
+    });
+    let changed = (!r.changed.is_empty()).then(|| {
+        table(
+            tf(Msg::ImportChanged, &[("n", &r.changed.len().to_string())]),
+            "changed",
+            change_rows(&r.changed).into_any(),
+        )
+    });
+    let apply = match (r.rejected.is_empty(), n) {
+        (true, 0) => Some(view! { <p data-test="nothing">{t(Msg::ImportNothing)}</p> }.into_any()),
+        (true, n) => Some(
+            view! {
+                <form method="post" action="/api/admin/products/import/apply" data-test="apply">
+                    <input type="hidden" name="file" value=r.file.clone()/>
+                    <input type="hidden" name="check" value=r.check.clone()/>
+                    <button type="submit" class="primary" data-test="apply-import">{tf(Msg::ApplyImport, &[("n", &n.to_string())])}</button>
+                </form>
+            }
+            .into_any(),
+        ),
+        (false, _) => None,
+    };
+    view! {
+        <section data-test="report" aria-labelledby="report-heading">
+            <p id="report-heading" class="notice" role="status" data-test="dry-run">{tf(Msg::ImportDryRun, &[("rows", &r.rows.to_string())])}</p>
+            {rejected}
+            {added}
+            {changed}
+            <p data-test="unchanged">{tf(Msg::ImportUnchanged, &[("n", &r.unchanged.to_string())])}</p>
+            {apply}
+        </section>
     }
 }

@@ -549,3 +549,168 @@ pub async fn move_stock(
     crate::web::ssr::db::catalogue_changed(&mut *tx).await?;
     Ok(())
 }
+
+/// Every product as the form shows it, ordered by code: five queries however many there
+/// are (the export, and what an import is compared with).
+pub async fn all_forms(conn: &mut Conn) -> AppResult<Vec<ProductForm>> {
+    use std::collections::HashMap;
+    let mut categories: HashMap<String, Vec<String>> = HashMap::new();
+    for (p, c) in sqlx::query_as::<_, (String, String)>(
+        "SELECT pc.product_id, pc.category_slug FROM product_categories pc \
+         JOIN products p ON p.id = pc.product_id WHERE pc.category_slug <> p.primary_category \
+         ORDER BY pc.product_id, pc.category_slug",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        categories.entry(p).or_default().push(c);
+    }
+    let mut facets: HashMap<String, Vec<String>> = HashMap::new();
+    for (p, k, v) in sqlx::query_as::<_, (String, String, String)>(
+        "SELECT product_id, kind, value FROM product_facets WHERE kind <> 'colour' ORDER BY product_id, kind, value",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        facets.entry(p).or_default().push(format!("{k}:{v}"));
+    }
+    let mut variants: HashMap<String, Vec<VariantForm>> = HashMap::new();
+    for (p, sku, label, colour, pence) in sqlx::query_as::<_, (String, String, String, Option<String>, i64)>(
+        "SELECT product_id, sku, label, colour, price_pence FROM skus ORDER BY product_id, position, sku",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        variants.entry(p).or_default().push(VariantForm {
+            sku,
+            label,
+            colour: colour.unwrap_or_default(),
+            price: Money::gbp(pence).decimal(),
+        });
+    }
+    let rows = sqlx::query(
+        "SELECT id, title, title_zh, description_en, description_zh, status, publish_at, \
+         primary_category, version FROM products ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id: String = r.try_get("id")?;
+        out.push(ProductForm {
+            create: String::new(),
+            version: r.try_get::<i64, _>("version")?.to_string(),
+            title_en: r.try_get("title")?,
+            title_zh: r.try_get("title_zh")?,
+            description_en: r.try_get("description_en")?,
+            description_zh: r.try_get("description_zh")?,
+            status: r.try_get("status")?,
+            publish_at: r
+                .try_get::<Option<i64>, _>("publish_at")?
+                .map(format_publish_at)
+                .unwrap_or_default(),
+            primary_category: r.try_get("primary_category")?,
+            categories: categories.remove(&id).unwrap_or_default(),
+            facets: facets.remove(&id).unwrap_or_default(),
+            variants: variants.remove(&id).unwrap_or_default(),
+            id,
+        });
+    }
+    Ok(out)
+}
+
+/// Runs the import of `text` by `user` in the caller's write transaction: every product
+/// the file adds or changes is saved as the product editor saves it (the same checks,
+/// revisions and audit lines), and what each did is reported. The caller commits only
+/// an import with no rejected row (the apply); a dry run is rolled back.
+pub async fn import(
+    tx: &mut Conn,
+    user: i64,
+    text: &str,
+    now: i64,
+) -> AppResult<super::bulk::ImportReport> {
+    use super::bulk::{parse, ImportChange, ImportReport, Rejected};
+    use sha2::{Digest, Sha256};
+    let saved: std::collections::HashMap<String, ProductForm> = all_forms(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|f| (f.id.clone(), f))
+        .collect();
+    let parsed = parse(text, &saved)?;
+    let mut report = ImportReport {
+        rows: parsed.rows,
+        rejected: parsed.rejected,
+        ..Default::default()
+    };
+    let mut print = Sha256::new();
+    for plan in &parsed.planned {
+        let refuse = |field: &str, reason: String| {
+            let (line, column) = plan.locate(field);
+            Rejected {
+                line,
+                column,
+                reason,
+            }
+        };
+        let clean = match plan.form.clean() {
+            Ok(c) => c,
+            Err(AppError::Invalid { field, message }) => {
+                report.rejected.push(refuse(&field, message));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let fields = match &plan.before {
+            None => Vec::new(),
+            Some(before) => {
+                let fields = plan.form.differences(before);
+                if fields.is_empty() {
+                    report.unchanged += 1;
+                    continue;
+                }
+                fields
+            }
+        };
+        match save(&mut *tx, user, &clean, &plan.form, now).await {
+            Ok(_) => {}
+            Err(AppError::Invalid { field, message }) => {
+                report.rejected.push(refuse(&field, message));
+                continue;
+            }
+            Err(e @ AppError::Conflict { .. }) => {
+                report
+                    .rejected
+                    .push(refuse("id", e.message(crate::i18n::current())));
+                continue;
+            }
+            Err(e) => return Err(e),
+        }
+        print.update(format!(
+            "{}:{}:{}\n",
+            clean.id.as_str(),
+            plan.form.version,
+            fields.join("|")
+        ));
+        let change = ImportChange {
+            product: clean.id.as_str().to_string(),
+            title: clean.title_en.clone(),
+            line: plan.line,
+            fields,
+        };
+        if plan.before.is_none() {
+            report.added.push(change);
+        } else {
+            report.changed.push(change);
+        }
+    }
+    report
+        .rejected
+        .sort_by(|a, b| (a.line, &a.column).cmp(&(b.line, &b.column)));
+    report.check = print
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(report)
+}

@@ -21,7 +21,7 @@ pub async fn content_entry(
     }
     let state = crate::state::app_state()?;
     let catalog = state.catalog.current();
-    let cards = |code: &str| catalog.product(code).map(|p| p.card.clone());
+    let cards = |code: &str| catalog.product(code).map(|p| p.localized_card());
     match super::ssr::entry(
         &state.db,
         &cards,
@@ -128,7 +128,7 @@ pub async fn admin_content_entry(
     };
     let state = crate::state::app_state()?;
     let catalog = state.catalog.current();
-    let cards = |code: &str| catalog.product(code).map(|p| p.card.clone());
+    let cards = |code: &str| catalog.product(code).map(|p| p.localized_card());
     super::ssr::editor(&state.db, &cards, user.id, id, kind.trim(), compare).await
 }
 
@@ -145,7 +145,7 @@ pub async fn preview_content(#[server(default)] body: String) -> Result<Vec<Bloc
         ));
     }
     let catalog = crate::state::app_state()?.catalog.current();
-    let cards = |code: &str| catalog.product(code).map(|p| p.card.clone());
+    let cards = |code: &str| catalog.product(code).map(|p| p.localized_card());
     Ok(super::ssr::render(&body, &cards))
 }
 
@@ -308,7 +308,7 @@ pub async fn home_slots() -> Result<super::slots::HomeSlots, AppError> {
     use crate::web::ssr::now_ms;
     let state = crate::state::app_state()?;
     let catalog = state.catalog.current();
-    let cards = |code: &str| catalog.product(code).map(|p| p.card.clone());
+    let cards = |code: &str| catalog.product(code).map(|p| p.localized_card());
     super::ssr::home_slots(&state.db, &cards, now_ms(), crate::i18n::current()).await
 }
 

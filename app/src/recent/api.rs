@@ -18,7 +18,7 @@ pub async fn recently_viewed() -> Result<Vec<ProductCard>, AppError> {
     let catalog = state.catalog.current();
     Ok(ids
         .iter()
-        .filter_map(|id| catalog.product(id).map(|p| p.card.clone()))
+        .filter_map(|id| catalog.product(id).map(|p| p.localized_card()))
         .collect())
 }
 

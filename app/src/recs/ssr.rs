@@ -155,7 +155,7 @@ async fn cards_of(ids: &[String]) -> AppResult<Vec<ProductCard>> {
     let catalog = state.catalog.current();
     let mut cards: Vec<ProductCard> = ids
         .iter()
-        .filter_map(|id| catalog.product(id).map(|p| p.card.clone()))
+        .filter_map(|id| catalog.product(id).map(|p| p.localized_card()))
         .collect();
     crate::data::stock::refresh_cards(&state.db, &mut cards).await?;
     Ok(cards)

@@ -24,7 +24,7 @@ pub async fn wishlist() -> Result<Vec<ProductCard>, AppError> {
     let ids = super::ssr::ids(&state.db, user.as_ref()).await?;
     Ok(ids
         .iter()
-        .filter_map(|id| catalog.product(id).map(|p| p.card.clone()))
+        .filter_map(|id| catalog.product(id).map(|p| p.localized_card()))
         .collect())
 }
 

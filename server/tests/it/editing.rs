@@ -150,6 +150,10 @@ on_both_engines! {
         assert!(page.body.contains("Moss Green Lantern"));
         let zh = app.get_with("/p/90001/moss-green-lantern", &[("cookie", "lang=zh-Hant")]).await;
         assert!(zh.body.contains("苔綠燈籠"), "the Chinese title on the Chinese page");
+        // Its card in Chinese carries the Chinese title (search results are cards).
+        let zh_search = app.get_with("/search?q=moss+green+lantern", &[("cookie", "lang=zh-Hant")]).await;
+        let card = zh_search.body.split("/p/90001/moss-green-lantern").nth(1).unwrap_or_default();
+        assert!(card[..card.len().min(1500)].contains("苔綠燈籠"), "the Chinese card title");
         assert_eq!(add_to_cart(&app, "90001A").await.status, 200);
 
         // Archived: gone from the shop, kept in the admin list.

@@ -12,6 +12,7 @@ mod common;
 mod account;
 mod admin;
 mod bad_input;
+mod bulk;
 mod cart;
 mod categories;
 mod checkout;

@@ -68,6 +68,17 @@ pub struct ProductEntry {
     pub sku_names: Vec<String>,
 }
 
+impl ProductEntry {
+    /// Its card in the visitor's language: the Chinese title where the editors gave one.
+    pub fn localized_card(&self) -> ProductCard {
+        let mut card = self.card.clone();
+        if crate::i18n::current() == Locale::ZhHant && !self.title_zh.is_empty() {
+            card.title = self.title_zh.clone();
+        }
+        card
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct FacetDef {
     pub value: String,
@@ -409,7 +420,7 @@ impl Catalog {
     pub fn cards(&self, items: impl IntoIterator<Item = usize>) -> Vec<ProductCard> {
         items
             .into_iter()
-            .map(|i| self.products[i].card.clone())
+            .map(|i| self.products[i].localized_card())
             .collect()
     }
 

@@ -117,13 +117,17 @@ fn redirect(status: StatusCode, path: &str) {
     }
 }
 
-/// Makes the response a file download named `name`.
-pub fn attachment(name: &str) {
+/// Makes the response a file download named `name` of type `content_type` (`None`:
+/// the type the function's encoding gives).
+pub fn attachment(name: &str, content_type: Option<&'static str>) {
     if let (Some(res), Ok(value)) = (
         use_context::<ResponseOptions>(),
         HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")),
     ) {
         res.insert_header(header::CONTENT_DISPOSITION, value);
+        if let Some(t) = content_type {
+            res.insert_header(header::CONTENT_TYPE, HeaderValue::from_static(t));
+        }
     }
 }
 
