@@ -31,6 +31,8 @@ pub const COLUMNS: [&str; 14] = [
     "colour",
     "price",
 ];
+/// The product's own columns (the rest are the code and the variant's).
+pub const PRODUCT_COLUMNS: &[&str] = COLUMNS.split_at(2).1.split_at(9).0;
 /// Columns every file must have.
 pub const REQUIRED: [&str; 2] = ["product", "sku"];
 /// The most data rows and bytes one import may have.
@@ -79,7 +81,7 @@ pub use parse::{export, parse, Parsed, Planned};
 mod parse {
     use std::collections::{HashMap, HashSet};
 
-    use super::{Rejected, COLUMNS, MAX_ROWS, REQUIRED};
+    use super::{Rejected, COLUMNS, MAX_ROWS, PRODUCT_COLUMNS, REQUIRED};
     use crate::catalog_admin::{ProductForm, VariantForm};
     use crate::domain::Sku;
     use crate::error::AppError;
@@ -254,20 +256,10 @@ mod parse {
                 out.rejected.push(reject(line, "sku", t(Msg::ErrSku)));
                 continue;
             };
-            let own: Vec<(&'static str, String)> = [
-                "title_en",
-                "title_zh",
-                "description_en",
-                "description_zh",
-                "status",
-                "publish_at",
-                "primary_category",
-                "categories",
-                "facets",
-            ]
-            .into_iter()
-            .filter_map(|c| cell(c).map(|v| (c, v)))
-            .collect();
+            let own: Vec<(&'static str, String)> = PRODUCT_COLUMNS
+                .iter()
+                .filter_map(|&c| cell(c).map(|v| (c, v)))
+                .collect();
             if !plans.contains_key(&code) {
                 let before = current.get(&code).cloned();
                 let mut form = before.clone().unwrap_or_else(|| ProductForm {
@@ -436,6 +428,8 @@ mod tests {
 
     #[test]
     fn the_export_reads_back_as_unchanged() {
+        assert_eq!(PRODUCT_COLUMNS.first(), Some(&"title_en"));
+        assert_eq!(PRODUCT_COLUMNS.last(), Some(&"facets"));
         let text = export(&[lantern()]).unwrap();
         assert_eq!(text.lines().count(), 3, "{text}");
         assert!(text.starts_with("product,sku,title_en"));
