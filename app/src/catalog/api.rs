@@ -48,8 +48,9 @@ pub async fn category_page(
         // A renamed or removed category: its old address moves on (301) to the new one.
         return Err(
             match crate::data::redirects::find(&state.db, "category", &slug).await? {
+                // Its sort, filters and page go along.
                 Some(to) => AppError::Moved {
-                    to: format!("/c/{to}"),
+                    to: params.url(&crate::catalog::category_url(&to)),
                 },
                 None => AppError::NotFound,
             },

@@ -282,7 +282,9 @@ pub async fn upload_import(
         report.file = key.clone();
         let body =
             serde_json::to_string(&Upload { text, report }).map_err(|_| AppError::Internal)?;
+        // One waiting upload per editor (a file is up to 8 MB): a new one replaces it.
         let mut tx = db::write().await?;
+        crate::data::drafts::discard_all(&mut tx, IMPORTS, user.id).await?;
         crate::data::drafts::keep(&mut tx, IMPORTS, &key, user.id, 0, &body, now).await?;
         tx.commit().await?;
         Ok(key)

@@ -72,66 +72,17 @@ pub async fn list(
 
 /// The product as saved, as the form shows it, with its version and URL.
 async fn saved_form(conn: &mut Conn, id: &str) -> AppResult<Option<(ProductForm, i64, String)>> {
-    let Some(r) = sqlx::query(
-        "SELECT id, slug, title, title_zh, description_en, description_zh, status, publish_at, \
-         primary_category, version FROM products WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?
-    else {
+    if id.is_empty() {
+        return Ok(None);
+    }
+    let Some(form) = forms(&mut *conn, id).await?.pop() else {
         return Ok(None);
     };
-    let version: i64 = r.try_get("version")?;
-    let primary: String = r.try_get("primary_category")?;
-    let slug: String = r.try_get("slug")?;
-    let categories: Vec<String> = sqlx::query_scalar(
-        "SELECT category_slug FROM product_categories WHERE product_id = $1 ORDER BY category_slug",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let facets: Vec<(String, String)> = sqlx::query_as(
-        "SELECT kind, value FROM product_facets WHERE product_id = $1 AND kind <> 'colour' ORDER BY kind, value",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let variants: Vec<(String, String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT sku, label, colour, price_pence FROM skus WHERE product_id = $1 ORDER BY position, sku",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let form = ProductForm {
-        id: r.try_get("id")?,
-        create: String::new(),
-        version: version.to_string(),
-        title_en: r.try_get("title")?,
-        title_zh: r.try_get("title_zh")?,
-        description_en: r.try_get("description_en")?,
-        description_zh: r.try_get("description_zh")?,
-        status: r.try_get("status")?,
-        publish_at: r
-            .try_get::<Option<i64>, _>("publish_at")?
-            .map(format_publish_at)
-            .unwrap_or_default(),
-        categories: categories.into_iter().filter(|c| *c != primary).collect(),
-        primary_category: primary,
-        facets: facets
-            .into_iter()
-            .map(|(k, v)| format!("{k}:{v}"))
-            .collect(),
-        variants: variants
-            .into_iter()
-            .map(|(sku, label, colour, pence)| VariantForm {
-                sku,
-                label,
-                colour: colour.unwrap_or_default(),
-                price: Money::gbp(pence).decimal(),
-            })
-            .collect(),
-    };
+    let slug: String = sqlx::query_scalar("SELECT slug FROM products WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let version = form.version.parse().unwrap_or(1);
     let url = crate::ui::card::product_url(&form.id, &slug);
     Ok(Some((form, version, url)))
 }
@@ -550,16 +501,22 @@ pub async fn move_stock(
     Ok(())
 }
 
-/// Every product as the form shows it, ordered by code: five queries however many there
+/// Every product as the form shows it, ordered by code: four queries however many there
 /// are (the export, and what an import is compared with).
 pub async fn all_forms(conn: &mut Conn) -> AppResult<Vec<ProductForm>> {
+    forms(conn, "").await
+}
+
+/// The products as the form shows them: all, or only product `only` (when not "").
+async fn forms(conn: &mut Conn, only: &str) -> AppResult<Vec<ProductForm>> {
     use std::collections::HashMap;
     let mut categories: HashMap<String, Vec<String>> = HashMap::new();
     for (p, c) in sqlx::query_as::<_, (String, String)>(
         "SELECT pc.product_id, pc.category_slug FROM product_categories pc \
          JOIN products p ON p.id = pc.product_id WHERE pc.category_slug <> p.primary_category \
-         ORDER BY pc.product_id, pc.category_slug",
+         AND ($1 = '' OR pc.product_id = $1) ORDER BY pc.product_id, pc.category_slug",
     )
+    .bind(only)
     .fetch_all(&mut *conn)
     .await?
     {
@@ -567,19 +524,24 @@ pub async fn all_forms(conn: &mut Conn) -> AppResult<Vec<ProductForm>> {
     }
     let mut facets: HashMap<String, Vec<String>> = HashMap::new();
     for (p, k, v) in sqlx::query_as::<_, (String, String, String)>(
-        "SELECT product_id, kind, value FROM product_facets WHERE kind <> 'colour' ORDER BY product_id, kind, value",
+        "SELECT product_id, kind, value FROM product_facets WHERE kind <> 'colour' \
+         AND ($1 = '' OR product_id = $1) ORDER BY product_id, kind, value",
     )
+    .bind(only)
     .fetch_all(&mut *conn)
     .await?
     {
         facets.entry(p).or_default().push(format!("{k}:{v}"));
     }
     let mut variants: HashMap<String, Vec<VariantForm>> = HashMap::new();
-    for (p, sku, label, colour, pence) in sqlx::query_as::<_, (String, String, String, Option<String>, i64)>(
-        "SELECT product_id, sku, label, colour, price_pence FROM skus ORDER BY product_id, position, sku",
-    )
-    .fetch_all(&mut *conn)
-    .await?
+    for (p, sku, label, colour, pence) in
+        sqlx::query_as::<_, (String, String, String, Option<String>, i64)>(
+            "SELECT product_id, sku, label, colour, price_pence FROM skus \
+         WHERE ($1 = '' OR product_id = $1) ORDER BY product_id, position, sku",
+        )
+        .bind(only)
+        .fetch_all(&mut *conn)
+        .await?
     {
         variants.entry(p).or_default().push(VariantForm {
             sku,
@@ -590,8 +552,9 @@ pub async fn all_forms(conn: &mut Conn) -> AppResult<Vec<ProductForm>> {
     }
     let rows = sqlx::query(
         "SELECT id, title, title_zh, description_en, description_zh, status, publish_at, \
-         primary_category, version FROM products ORDER BY id",
+         primary_category, version FROM products WHERE ($1 = '' OR id = $1) ORDER BY id",
     )
+    .bind(only)
     .fetch_all(&mut *conn)
     .await?;
     let mut out = Vec::with_capacity(rows.len());

@@ -63,3 +63,13 @@ pub async fn discard(conn: &mut Conn, area: &str, key: &str, user: i64) -> AppRe
     .await?;
     Ok(())
 }
+
+/// Removes every draft of `user` in `area`.
+pub async fn discard_all(conn: &mut Conn, area: &str, user: i64) -> AppResult<()> {
+    sqlx::query("DELETE FROM editor_drafts WHERE area = $1 AND user_id = $2")
+        .bind(area)
+        .bind(user)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -111,6 +111,8 @@ on_both_engines! {
         assert!(page.test_text("changed").contains("Title (Traditional Chinese)"), "{}", page.test_text("changed"));
         assert!(page.test_text("changed").contains("Variants"));
         assert!(page.test_text("added").contains("99901"));
+        // One upload waits per editor: this one replaced the export's.
+        assert_eq!(app.count("SELECT COUNT(*) FROM editor_drafts WHERE area = 'product-import'").await, 1);
         // A dry run: nothing changed, nothing audited.
         assert_eq!(price(&app, &small).await, small_before);
         assert_eq!(app.count("SELECT COUNT(*) FROM products WHERE id = '99901'").await, 0);

@@ -117,6 +117,9 @@ on_both_engines! {
         let old = app.get(&format!("/c/{child}")).await;
         assert_eq!(old.status, 301);
         assert_eq!(old.header("location"), "/c/lantern-corner");
+        // The sort and page go along.
+        let old = app.get(&format!("/c/{child}?sort=newest")).await;
+        assert_eq!(old.header("location"), "/c/lantern-corner?sort=newest");
         // The API says where it went, as a 404 with the address.
         let api = app.get(&format!("/api/catalog/category?slug={child}")).await;
         assert_eq!(api.status, 404);
