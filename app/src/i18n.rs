@@ -879,6 +879,46 @@ messages! {
     ErrCsvRejected { en: "{n} rows are rejected: nothing was changed.", zh: "有 {n} 列被拒絕：未變更任何內容。" }
     ErrCsvMoved { en: "Products changed since the dry run: here is what the file would do now. Check it and apply again.", zh: "試算後商品已有變更：以下是檔案現在會做的變更。請確認後再套用。" }
     AdminCategories { en: "Categories", zh: "分類" }
+    ErrImageNone { en: "Choose a picture to upload.", zh: "請選擇要上傳的圖片。" }
+    ErrImageTooBig { en: "The picture is too big: at most {mb} MB.", zh: "圖片太大：最多 {mb} MB。" }
+    ErrImageNotImage { en: "{name} is not a picture: PNG, JPEG and WebP are taken, recognised by their content.", zh: "{name} 不是圖片：接受 PNG、JPEG 與 WebP，依檔案內容辨識。" }
+    ErrImageFalseType { en: "{name} says it is a {kind} picture, but its content is not a PNG, JPEG or WebP picture (pictures are recognised by their content, not their name).", zh: "{name} 標示為 {kind} 圖片，但其內容不是 PNG、JPEG 或 WebP 圖片（依內容辨識，而非檔名）。" }
+    ErrImageBroken { en: "{name} starts like a {kind} picture but cannot be read: it may be damaged or cut short.", zh: "{name} 看似 {kind} 圖片但無法讀取：檔案可能已損壞或不完整。" }
+    ErrImagePixels { en: "The picture is {width} × {height} pixels: at most {mp} megapixels and {side} pixels a side.", zh: "圖片為 {width} × {height} 像素：最多 {mp} 百萬像素，每邊最多 {side} 像素。" }
+    ErrMediaInUse { en: "This picture is still shown: {uses}. Remove it there first.", zh: "此圖片仍在使用中：{uses}。請先從該處移除。" }
+    ErrStaleMedia { en: "Someone changed this picture after you opened it. Reload the page and try again.", zh: "您開啟後已有人修改此圖片。請重新載入頁面後再試。" }
+    ErrNoSuchMedia { en: "There is no picture number {id} in the library.", zh: "媒體庫中沒有編號 {id} 的圖片。" }
+    ErrNoSuchVariant { en: "{sku} is not a variant of this product.", zh: "{sku} 不是此商品的款式。" }
+    AdminMedia { en: "Media library", zh: "媒體庫" }
+    MediaDeleted { en: "Picture deleted.", zh: "已刪除圖片。" }
+    ErrBadAction { en: "Choose what to do.", zh: "請選擇要執行的動作。" }
+    PhotoAdded { en: "Photo added.", zh: "已新增相片。" }
+    PhotoChanged { en: "Photos updated.", zh: "已更新相片。" }
+    MediaIntro { en: "Pictures are re-encoded on upload (PNG, JPEG or WebP, up to {mb} MB and {mp} megapixels): their EXIF data is removed and smaller copies are made for phones. Use a picture in Markdown with its path.", zh: "上傳時圖片會重新編碼（PNG、JPEG 或 WebP，最多 {mb} MB、{mp} 百萬像素）：移除 EXIF 資料並為手機製作較小的版本。在 Markdown 中以其路徑使用圖片。" }
+    UploadPicture { en: "Upload a picture", zh: "上傳圖片" }
+    PictureFile { en: "Picture file", zh: "圖片檔案" }
+    AltEn { en: "Alt text (English)", zh: "替代文字（英文）" }
+    AltZh { en: "Alt text (Chinese)", zh: "替代文字（中文）" }
+    AltHint { en: "What the picture shows, for shoppers who cannot see it.", zh: "圖片的內容，供無法看見圖片的顧客使用。" }
+    Upload { en: "Upload", zh: "上傳" }
+    MediaSearch { en: "Search by name or alt text", zh: "依名稱或替代文字搜尋" }
+    MediaNone { en: "No pictures yet.", zh: "尚無圖片。" }
+    MediaUsedIn { en: "Shown in", zh: "使用於" }
+    MediaUnused { en: "Not used anywhere: it can be deleted.", zh: "未被使用：可以刪除。" }
+    MediaPath { en: "Path", zh: "路徑" }
+    MediaSize { en: "{width} × {height} px, {kb} KB stored", zh: "{width} × {height} 像素，已儲存 {kb} KB" }
+    PictureName { en: "Name", zh: "名稱" }
+    Photos { en: "Photos", zh: "相片" }
+    PhotosIntro { en: "The first photo is the product's picture in listings; a photo for a variant shows when that variant is chosen. Without photos the shop draws a picture.", zh: "第一張相片是商品在列表中的圖片；款式的相片在選擇該款式時顯示。沒有相片時，商店會繪製圖片。" }
+    PhotoVariant { en: "Shows", zh: "顯示於" }
+    PhotoWholeProduct { en: "The whole product", zh: "整個商品" }
+    AddPhoto { en: "Add photo", zh: "新增相片" }
+    AttachFromLibrary { en: "Or a picture from the library, by number", zh: "或依編號使用媒體庫中的圖片" }
+    Attach { en: "Add from library", zh: "從媒體庫新增" }
+    RemovePhoto { en: "Remove", zh: "移除" }
+    MoveFirst { en: "Make first", zh: "設為第一張" }
+    NoPhotos { en: "No photos yet: the shop shows a drawn picture.", zh: "尚無相片：商店顯示繪製的圖片。" }
+    SaveProductFirst { en: "Save the product first, then add photos.", zh: "請先儲存商品，再新增相片。" }
     CategoriesIntro { en: "The storefront's category tree. A changed address, and a removed category, send visitors of the old address on (301).", zh: "商店的分類樹。變更網址或移除分類時，舊網址的訪客會被轉送（301）。" }
     NewCategory { en: "New category", zh: "新增分類" }
     EditCategory { en: "Edit category", zh: "編輯分類" }

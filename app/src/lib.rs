@@ -20,6 +20,7 @@ pub mod error;
 pub mod frame;
 pub mod i18n;
 pub mod info;
+pub mod media_admin;
 pub mod orders;
 pub mod payments;
 pub mod pricing;
@@ -45,7 +46,7 @@ use crate::i18n::Locale;
 /// `Cache-Control: no-store` and its page cache read only this list.
 /// Whether `path` takes uploads (files bigger than a form's body limit).
 pub fn is_upload_path(path: &str) -> bool {
-    catalog_admin::api::UPLOADS.contains(&path)
+    catalog_admin::api::UPLOADS.contains(&path) || media_admin::UPLOADS.contains(&path)
 }
 
 pub const PERSONAL: &[web::Personal] = &[
@@ -202,6 +203,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/content/:id") view=content::admin_pages::AdminContentEntryPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/home") view=content::admin_pages::AdminHomePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/categories") view=category_admin::pages::AdminCategoriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/media") view=media_admin::pages::AdminMediaPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/customers") view=admin::pages::AdminCustomersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders") view=orders::admin_pages::AdminOrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders/:number") view=orders::admin_pages::AdminOrderPage ssr=SsrMode::Async/>

@@ -26,6 +26,8 @@ pub struct SiteSettings {
     /// Open Graph and the sitemap (`SHOP_PUBLIC_URL`).
     pub public_url: String,
     pub limits: Limits,
+    /// Where the media library's files are (`SHOP_MEDIA_DIR`).
+    pub media_dir: std::path::PathBuf,
 }
 
 /// Limits the operator sets (see the README's configuration table).

@@ -17,6 +17,7 @@ const CAPABILITIES: &[&str] = &[
     "catalog",
     "catalog_admin",
     "category_admin",
+    "media_admin",
     "checkout",
     "content",
     "info",
@@ -72,6 +73,7 @@ const ALLOWED: &[(&str, &str)] = &[
     // navigation and use its list page and revision types.
     ("catalog_admin", "admin"),
     ("category_admin", "admin"),
+    ("media_admin", "admin"),
     ("content", "admin"),
     // The home page shows the editors' banner and tiles.
     ("catalog", "content"),

@@ -80,8 +80,9 @@ pub async fn run_once(db: &AnyPool, now: i64, keep: Keep) -> Result<Cleaned, sql
     })
 }
 
-/// Runs the cleanup at start and then every `every`.
-pub fn spawn(db: AnyPool, keep: Keep, every: Duration) {
+/// Runs the cleanup at start and then every `every`, with the media folder's sweep (files
+/// no row names, left by a crash: `app::data::media::sweep`).
+pub fn spawn(db: AnyPool, keep: Keep, every: Duration, media_dir: std::path::PathBuf) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -91,6 +92,11 @@ pub fn spawn(db: AnyPool, keep: Keep, every: Duration) {
                 Ok(done) if done != Cleaned::default() => tracing::info!(?done, "cleanup"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "cleanup failed; will retry"),
+            }
+            match app::data::media::sweep(&db, &media_dir, app::web::ssr::now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(folders = n, "media sweep"),
+                Err(e) => tracing::warn!(error = %e, "media sweep failed; will retry"),
             }
         }
     });

@@ -42,6 +42,9 @@ pub struct Config {
     pub mail_from: String,
     /// `SHOP_MAIL_DIR`: the file transport's folder, default `data/mail`.
     pub mail_dir: String,
+    /// Where uploaded pictures are kept (`SHOP_MEDIA_DIR`; default `media` beside the
+    /// SQLite database, else `data/media`); several server processes must share it.
+    pub media_dir: String,
     /// `SHOP_MAIL_POLL_SECS`: how often the sender looks at the outbox, default 2 (0: never).
     pub mail_poll_secs: u64,
     /// SQLite commit durability (`SHOP_SQLITE_SYNCHRONOUS`: group, the default, full or normal).
@@ -96,6 +99,21 @@ impl std::fmt::Debug for SmtpUrl {
 pub struct ConfigError {
     pub name: &'static str,
     pub reason: String,
+}
+
+/// The media folder beside a SQLite database file (`sqlite://data/shop.db` ->
+/// `data/media`); `data/media` for PostgreSQL or an in-memory database.
+fn default_media_dir(database_url: &str) -> String {
+    let path = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .map(|p| p.split('?').next().unwrap_or_default())
+        .filter(|p| !p.is_empty() && !p.contains(":memory:"));
+    match path.and_then(|p| std::path::Path::new(p).parent()) {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join("media").to_string_lossy().to_string(),
+        Some(_) => "media".into(),
+        None => "data/media".into(),
+    }
 }
 
 impl Config {
@@ -228,6 +246,7 @@ impl Config {
             smtp_ca_file,
             mail_from,
             mail_dir: get("SHOP_MAIL_DIR").unwrap_or_else(|| "data/mail".into()),
+            media_dir: get("SHOP_MEDIA_DIR").unwrap_or_else(|| default_media_dir(&database_url)),
             mail_poll_secs: number("SHOP_MAIL_POLL_SECS", 2)?,
             addr,
             database_url,
@@ -268,6 +287,14 @@ mod tests {
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.database_url, "sqlite://data/shop.db");
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert_eq!(c.media_dir, "data/media");
+        assert_eq!(
+            default_media_dir("sqlite:///tmp/e2e/shop.db?mode=rwc"),
+            "/tmp/e2e/media"
+        );
+        assert_eq!(default_media_dir("sqlite://shop.db"), "media");
+        assert_eq!(default_media_dir("sqlite::memory:"), "data/media");
+        assert_eq!(default_media_dir("postgres://db/shop"), "data/media");
         assert!(c.seed);
     }
 

@@ -100,6 +100,7 @@ async fn serve(config: Config) -> Result<(), String> {
             events_days: config.events_days,
         },
         Duration::from_secs(600),
+        config.media_dir.clone().into(),
     );
     server::payments::spawn(state.app.writer.clone(), state.app.backend, config.addr);
     if config.recs_placements {

@@ -144,6 +144,7 @@ pub async fn build_state(config: &Config) -> Result<ServerState, StartupError> {
                     guest_cart_days: config.guest_cart_days,
                     hold_minutes: config.hold_minutes,
                 },
+                media_dir: config.media_dir.clone().into(),
             }),
             clock: Clock::default(),
             hashing: Arc::new(tokio::sync::Semaphore::new(config.hash_concurrency)),
@@ -234,6 +235,7 @@ pub fn router(state: ServerState, config: &Config) -> Router {
         .route("/robots.txt", get(routes::seo::robots))
         .route("/sitemap.xml", get(routes::seo::sitemap))
         .route("/img/p/{file}", get(routes::images::product_image))
+        .route("/media/{key}/{file}", get(routes::images::media_file))
         .route("/lang", post(routes::lang::set_language))
         .route(app::payments::WEBHOOK_PATH, post(routes::payments::webhook))
         .leptos_routes_with_context(&state, routes, context.clone(), {

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 use super::api::{admin_customers, admin_overview, audit_log, staff_list};
-use crate::i18n::{self, format_count, t, Msg};
+use super::Revision;
+use crate::i18n::{self, format_count, t, tf, Msg};
 use crate::ui::form::{choice, field, form_error, submit, take_flash, Field};
 use crate::ui::{format_time, page_title, when_loaded};
 use crate::web::Role;
@@ -21,6 +22,7 @@ pub fn admin_nav(current: &'static str) -> impl IntoView {
             ("/admin/audit", Msg::AdminAudit),
             ("/admin/products", Msg::AdminCatalog),
             ("/admin/categories", Msg::AdminCategories),
+            ("/admin/media", Msg::AdminMedia),
             ("/admin/content", Msg::AdminContent),
             ("/admin/home", Msg::AdminHome),
             ("/admin/customers", Msg::AdminCustomers),
@@ -316,4 +318,93 @@ fn action_label(action: &str) -> String {
         other => return other.to_string(),
     };
     t(msg).to_string()
+}
+
+/// The revisions of an entry or a product: who saved which version when, a restore button
+/// on each older one (posting `restore_action` with `key`, the version shown and the
+/// revision), and the comparison of two (`?from=&to=` on `page`).
+pub fn revision_history(
+    revisions: &[Revision],
+    version: i64,
+    comparison: Option<crate::admin::Comparison>,
+    page: &str,
+    restore_action: &'static str,
+    key: (&'static str, String),
+) -> AnyView {
+    let flash = take_flash("restore");
+    let items = revisions
+        .iter()
+        .map(|r| {
+            let who = r.actor.clone().unwrap_or_else(|| "—".to_string());
+            let current = r.version == version;
+            let restore = (!current).then(|| view! {
+                <form method="post" action=restore_action class="inline">
+                    <input type="hidden" name=key.0 value=key.1.clone()/>
+                    <input type="hidden" name="version" value=version.to_string()/>
+                    <input type="hidden" name="revision" value=r.version.to_string()/>
+                    <button type="submit" data-test="restore">{tf(Msg::RestoreVersion, &[("version", &r.version.to_string())])}</button>
+                </form>
+            });
+            view! {
+                <li data-test="revision">
+                    {tf(Msg::RevisionLine, &[("version", &r.version.to_string()), ("when", &format_time(r.saved_at)), ("who", &who)])}
+                    " "{restore}
+                </li>
+            }
+        })
+        .collect_view();
+    let options = |chosen: i64| {
+        revisions
+            .iter()
+            .map(|r| view! { <option value=r.version.to_string() selected=r.version == chosen>{r.version}</option> })
+            .collect_view()
+    };
+    let (from, to) = comparison
+        .as_ref()
+        .map_or((version - 1, version), |c| (c.from, c.to));
+    let comparison = comparison.map(|c| {
+        let empty = c.changes.is_empty().then(|| view! { <p>{t(Msg::NoDifferences)}</p> });
+        let changes = c.changes.into_iter().map(|ch| {
+            let lines = ch.lines.into_iter().map(|(kind, line)| {
+                let class = match kind { '+' => "added", '-' => "removed", _ => "kept" };
+                view! { <span class=class>{format!("{kind} {line}")}"\n"</span> }
+            }).collect_view();
+            view! {
+                <h3>{ch.label}</h3>
+                <pre class="diff" data-test="diff">{lines}</pre>
+            }
+        }).collect_view();
+        view! {
+            <div data-test="comparison">
+                <p>{tf(Msg::Comparing, &[("from", &c.from.to_string()), ("to", &c.to.to_string())])}</p>
+                {empty}
+                {changes}
+            </div>
+        }
+    });
+    let compare_form = (revisions.len() > 1).then(|| {
+        view! {
+            <form method="get" action=page.to_string() class="filters" data-test="compare-form">
+                <div class="field">
+                    <label for="r-from">{t(Msg::CompareFrom)}</label>
+                    <select id="r-from" name="from">{options(from)}</select>
+                </div>
+                <div class="field">
+                    <label for="r-to">{t(Msg::CompareTo)}</label>
+                    <select id="r-to" name="to">{options(to)}</select>
+                </div>
+                <button type="submit" data-test="compare">{t(Msg::Compare)}</button>
+            </form>
+        }
+    });
+    view! {
+        <section aria-labelledby="revisions-heading">
+            <h2 id="revisions-heading">{t(Msg::Revisions)}</h2>
+            {form_error(&flash, &[])}
+            <ul data-test="revisions">{items}</ul>
+            {compare_form}
+            {comparison}
+        </section>
+    }
+    .into_any()
 }

@@ -52,6 +52,9 @@ pub struct CategoryTile {
     pub name: String,
     pub count: u32,
     pub image_sku: String,
+    /// The photo of the product whose picture stands for it, if it has one.
+    #[serde(default)]
+    pub photo: Option<crate::ui::photo::Photo>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -377,6 +380,10 @@ pub struct ProductDetail {
     pub materials: Vec<String>,
     pub themes: Vec<String>,
     pub related: Vec<ProductCard>,
+    /// Its photos in the editors' order (alt text in the visitor's language); those of a
+    /// variant carry its SKU.
+    #[serde(default)]
+    pub photos: Vec<crate::ui::photo::Photo>,
 }
 
 impl ProductDetail {

@@ -31,7 +31,11 @@ pub async fn admin_products(
 /// The edit page's data for product `id` ("" for a new one), with the editor's own
 /// unsaved draft if a save of theirs did not go through.
 #[server(prefix = "/api", endpoint = "admin/products/get", input = GetUrl)]
-pub async fn admin_product(#[server(default)] id: String) -> Result<ProductEditor, AppError> {
+pub async fn admin_product(
+    #[server(default)] id: String,
+    #[server(default)] from: String,
+    #[server(default)] to: String,
+) -> Result<ProductEditor, AppError> {
     use crate::web::{ssr::require, Access, Role};
     let user = require(Access::Role(Role::Editor)).await?;
     let db = crate::state::app_state()?.db;
@@ -46,7 +50,11 @@ pub async fn admin_product(#[server(default)] id: String) -> Result<ProductEdito
                 .to_string(),
         )
     };
-    super::ssr::editor(&db, user.id, id.as_deref(), crate::i18n::current()).await
+    let compare = match (from.trim().parse::<i64>(), to.trim().parse::<i64>()) {
+        (Ok(a), Ok(b)) => Some((a, b)),
+        _ => None,
+    };
+    super::ssr::editor(&db, user.id, id.as_deref(), compare, crate::i18n::current()).await
 }
 
 /// Creates or saves a product; answers the new version. A browser's form post is
@@ -113,14 +121,9 @@ pub async fn move_stock(
     use crate::web::{Access, Role};
     let user = require(Access::Role(Role::Editor)).await?;
     let state = crate::state::app_state()?;
-    let product_id = crate::domain::Sku::new(&product);
-    let page = product_id.as_ref().map_or_else(
-        || "/admin/products".to_string(),
-        |p| format!("/admin/products/{}", p.as_str()),
-    );
+    let (product_id, page) = product_page(&product);
     let result = async {
-        let product =
-            product_id.ok_or_else(|| AppError::invalid("product", t(Msg::ErrNoSuchProduct)))?;
+        let product = product_id?;
         let sku = crate::domain::Sku::parse(&sku, "sku")?;
         let reason = match reason.trim() {
             r @ ("received" | "adjusted") => r,
@@ -176,8 +179,52 @@ pub async fn move_stock(
     )
 }
 
+/// Saves product `product` as it was at revision `revision`, over `version` (the version
+/// the editor saw): a new revision. A stale version comes back as the page's message.
+#[server(prefix = "/api", endpoint = "admin/products/restore")]
+pub async fn restore_product(
+    #[server(default)] product: String,
+    #[server(default)] version: String,
+    #[server(default)] revision: String,
+) -> Result<(), AppError> {
+    use crate::i18n::{t, Msg};
+    use crate::web::ssr::{db, finish_form, now_ms, require, wants_html};
+    use crate::web::{Access, Role};
+    let user = require(Access::Role(Role::Editor)).await?;
+    let state = crate::state::app_state()?;
+    let id = crate::domain::Sku::new(&product).ok_or(AppError::NotFound)?;
+    let page = format!("/admin/products/{}", id.as_str());
+    let result = async {
+        let version: i64 = version
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid("version", t(Msg::ErrVersion)))?;
+        let from: i64 = revision
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid("revision", t(Msg::ErrNoSuchRevision)))?;
+        let mut tx = db::write().await?;
+        let saved = super::ssr::restore(&mut tx, user.id, id.as_str(), version, from, now_ms())
+            .await
+            .map_err(|e| match e {
+                AppError::Conflict { message } if wants_html() => {
+                    AppError::invalid("version", message)
+                }
+                e => e,
+            })?;
+        tx.commit().await?;
+        state.reload_catalogue().await;
+        Ok(format!("{page}?saved={}", saved.version))
+    }
+    .await;
+    finish_form("restore", &page, &[], result)
+}
+
 /// The addresses that take uploads (a larger body limit than forms: `SHOP_UPLOAD_LIMIT_BYTES`).
-pub const UPLOADS: &[&str] = &["/api/admin/products/import"];
+pub const UPLOADS: &[&str] = &[
+    "/api/admin/products/import",
+    "/api/admin/products/photos/add",
+];
 
 /// The drafts' area an uploaded CSV file waits in, with its dry run, until applied.
 #[cfg(feature = "ssr")]
@@ -230,40 +277,23 @@ pub async fn upload_import(
     use sha2::{Digest, Sha256};
     let user = require(Access::Role(Role::Editor)).await?;
     let result = async {
-        let mut data = data
-            .into_inner()
+        use crate::web::ssr::upload::{read_upload, UploadError};
+        let upload = read_upload(data, "file", super::bulk::MAX_BYTES).await;
+        if let Some(e) = upload.problem {
+            return Err(match e {
+                UploadError::TooBig => AppError::invalid(
+                    "file",
+                    crate::i18n::fill(
+                        t(Msg::ErrCsvTooBig),
+                        &[("mb", &(super::bulk::MAX_BYTES / (1024 * 1024)).to_string())],
+                    ),
+                ),
+                UploadError::Unreadable => AppError::invalid("file", t(Msg::ErrCsvNoFile)),
+            });
+        }
+        let (_, _, bytes) = upload
+            .file
             .ok_or_else(|| AppError::invalid("file", t(Msg::ErrCsvNoFile)))?;
-        let mut bytes: Vec<u8> = Vec::new();
-        let mut found = false;
-        while let Some(mut field) = data
-            .next_field()
-            .await
-            .map_err(|_| AppError::invalid("file", t(Msg::ErrCsvNoFile)))?
-        {
-            if field.name() != Some("file") {
-                continue;
-            }
-            found = true;
-            while let Some(chunk) = field
-                .chunk()
-                .await
-                .map_err(|_| AppError::invalid("file", t(Msg::ErrCsvNoFile)))?
-            {
-                if bytes.len() + chunk.len() > super::bulk::MAX_BYTES {
-                    return Err(AppError::invalid(
-                        "file",
-                        crate::i18n::fill(
-                            t(Msg::ErrCsvTooBig),
-                            &[("mb", &(super::bulk::MAX_BYTES / (1024 * 1024)).to_string())],
-                        ),
-                    ));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-        }
-        if !found || bytes.is_empty() {
-            return Err(AppError::invalid("file", t(Msg::ErrCsvNoFile)));
-        }
         // A CSV file is text: UTF-8 without NUL bytes, whatever its name says.
         let text = String::from_utf8(bytes)
             .ok()
@@ -395,4 +425,166 @@ pub async fn apply_import(
     }
     .await;
     finish_form("import", &page, &[], result)
+}
+
+/// The product a form names, and the page its answer goes back to (the list when the
+/// code is not one).
+#[cfg(feature = "ssr")]
+fn product_page(code: &str) -> (Result<crate::domain::Sku, AppError>, String) {
+    use crate::i18n::{t, Msg};
+    match crate::domain::Sku::new(code) {
+        Some(id) => {
+            let page = format!("/admin/products/{}", id.as_str());
+            (Ok(id), page)
+        }
+        None => (
+            Err(AppError::invalid("product", t(Msg::ErrNoSuchProduct))),
+            "/admin/products".to_string(),
+        ),
+    }
+}
+
+/// Adds a photo to a product (multipart: `product`, `file`, `alt_en`, `alt_zh`, and
+/// `sku` for a variant's photo): the picture goes into the media library and is shown
+/// last on the product. Nothing is kept when any of it is refused.
+#[server(
+    prefix = "/api",
+    endpoint = "admin/products/photos/add",
+    input = leptos::server_fn::codec::MultipartFormData
+)]
+pub async fn add_photo(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+    use crate::data::media;
+    use crate::i18n::{t, Msg};
+    use crate::web::ssr::{db, finish_form, now_ms, require, upload::read_upload};
+    use crate::web::{Access, Role};
+    let user = require(Access::Role(Role::Editor)).await?;
+    let state = crate::state::app_state()?;
+    let upload = read_upload(data, "file", media::MAX_BYTES).await;
+    let (product, sku, alt_en, alt_zh) = (
+        upload.get("product"),
+        upload.get("sku"),
+        upload.get("alt_en"),
+        upload.get("alt_zh"),
+    );
+    let (product_id, page) = product_page(product);
+    let result = async {
+        let product = product_id?;
+        let sku = match sku.trim() {
+            "" => None,
+            s => Some(crate::domain::Sku::parse(s, "sku")?),
+        };
+        if let Some(e) = upload.problem {
+            return Err(media::upload_error(e));
+        }
+        let (name, kind, bytes) = upload
+            .file
+            .clone()
+            .ok_or_else(|| AppError::invalid("file", t(Msg::ErrImageNone)))?;
+        let labels = media::Labels::clean(&name, alt_en, alt_zh)?;
+        let encoded = media::encode_async(bytes, name, kind).await?;
+        let dir = &state.site.media_dir;
+        let key = media::write_files(dir, &encoded).await?;
+        let saved = async {
+            let mut tx = db::write().await?;
+            let id = media::insert(&mut tx, user.id, &key, &labels, &encoded, now_ms()).await?;
+            super::ssr::attach_photo(
+                &mut tx,
+                user.id,
+                product.as_str(),
+                id,
+                sku.as_ref().map(|s| s.as_str()),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<_, AppError>(())
+        }
+        .await;
+        if saved.is_err() {
+            media::remove_files(dir, &key).await;
+        }
+        saved?;
+        state.reload_catalogue().await;
+        Ok(format!("{page}?photo=added#photos"))
+    }
+    .await;
+    finish_form(
+        "photos",
+        &page,
+        &[("sku", sku), ("alt_en", alt_en), ("alt_zh", alt_zh)],
+        result,
+    )
+}
+
+/// Shows library picture number `media` on `product` (for variant `sku` when given).
+#[server(prefix = "/api", endpoint = "admin/products/photos/attach")]
+pub async fn attach_photo(
+    #[server(default)] product: String,
+    #[server(default)] media: String,
+    #[server(default)] sku: String,
+) -> Result<(), AppError> {
+    use crate::i18n::{fill, t, Msg};
+    use crate::web::ssr::{db, finish_form, require};
+    use crate::web::{Access, Role};
+    let user = require(Access::Role(Role::Editor)).await?;
+    let state = crate::state::app_state()?;
+    let (product_id, page) = product_page(&product);
+    let result = async {
+        let product = product_id?;
+        let media_id: i64 = media.trim().trim_start_matches('#').parse().map_err(|_| {
+            AppError::invalid(
+                "media",
+                fill(t(Msg::ErrNoSuchMedia), &[("id", media.trim())]),
+            )
+        })?;
+        let sku = match sku.trim() {
+            "" => None,
+            s => Some(crate::domain::Sku::parse(s, "sku")?),
+        };
+        let mut tx = db::write().await?;
+        super::ssr::attach_photo(
+            &mut tx,
+            user.id,
+            product.as_str(),
+            media_id,
+            sku.as_ref().map(|s| s.as_str()),
+        )
+        .await?;
+        tx.commit().await?;
+        state.reload_catalogue().await;
+        Ok(format!("{page}?photo=added#photos"))
+    }
+    .await;
+    finish_form("photos", &page, &[("media", &media), ("sku", &sku)], result)
+}
+
+/// Removes photo `media` from `product` (`action=remove`; the picture stays in the
+/// library) or makes it the first (`action=first`).
+#[server(prefix = "/api", endpoint = "admin/products/photos/change")]
+pub async fn change_photo(
+    #[server(default)] product: String,
+    #[server(default)] media: String,
+    #[server(default)] action: String,
+) -> Result<(), AppError> {
+    use crate::i18n::{t, Msg};
+    use crate::web::ssr::{db, finish_form, require};
+    use crate::web::{Access, Role};
+    let user = require(Access::Role(Role::Editor)).await?;
+    let state = crate::state::app_state()?;
+    let (product_id, page) = product_page(&product);
+    let result = async {
+        let product = product_id?;
+        let media_id: i64 = media.trim().parse().map_err(|_| AppError::NotFound)?;
+        let remove = match action.trim() {
+            "remove" => true,
+            "first" => false,
+            _ => return Err(AppError::invalid("action", t(Msg::ErrBadAction))),
+        };
+        let mut tx = db::write().await?;
+        super::ssr::change_photo(&mut tx, user.id, product.as_str(), media_id, remove).await?;
+        tx.commit().await?;
+        state.reload_catalogue().await;
+        Ok(format!("{page}?photo=changed#photos"))
+    }
+    .await;
+    finish_form("photos", &page, &[], result)
 }

@@ -245,6 +245,27 @@ impl ProductForm {
 
     /// The labels of the fields where this form and `other` differ (for a conflict: what
     /// the other editor changed that this one would overwrite).
+    /// Every field as text (lists one item a line), for comparing two revisions.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let variants: Vec<String> = self
+            .variants
+            .iter()
+            .map(|v| format!("{} | {} | {} | {}", v.sku, v.label, v.colour, v.price))
+            .collect();
+        vec![
+            (t(Msg::TitleEn), self.title_en.clone()),
+            (t(Msg::TitleZh), self.title_zh.clone()),
+            (t(Msg::DescriptionEn), self.description_en.clone()),
+            (t(Msg::DescriptionZh), self.description_zh.clone()),
+            (t(Msg::ProductStatus), self.status.clone()),
+            (t(Msg::PublishAt), self.publish_at.clone()),
+            (t(Msg::PrimaryCategory), self.primary_category.clone()),
+            (t(Msg::AlsoIn), self.categories.join("\n")),
+            (t(Msg::Facets), self.facets.join("\n")),
+            (t(Msg::Variants), variants.join("\n")),
+        ]
+    }
+
     pub fn differences(&self, other: &ProductForm) -> Vec<String> {
         let mut out = Vec::new();
         let pairs: [(&str, &String, &String); 8] = [
@@ -358,6 +379,21 @@ pub struct ProductEditor {
     pub locations: Vec<Choice>,
     pub stock: Vec<StockCell>,
     pub revisions: Vec<crate::admin::Revision>,
+    /// Its photos in order.
+    pub photos: Vec<AdminPhoto>,
+    /// Two revisions compared (`?from=&to=`).
+    pub comparison: Option<crate::admin::Comparison>,
+}
+
+/// A product's photo on its edit page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminPhoto {
+    /// The library's number of the picture.
+    pub media: i64,
+    pub name: String,
+    pub alt_zh: String,
+    /// With the English alt text and the variant it shows.
+    pub photo: crate::ui::photo::Photo,
 }
 
 /// What a draft row keeps: the form and why it was not saved.

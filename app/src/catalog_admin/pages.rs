@@ -354,7 +354,7 @@ fn stock_section(e: &ProductEditor) -> impl IntoView {
     };
     let typed = |name: &str| flash.as_ref().map(|f| f.value(name)).unwrap_or_default();
     view! {
-        <section aria-labelledby="stock-heading" data-test="stock">
+        <section data-test="stock">
             <h2 id="stock-heading">{t(Msg::StockHeading)}</h2>
             <div class="table-scroll" role="region" aria-label=t(Msg::StockHeading) tabindex="0">
                 <table class="admin-table">
@@ -405,21 +405,110 @@ fn stock_section(e: &ProductEditor) -> impl IntoView {
     }
 }
 
-fn revisions(e: &ProductEditor) -> impl IntoView {
+/// The product's photos (first is the card's), each removable or made first, and the
+/// forms that add one: an upload (into the media library) or a library picture by number.
+fn photos_section(e: &ProductEditor) -> impl IntoView {
+    let flash = take_flash("photos");
+    let product = e.form.id.clone();
+    let variant_of = |sku: &Option<String>| {
+        sku.clone()
+            .unwrap_or_else(|| t(Msg::PhotoWholeProduct).to_string())
+    };
     let items = e
-        .revisions
+        .photos
         .iter()
-        .map(|r| {
-            let who = r.actor.clone().unwrap_or_else(|| "—".to_string());
+        .map(|p| {
+            let media = p.media.to_string();
+            let change = |action: &'static str, label: Msg| {
+                view! {
+                    <form method="post" action="/api/admin/products/photos/change" class="inline-form">
+                        <input type="hidden" name="product" value=product.clone()/>
+                        <input type="hidden" name="media" value=media.clone()/>
+                        <input type="hidden" name="action" value=action/>
+                        <button type="submit" data-test=format!("photo-{action}")>{t(label)}</button>
+                    </form>
+                }
+            };
+            let alt = if p.photo.alt.is_empty() { "—".to_string() } else { p.photo.alt.clone() };
             view! {
-                <li data-test="revision">{tf(Msg::RevisionLine, &[("version", &r.version.to_string()), ("when", &format_time(r.saved_at)), ("who", &who)])}</li>
+                <li class="photo-row" data-test="photo-row" data-media=media.clone()>
+                    {crate::ui::photo::photo_img(&p.photo, 120, "120px", true)}
+                    <div>
+                        <p><strong>{format!("#{} {}", p.media, p.name)}</strong></p>
+                        <p>{t(Msg::PhotoVariant)} ": " {variant_of(&p.photo.sku)}</p>
+                        <p>{t(Msg::AltEn)} ": " {alt}</p>
+                        {change("first", Msg::MoveFirst)}
+                        {change("remove", Msg::RemovePhoto)}
+                    </div>
+                </li>
             }
         })
         .collect_view();
+    let empty = e
+        .photos
+        .is_empty()
+        .then(|| view! { <p data-test="no-photos">{t(Msg::NoPhotos)}</p> });
+    let typed = |name: &str| flash.as_ref().map(|f| f.value(name)).unwrap_or_default();
+    let skus = |chosen: String| {
+        let mut options =
+            vec![view! { <option value="">{t(Msg::PhotoWholeProduct)}</option> }.into_any()];
+        options.extend(e.saved_skus.iter().map(|s| {
+            let selected = *s == chosen;
+            view! { <option value=s.clone() selected=selected>{s.clone()}</option> }.into_any()
+        }));
+        options
+    };
+    let field_error = |name: &str| {
+        flash
+            .as_ref()
+            .filter(|f| f.field == name)
+            .map(|f| view! { <p class="field-error" role="alert" data-test="field-error">{f.message.clone()}</p> })
+    };
     view! {
-        <section aria-labelledby="revisions-heading">
-            <h2 id="revisions-heading">{t(Msg::Revisions)}</h2>
-            <ul data-test="revisions">{items}</ul>
+        <section id="photos" aria-labelledby="photos-heading" data-test="photos">
+            <h2 id="photos-heading">{t(Msg::Photos)}</h2>
+            <p class="hint">{t(Msg::PhotosIntro)}</p>
+            {empty}
+            <ul class="photo-list">{items}</ul>
+            {form_error(&flash, &["file", "sku", "alt_en", "alt_zh", "media", "product"])}
+            <form method="post" action="/api/admin/products/photos/add" enctype="multipart/form-data" class="account-form" data-test="photo-form">
+                <input type="hidden" name="product" value=product.clone()/>
+                <div class="field">
+                    <label for="ph-file">{t(Msg::PictureFile)}</label>
+                    <input id="ph-file" name="file" type="file" required accept="image/png,image/jpeg,image/webp"/>
+                    {field_error("file")}
+                </div>
+                <div class="field">
+                    <label for="ph-sku">{t(Msg::PhotoVariant)}</label>
+                    <select id="ph-sku" name="sku">{skus(typed("sku"))}</select>
+                    {field_error("sku")}
+                </div>
+                <div class="field">
+                    <label for="ph-alt-en">{t(Msg::AltEn)}</label>
+                    <input id="ph-alt-en" name="alt_en" type="text" maxlength="250" value=typed("alt_en") aria-describedby="ph-alt-hint"/>
+                    <p class="hint" id="ph-alt-hint">{t(Msg::AltHint)}</p>
+                    {field_error("alt_en")}
+                </div>
+                <div class="field">
+                    <label for="ph-alt-zh">{t(Msg::AltZh)}</label>
+                    <input id="ph-alt-zh" name="alt_zh" type="text" maxlength="250" value=typed("alt_zh")/>
+                    {field_error("alt_zh")}
+                </div>
+                <button type="submit" data-test="add-photo">{t(Msg::AddPhoto)}</button>
+            </form>
+            <form method="post" action="/api/admin/products/photos/attach" class="account-form" data-test="attach-form">
+                <input type="hidden" name="product" value=product.clone()/>
+                <div class="field">
+                    <label for="ph-media">{t(Msg::AttachFromLibrary)}</label>
+                    <input id="ph-media" name="media" type="text" inputmode="numeric" size="8" value=typed("media")/>
+                    {field_error("media")}
+                </div>
+                <div class="field">
+                    <label for="ph-sku2">{t(Msg::PhotoVariant)}</label>
+                    <select id="ph-sku2" name="sku">{skus(String::new())}</select>
+                </div>
+                <button type="submit" data-test="attach-photo">{t(Msg::Attach)}</button>
+            </form>
         </section>
     }
 }
@@ -431,9 +520,17 @@ pub fn AdminProductPage() -> impl IntoView {
     let query = use_query_map();
     let saved = query.read_untracked().get("saved");
     let moved = query.read_untracked().get("stock").is_some();
+    let photo = query.read_untracked().get("photo");
     let data = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        |id| admin_product(if id == "new" { String::new() } else { id }),
+        move || {
+            let q = query.read();
+            (
+                params.read().get("id").unwrap_or_default(),
+                q.get("from").unwrap_or_default(),
+                q.get("to").unwrap_or_default(),
+            )
+        },
+        |(id, from, to)| admin_product(if id == "new" { String::new() } else { id }, from, to),
     );
     view! {
         <Title text=page_title(t(Msg::AdminCatalog))/>
@@ -445,16 +542,28 @@ pub fn AdminProductPage() -> impl IntoView {
                 <p class="notice" role="status" data-test="saved">{tf(Msg::ProductSaved, &[("version", &v)])}</p>
             });
             let stocked = (moved && !create).then(|| view! { <p class="notice" role="status" data-test="stock-recorded">{t(Msg::StockRecorded)}</p> });
+            let photo_notice = photo.clone().filter(|_| !create).map(|p| view! {
+                <p class="notice" role="status" data-test="photo-notice">{t(if p == "added" { Msg::PhotoAdded } else { Msg::PhotoChanged })}</p>
+            });
             let shop = e.url.clone().map(|u| view! { <p><a href=u data-test="view-in-shop">{t(Msg::ViewInShop)}</a></p> });
             view! {
                 <h1 data-test="page-heading">{heading}</h1>
                 {crate::admin::pages::admin_nav("/admin/products")}
                 {notice}
                 {stocked}
+                {photo_notice}
                 {shop}
                 {product_form(&e)}
+                {(!create).then(|| photos_section(&e))}
                 {(!create).then(|| stock_section(&e))}
-                {(!create).then(|| revisions(&e))}
+                {(!create).then(|| crate::admin::pages::revision_history(
+                    &e.revisions,
+                    e.version,
+                    e.comparison.clone(),
+                    &format!("/admin/products/{}", e.form.id),
+                    "/api/admin/products/restore",
+                    ("product", e.form.id.clone()),
+                ))}
             }
             .into_any()
         })}

@@ -96,6 +96,7 @@ pub async fn editor(
     db: &AnyPool,
     user: i64,
     id: Option<&str>,
+    compare: Option<(i64, i64)>,
     locale: Locale,
 ) -> AppResult<ProductEditor> {
     let mut conn = db.acquire().await?;
@@ -193,6 +194,25 @@ pub async fn editor(
         .collect(),
         None => Vec::new(),
     };
+    let photos = match id {
+        Some(id) => photos(&mut conn, id).await?,
+        None => Vec::new(),
+    };
+    let comparison = match (id, compare) {
+        (Some(id), Some((a, b))) => {
+            match (
+                revision(&mut conn, id, a).await?,
+                revision(&mut conn, id, b).await?,
+            ) {
+                (Some(from), Some(to)) => Some(crate::admin::compare_fields(
+                    (a, from.fields()),
+                    (b, to.fields()),
+                )),
+                _ => return Err(AppError::invalid("compare", t(Msg::ErrNoSuchRevision))),
+            }
+        }
+        _ => None,
+    };
     let saved_skus = saved
         .as_ref()
         .map(|s| s.0.variants.iter().map(|v| v.sku.clone()).collect())
@@ -210,7 +230,186 @@ pub async fn editor(
         locations,
         stock,
         revisions,
+        photos,
+        comparison,
     })
+}
+
+/// Product `id` as it was saved at `version`.
+async fn revision(conn: &mut Conn, id: &str, version: i64) -> AppResult<Option<ProductForm>> {
+    let body: Option<String> = sqlx::query_scalar(
+        "SELECT body FROM product_revisions WHERE product_id = $1 AND version = $2",
+    )
+    .bind(id)
+    .bind(version)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
+}
+
+/// Saves product `id` as it was at revision `from`, over `version` (the one the editor
+/// saw: a stale one is a conflict, as any save): a new revision, audited.
+pub async fn restore(
+    tx: &mut Conn,
+    user: i64,
+    id: &str,
+    version: i64,
+    from: i64,
+    now: i64,
+) -> AppResult<Saved> {
+    let mut form = revision(&mut *tx, id, from)
+        .await?
+        .ok_or_else(|| AppError::invalid("revision", t(Msg::ErrNoSuchRevision)))?;
+    form.id = id.to_string();
+    form.create = String::new();
+    form.version = version.to_string();
+    let clean = form.clean()?;
+    let saved = save(&mut *tx, user, &clean, &form, now).await?;
+    audit(
+        &mut *tx,
+        Some(user),
+        "product_restore",
+        Some(&format!("product:{id}:v{from}->v{}", saved.version)),
+    )
+    .await?;
+    Ok(saved)
+}
+
+/// Product `id`'s photos in order.
+async fn photos(conn: &mut Conn, id: &str) -> AppResult<Vec<super::AdminPhoto>> {
+    let rows = sqlx::query_as::<
+        _,
+        (
+            i64,
+            String,
+            String,
+            i64,
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+        ),
+    >(
+        "SELECT m.id, m.key, m.widths, m.width, m.height, m.name, m.alt_en, m.alt_zh, i.sku \
+         FROM product_images i JOIN media m ON m.id = i.media_id WHERE i.product_id = $1 \
+         ORDER BY i.position, m.id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(media, key, widths, width, height, name, alt_en, alt_zh, sku)| super::AdminPhoto {
+                media,
+                name,
+                alt_zh,
+                photo: crate::data::media::photo(key, &widths, width, height, alt_en, sku),
+            },
+        )
+        .collect())
+}
+
+/// Shows library picture `media` on product `product` (for variant `sku` when given),
+/// last in its order, in the caller's write transaction. Already shown: its variant is
+/// updated.
+pub async fn attach_photo(
+    tx: &mut Conn,
+    user: i64,
+    product: &str,
+    media: i64,
+    sku: Option<&str>,
+) -> AppResult<()> {
+    let known: Option<String> = sqlx::query_scalar("SELECT id FROM products WHERE id = $1")
+        .bind(product)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if known.is_none() {
+        return Err(AppError::invalid("product", t(Msg::ErrNoSuchProduct)));
+    }
+    if let Some(sku) = sku {
+        let of: Option<String> = sqlx::query_scalar("SELECT product_id FROM skus WHERE sku = $1")
+            .bind(sku)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if of.as_deref() != Some(product) {
+            return Err(AppError::invalid(
+                "sku",
+                fill(t(Msg::ErrNoSuchVariant), &[("sku", sku)]),
+            ));
+        }
+    }
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM media WHERE id = $1")
+        .bind(media)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_none() {
+        return Err(AppError::invalid(
+            "media",
+            fill(t(Msg::ErrNoSuchMedia), &[("id", &media.to_string())]),
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO product_images (product_id, media_id, sku, position) \
+         SELECT $1, $2, $3, COALESCE(MAX(position), 0) + 1 FROM product_images WHERE product_id = $1 \
+         ON CONFLICT (product_id, media_id) DO UPDATE SET sku = excluded.sku",
+    )
+    .bind(product)
+    .bind(media)
+    .bind(sku)
+    .execute(&mut *tx)
+    .await?;
+    audit(
+        &mut *tx,
+        Some(user),
+        "product_photo_add",
+        Some(&format!("product:{product}:media:{media}")),
+    )
+    .await?;
+    crate::web::ssr::db::catalogue_changed(&mut *tx).await?;
+    Ok(())
+}
+
+/// Removes photo `media` from product `product` (the picture stays in the library), or
+/// makes it the first.
+pub async fn change_photo(
+    tx: &mut Conn,
+    user: i64,
+    product: &str,
+    media: i64,
+    remove: bool,
+) -> AppResult<()> {
+    let sql = if remove {
+        "DELETE FROM product_images WHERE product_id = $1 AND media_id = $2"
+    } else {
+        "UPDATE product_images SET position = \
+         (SELECT MIN(position) - 1 FROM product_images WHERE product_id = $1) \
+         WHERE product_id = $1 AND media_id = $2"
+    };
+    let done = sqlx::query(sql)
+        .bind(product)
+        .bind(media)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if done == 0 {
+        return Err(AppError::NotFound);
+    }
+    let action = if remove {
+        "product_photo_remove"
+    } else {
+        "product_photo_first"
+    };
+    audit(
+        &mut *tx,
+        Some(user),
+        action,
+        Some(&format!("product:{product}:media:{media}")),
+    )
+    .await?;
+    crate::web::ssr::db::catalogue_changed(&mut *tx).await?;
+    Ok(())
 }
 
 /// Keeps what `user` typed and why it was not saved (their own write, after the failed

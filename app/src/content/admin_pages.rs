@@ -376,82 +376,14 @@ fn preview_section(e: &ContentEditor) -> Option<AnyView> {
 }
 
 fn revisions(e: &ContentEditor, id: &str) -> AnyView {
-    let flash = take_flash("restore");
-    let items = e
-        .revisions
-        .iter()
-        .map(|r| {
-            let who = r.actor.clone().unwrap_or_else(|| "—".to_string());
-            let current = r.version == e.version;
-            let restore = (!current).then(|| view! {
-                <form method="post" action="/api/admin/content/restore" class="inline">
-                    <input type="hidden" name="id" value=id.to_string()/>
-                    <input type="hidden" name="version" value=e.version.to_string()/>
-                    <input type="hidden" name="revision" value=r.version.to_string()/>
-                    <button type="submit" data-test="restore">{tf(Msg::RestoreVersion, &[("version", &r.version.to_string())])}</button>
-                </form>
-            });
-            view! {
-                <li data-test="revision">
-                    {tf(Msg::RevisionLine, &[("version", &r.version.to_string()), ("when", &format_time(r.saved_at)), ("who", &who)])}
-                    " "{restore}
-                </li>
-            }
-        })
-        .collect_view();
-    let options = |chosen: i64| {
-        e.revisions
-            .iter()
-            .map(|r| view! { <option value=r.version.to_string() selected=r.version == chosen>{r.version}</option> })
-            .collect_view()
-    };
-    let (from, to) = e
-        .comparison
-        .as_ref()
-        .map_or((e.version - 1, e.version), |c| (c.from, c.to));
-    let comparison = e.comparison.clone().map(|c| {
-        let empty = c.changes.is_empty().then(|| view! { <p>{t(Msg::NoDifferences)}</p> });
-        let changes = c.changes.into_iter().map(|ch| {
-            let lines = ch.lines.into_iter().map(|(kind, line)| {
-                let class = match kind { '+' => "added", '-' => "removed", _ => "kept" };
-                view! { <span class=class>{format!("{kind} {line}")}"\n"</span> }
-            }).collect_view();
-            view! {
-                <h3>{ch.label}</h3>
-                <pre class="diff" data-test="diff">{lines}</pre>
-            }
-        }).collect_view();
-        view! {
-            <div data-test="comparison">
-                <p>{tf(Msg::Comparing, &[("from", &c.from.to_string()), ("to", &c.to.to_string())])}</p>
-                {empty}
-                {changes}
-            </div>
-        }
-    });
-    let compare_form = (e.revisions.len() > 1).then(|| view! {
-        <form method="get" action=format!("/admin/content/{id}") class="filters" data-test="compare-form">
-            <div class="field">
-                <label for="r-from">{t(Msg::CompareFrom)}</label>
-                <select id="r-from" name="from">{options(from)}</select>
-            </div>
-            <div class="field">
-                <label for="r-to">{t(Msg::CompareTo)}</label>
-                <select id="r-to" name="to">{options(to)}</select>
-            </div>
-            <button type="submit" data-test="compare">{t(Msg::Compare)}</button>
-        </form>
-    });
-    view! {
-        <section aria-labelledby="revisions-heading">
-            <h2 id="revisions-heading">{t(Msg::Revisions)}</h2>
-            {form_error(&flash, &[])}
-            <ul data-test="revisions">{items}</ul>
-            {compare_form}
-            {comparison}
-        </section>
-    }
-    .into_any()
+    crate::admin::pages::revision_history(
+        &e.revisions,
+        e.version,
+        e.comparison.clone(),
+        &format!("/admin/content/{id}"),
+        "/api/admin/content/restore",
+        ("id", id.to_string()),
+    )
 }
 
 fn delete_section(e: &ContentEditor, id: &str) -> AnyView {

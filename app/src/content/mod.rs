@@ -27,6 +27,7 @@ pub mod ssr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::admin::Comparison;
 use crate::error::AppError;
 use crate::i18n::{fill, t, Msg};
 use crate::ui::card::ProductCard;
@@ -346,24 +347,6 @@ pub struct ContentRow {
     pub scheduled: bool,
 }
 
-/// One field of a comparison of two revisions: its value in each, and for text that
-/// runs over lines, the lines removed (`-`), added (`+`) and kept (` `).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldChange {
-    pub label: String,
-    pub before: String,
-    pub after: String,
-    pub lines: Vec<(char, String)>,
-}
-
-/// Two revisions compared: the fields that differ.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Comparison {
-    pub from: i64,
-    pub to: i64,
-    pub changes: Vec<FieldChange>,
-}
-
 /// What the edit page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContentEditor {
@@ -391,70 +374,10 @@ pub struct Draft {
     pub message: String,
 }
 
-/// The lines of `after` against `before`: removed `-`, added `+`, kept ` ` (longest
-/// common subsequence; a body is at most a few thousand lines). Past 2,000 lines a side,
-/// the whole text is shown as removed and added.
-pub fn line_diff(before: &str, after: &str) -> Vec<(char, String)> {
-    let a: Vec<&str> = before.lines().collect();
-    let b: Vec<&str> = after.lines().collect();
-    if a.len() > 2_000 || b.len() > 2_000 {
-        return a
-            .iter()
-            .map(|l| ('-', l.to_string()))
-            .chain(b.iter().map(|l| ('+', l.to_string())))
-            .collect();
-    }
-    // lcs[i][j]: the longest common subsequence of a[i..] and b[j..].
-    let mut lcs = vec![vec![0u32; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    let mut out = Vec::with_capacity(a.len().max(b.len()));
-    while i < a.len() && j < b.len() {
-        if a[i] == b[j] {
-            out.push((' ', a[i].to_string()));
-            i += 1;
-            j += 1;
-        } else if lcs[i + 1][j] >= lcs[i][j + 1] {
-            out.push(('-', a[i].to_string()));
-            i += 1;
-        } else {
-            out.push(('+', b[j].to_string()));
-            j += 1;
-        }
-    }
-    out.extend(a[i..].iter().map(|l| ('-', l.to_string())));
-    out.extend(b[j..].iter().map(|l| ('+', l.to_string())));
-    out
-}
-
 /// The fields of two saved forms that differ, with a line comparison of each.
 pub fn compare(from: (i64, &ContentForm), to: (i64, &ContentForm)) -> Comparison {
-    let changes = from
-        .1
-        .fields()
-        .into_iter()
-        .zip(to.1.fields())
-        .filter(|((_, a), (_, b))| a != b)
-        .map(|((label, a), (_, b))| FieldChange {
-            label: label.to_string(),
-            before: a.clone(),
-            after: b.clone(),
-            lines: line_diff(a, b),
-        })
-        .collect();
-    Comparison {
-        from: from.0,
-        to: to.0,
-        changes,
-    }
+    let fields = |f: &ContentForm| f.fields().map(|(label, v)| (label, v.clone())).to_vec();
+    crate::admin::compare_fields((from.0, fields(from.1)), (to.0, fields(to.1)))
 }
 
 #[cfg(test)]
@@ -594,21 +517,6 @@ mod tests {
         for (form, field) in cases {
             assert_eq!(field_of(&form), field, "{form:?}");
         }
-    }
-
-    #[test]
-    fn lines_are_compared_in_order() {
-        let d = line_diff("a\nb\nc", "a\nc\nd");
-        assert_eq!(
-            d,
-            vec![
-                (' ', "a".to_string()),
-                ('-', "b".to_string()),
-                (' ', "c".to_string()),
-                ('+', "d".to_string())
-            ]
-        );
-        assert!(line_diff("same", "same").iter().all(|(k, _)| *k == ' '));
     }
 
     #[test]

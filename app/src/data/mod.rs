@@ -22,6 +22,8 @@ pub mod drafts;
 #[cfg(feature = "ssr")]
 pub mod events;
 #[cfg(feature = "ssr")]
+pub mod media;
+#[cfg(feature = "ssr")]
 pub mod orders;
 #[cfg(feature = "ssr")]
 pub mod redirects;

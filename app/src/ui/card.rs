@@ -20,6 +20,9 @@ pub struct ProductCard {
     /// The SKU whose picture stands for the product.
     pub image_sku: String,
     pub variants: u32,
+    /// Its first photo, when the editors gave it photos (else the drawn picture).
+    #[serde(default)]
+    pub photo: Option<crate::ui::photo::Photo>,
 }
 
 impl ProductCard {

@@ -4,6 +4,7 @@ pub mod card;
 pub mod form;
 pub mod layout;
 pub mod nav;
+pub mod photo;
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -176,6 +177,9 @@ pub fn product_grid(
     .into_any()
 }
 
+/// How wide a card's picture shows: two cards a row on a phone, 240 px beyond.
+const CARD_SIZES: &str = "(max-width: 40rem) 45vw, 240px";
+
 fn product_card(p: ProductCard, grid: &str, action: CardAction, back: &str) -> impl IntoView {
     let url = p.url();
     // Unique on the page even when a product is in two grids (the save button comes back
@@ -188,7 +192,11 @@ fn product_card(p: ProductCard, grid: &str, action: CardAction, back: &str) -> i
     view! {
         <li class="card" data-test="product-card" id=anchor>
             <a href=url class="card-link">
-                <img src=p.image_url() alt="" width="240" height="240" loading="lazy" decoding="async"/>
+                {match &p.photo {
+                    // The title beside it names the product: the picture is decoration here.
+                    Some(photo) => photo::photo_img(&photo::Photo { alt: String::new(), ..photo.clone() }, 240, CARD_SIZES, true).into_any(),
+                    None => view! { <img src=p.image_url() alt="" width="240" height="240" loading="lazy" decoding="async"/> }.into_any(),
+                }}
                 <span class="card-title">{p.title}</span>
             </a>
             <span class="price">{price}</span>

@@ -161,6 +161,28 @@ fn motif(name: &str, hex: &str) -> String {
     }
 }
 
+/// A file of the media library (`/media/{key}/{width}.jpg`): a key is never reused, so
+/// its files never change and may be cached for a year.
+pub async fn media_file(
+    State(state): State<ServerState>,
+    Path((key, file)): Path<(String, String)>,
+) -> Response {
+    let Some(path) = app::data::media::file_path(&state.app.site.media_dir, &key, &file) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "image/jpeg"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

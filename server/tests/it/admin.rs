@@ -38,9 +38,10 @@ on_both_engines! {
                     || p.starts_with("/api/admin/content/")
                     || p.starts_with("/api/admin/home")
                     || p.starts_with("/api/admin/categories")
+                    || p.starts_with("/api/admin/media")
             })
             .collect();
-        assert!(editing.len() >= 18, "{editing:?}");
+        assert!(editing.len() >= 25, "{editing:?}");
         for (path, method) in editing {
             let res = call(&app, method, path, &format!("sid={support}"), "").await;
             assert_eq!(res.status.as_u16(), 403, "support {method} {path}: {}", res.body);
@@ -50,6 +51,7 @@ on_both_engines! {
         assert_eq!(as_user(&app, &support, "/admin/home").await.status, 403);
         assert_eq!(as_user(&app, &support, "/admin/categories").await.status, 403);
         assert_eq!(as_user(&app, &support, "/admin/products/import").await.status, 403);
+        assert_eq!(as_user(&app, &support, "/admin/media").await.status, 403);
         let role: String = sqlx::query_scalar("SELECT role FROM users WHERE email = 'gil@example.com'")
             .fetch_one(&app.state.app.db).await.expect("user");
         assert_eq!(role, "shopper", "no guarded function ran");

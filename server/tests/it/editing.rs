@@ -100,6 +100,41 @@ async fn add_to_cart(app: &TestApp, sku: &str) -> common::Response {
 }
 
 on_both_engines! {
+    async fn a_product_revision_is_compared_and_restored(app) {
+        let sid = make_admin(&app, "ed@example.com").await;
+        let category = category_with_products(&app).await;
+        let lantern = new_lantern(&category);
+        assert_eq!(save(&app, &sid, &lantern).await.header("location"), "/admin/products/90001?saved=1");
+        let second = with(with(lantern.clone(), "create", ""), "version", "1");
+        let second = with(with(second, "title_en", "Moss Green Garden Lantern"), "variants][0][price", "5.25");
+        assert_eq!(save(&app, &sid, &second).await.header("location"), "/admin/products/90001?saved=2");
+
+        // Compared: only what changed, line by line.
+        let page = as_user(&app, &sid, "/admin/products/90001?from=1&to=2").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let diff = page.test_text("comparison");
+        assert!(diff.contains("Title (English)") && diff.contains("- Moss Green Lantern") && diff.contains("+ Moss Green Garden Lantern"), "{diff}");
+        assert!(diff.contains("- 90001A | Small | | 4.50") && diff.contains("+ 90001A | Small | | 5.25"), "{diff}");
+        assert!(!diff.contains("Description"), "unchanged fields are not listed: {diff}");
+        assert_eq!(page.count_test("restore"), 1, "the older revision can be restored");
+        let res = as_user(&app, &sid, "/admin/products/90001?from=1&to=9").await;
+        assert_eq!(res.status, 400, "no such revision");
+
+        // Restored over a stale version: refused with why, nothing changed.
+        let res = app.post_form_with("/api/admin/products/restore", "product=90001&version=1&revision=1", &[HTML, ("cookie", &format!("sid={sid}"))]).await;
+        assert_eq!(res.header("location"), "/admin/products/90001");
+        let res = app.post_form_with("/api/admin/products/restore", "product=90001&version=1&revision=1", &[("cookie", &format!("sid={sid}"))]).await;
+        assert_eq!(res.status, 409, "{}", res.body);
+        assert_eq!(app.count("SELECT version FROM products WHERE id = '90001'").await, 2);
+        // Restored over the current version: a new revision with the old content.
+        let res = app.post_form_with("/api/admin/products/restore", "product=90001&version=2&revision=1", &[HTML, ("cookie", &format!("sid={sid}"))]).await;
+        assert_eq!(res.header("location"), "/admin/products/90001?saved=3", "{}", res.body);
+        assert_eq!(app.count("SELECT COUNT(*) FROM products WHERE id = '90001' AND title = 'Moss Green Lantern' AND version = 3").await, 1);
+        assert_eq!(app.count("SELECT price_pence FROM skus WHERE sku = '90001A'").await, 450);
+        assert_eq!(app.count("SELECT COUNT(*) FROM product_revisions WHERE product_id = '90001'").await, 3);
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'product_restore' AND subject = 'product:90001:v1->v3'").await, 1);
+    }
+
     async fn an_editor_creates_publishes_and_archives_a_product_and_shoppers_see_each_step(app) {
         let sid = make_admin(&app, "ed@example.com").await;
         let category = category_with_products(&app).await;

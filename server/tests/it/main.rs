@@ -23,6 +23,7 @@ mod import;
 mod inventory;
 mod kernel;
 mod mail_tls;
+mod media;
 mod page_cache;
 mod pages;
 mod recent;

@@ -58,7 +58,10 @@ fn category_tile(c: CategoryTile) -> impl IntoView {
     view! {
         <li class="tile">
             <a href=category_url(&c.slug)>
-                <img src=image_url(&c.image_sku) alt="" width="160" height="160" loading="lazy"/>
+                {match &c.photo {
+                    Some(p) => crate::ui::photo::photo_img(&crate::ui::photo::Photo { alt: String::new(), ..p.clone() }, 160, "160px", true).into_any(),
+                    None => view! { <img src=image_url(&c.image_sku) alt="" width="160" height="160" loading="lazy"/> }.into_any(),
+                }}
                 <span class="tile-name">{c.name}</span>
                 <span class="tile-count">{count}</span>
             </a>

@@ -47,6 +47,9 @@ pub fn ProductPage() -> impl IntoView {
     }
 }
 
+/// How wide the product page's photo shows: the screen on a phone, 480 px beyond.
+const PHOTO_SIZES: &str = "(max-width: 40rem) 100vw, 480px";
+
 #[component]
 fn ProductView(
     product: ProductDetail,
@@ -58,9 +61,10 @@ fn ProductView(
     let url = product.url();
     let canonical = absolute_url(&url);
     let first = product.variants.first().cloned();
-    let image = absolute_url(&image_url(
-        first.as_ref().map(|v| v.sku.as_str()).unwrap_or_default(),
-    ));
+    let image = absolute_url(&match product.photos.first() {
+        Some(photo) => photo.src(1200),
+        None => image_url(first.as_ref().map(|v| v.sku.as_str()).unwrap_or_default()),
+    });
     let description = product.description.clone();
     let json_ld = product_json_ld(&product, &canonical, &image);
     let mut crumbs = vec![(t(Msg::Home).to_string(), "/".to_string())];
@@ -103,6 +107,35 @@ fn ProductView(
     };
     let sku = move || selected.get().map(|v| v.sku).unwrap_or_default();
     let picture = move || image_url(&sku());
+    // The chosen variant's own photo, else the product's first; the rest below it.
+    let photos = product.photos.clone();
+    let main_photo = move || {
+        let sku = sku();
+        photos
+            .iter()
+            .find(|p| p.sku.as_deref() == Some(sku.as_str()))
+            .or_else(|| photos.iter().find(|p| p.sku.is_none()))
+            .or(photos.first())
+            .cloned()
+    };
+    let title = product.title.clone();
+    let main_media = move || match main_photo() {
+        Some(photo) => crate::ui::photo::photo_img(&photo, 480, PHOTO_SIZES, false).into_any(),
+        None => {
+            view! { <img src=picture() alt=title.clone() width="480" height="480"/> }.into_any()
+        }
+    };
+    let gallery = (product.photos.len() > 1).then(|| {
+        let items = product
+            .photos
+            .iter()
+            .map(|photo| {
+                let full = photo.src(1600);
+                view! { <li><a href=full>{crate::ui::photo::photo_img(photo, 96, "96px", true)}</a></li> }
+            })
+            .collect_view();
+        view! { <ul class="gallery" data-test="gallery">{items}</ul> }
+    });
     let chooser = (variants.len() > 1).then(|| variant_chooser(variants, url.clone(), selected));
     let details = (!product.materials.is_empty() || !product.themes.is_empty()).then(|| {
         let materials = (!product.materials.is_empty()).then(|| {
@@ -127,7 +160,8 @@ fn ProductView(
         {crate::ui::breadcrumbs(crumbs, product.title.clone())}
         <article class="product" data-test="product" data-viewed-product=product.id.clone()>
             <div class="product-media">
-                <img src=picture alt=product.title.clone() width="480" height="480"/>
+                {main_media}
+                {gallery}
             </div>
             <div class="product-info">
                 <h1 data-test="page-heading">{product.title.clone()}</h1>

@@ -66,9 +66,26 @@ pub struct ProductEntry {
     pub materials: Vec<usize>,
     pub themes: Vec<usize>,
     pub sku_names: Vec<String>,
+    /// Its photos in order, alt text in English, with the Chinese alt text beside.
+    pub photos: Vec<(crate::ui::photo::Photo, String)>,
 }
 
 impl ProductEntry {
+    /// Its photos with alt text in the visitor's language (English where no Chinese).
+    pub fn localized_photos(&self) -> Vec<crate::ui::photo::Photo> {
+        let zh = crate::i18n::current() == Locale::ZhHant;
+        self.photos
+            .iter()
+            .map(|(p, alt_zh)| {
+                let mut p = p.clone();
+                if zh && !alt_zh.is_empty() {
+                    p.alt = alt_zh.clone();
+                }
+                p
+            })
+            .collect()
+    }
+
     /// Its card in the visitor's language: the Chinese title where the editors gave one.
     pub fn localized_card(&self) -> ProductCard {
         let mut card = self.card.clone();
@@ -251,6 +268,7 @@ impl Catalog {
                     in_stock: false,
                     image_sku: String::new(),
                     variants: 0,
+                    photo: None,
                 },
                 title_zh: r.try_get("title_zh")?,
                 description_en: r.try_get("description_en")?,
@@ -262,6 +280,7 @@ impl Catalog {
                 materials: Vec::new(),
                 themes: Vec::new(),
                 sku_names: Vec::new(),
+                photos: Vec::new(),
             });
         }
         let product_index: HashMap<String, usize> = products
@@ -294,6 +313,37 @@ impl Catalog {
             p.card.variants += 1;
             p.card.in_stock |= stock > 0;
             p.sku_names.push(r.try_get("label")?);
+        }
+
+        for r in sqlx::query(
+            "SELECT i.product_id, i.sku, m.key, m.widths, m.width, m.height, m.alt_en, m.alt_zh \
+             FROM product_images i JOIN media m ON m.id = i.media_id ORDER BY i.product_id, i.position, m.id",
+        )
+        .fetch_all(&mut *db)
+        .await?
+        {
+            let Some(&i) = product_index.get(&r.try_get::<String, _>("product_id")?) else {
+                continue;
+            };
+            let widths: String = r.try_get("widths")?;
+            let photo = crate::data::media::photo(
+                r.try_get("key")?,
+                &widths,
+                r.try_get("width")?,
+                r.try_get("height")?,
+                r.try_get("alt_en")?,
+                r.try_get("sku")?,
+            );
+            products[i].photos.push((photo, r.try_get("alt_zh")?));
+        }
+        for p in &mut products {
+            // The card shows the first photo of the whole product (else the first).
+            p.card.photo = p
+                .photos
+                .iter()
+                .find(|(ph, _)| ph.sku.is_none())
+                .or(p.photos.first())
+                .map(|(ph, _)| ph.clone());
         }
 
         for r in sqlx::query("SELECT product_id, category_slug FROM product_categories")
@@ -440,6 +490,7 @@ impl Catalog {
                     image_sku: best
                         .map(|b| self.products[b].card.image_sku.clone())
                         .unwrap_or_default(),
+                    photo: best.and_then(|b| self.products[b].card.photo.clone()),
                 }
             })
             .filter(|t| t.count > 0)

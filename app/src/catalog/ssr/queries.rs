@@ -90,5 +90,6 @@ pub async fn product_detail(
         materials: catalog.facet_names(&entry.materials, &catalog.materials, locale),
         themes: catalog.facet_names(&entry.themes, &catalog.themes, locale),
         related,
+        photos: entry.localized_photos(),
     })
 }

@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod request;
 pub mod throttle;
 pub mod token;
+pub mod upload;
 
 pub use audit::{audit, audit_self};
 pub use clock::{now_ms, Clock};

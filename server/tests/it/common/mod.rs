@@ -92,6 +92,10 @@ pub fn config_for(database_url: &str) -> Config {
 /// The test configuration with some variables set otherwise.
 pub fn config_with(database_url: &str, overrides: &[(&str, &str)]) -> Config {
     let url = database_url.to_string();
+    let media_dir = std::env::temp_dir()
+        .join(format!("shop-media-{}", unique()))
+        .to_string_lossy()
+        .to_string();
     let overrides: Vec<(String, String)> = overrides
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -105,6 +109,7 @@ pub fn config_with(database_url: &str, overrides: &[(&str, &str)]) -> Config {
             "SHOP_SEED" => Some("off".into()),
             "SHOP_PUBLIC_URL" => Some("https://shop.test".into()),
             "SHOP_DB_MAX_CONNECTIONS" => Some("4".into()),
+            "SHOP_MEDIA_DIR" => Some(media_dir.clone()),
             // Tests register many accounts from one (unknown) client address.
             "SHOP_REGISTER_PER_HOUR" => Some("1000".into()),
             "LEPTOS_SITE_ROOT" => {
