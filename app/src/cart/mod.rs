@@ -52,6 +52,9 @@ pub struct CartLine {
     pub line_total: Money,
     /// Units available now across all locations.
     pub available: i64,
+    /// The variant's photo (else its product's), when the editors gave photos.
+    #[serde(default)]
+    pub photo: Option<crate::ui::photo::Photo>,
 }
 
 impl CartLine {

@@ -169,7 +169,11 @@ fn line_view(line: CartLine) -> impl IntoView {
         .then(|| view! { <span class="variant-label">{line.label.clone()}</span> });
     view! {
         <li class="cart-line" data-test="cart-line" data-sku=line.sku.clone()>
-            <img src=image_url(&line.sku) alt="" width="96" height="96" loading="lazy"/>
+            {match &line.photo {
+                // The title beside it names the product: the picture is decoration here.
+                Some(p) => crate::ui::photo::photo_img(&crate::ui::photo::Photo { alt: String::new(), ..p.clone() }, 96, "96px", true).into_any(),
+                None => view! { <img src=image_url(&line.sku) alt="" width="96" height="96" loading="lazy"/> }.into_any(),
+            }}
             <div class="cart-line-info">
                 <a href=url data-test="cart-line-title">{line.title.clone()}</a>
                 {label}

@@ -302,7 +302,13 @@ pub async fn view(db: &AnyPool, user: Option<&CurrentUser>) -> AppResult<CartVie
             price_at_add: Money::gbp(r.try_get("price_at_add")?),
             line_total: Money::gbp(0),
             available: r.try_get("available")?,
+            photo: None,
         });
+    }
+    let skus: Vec<String> = lines.iter().map(|l| l.sku.clone()).collect();
+    let mut photos = crate::data::media::photos_of_skus(&mut conn, &skus).await?;
+    for line in &mut lines {
+        line.photo = photos.remove(&line.sku);
     }
     let estimate = Delivery {
         method: Method::Standard,

@@ -487,6 +487,57 @@ pub async fn relabel(
     Ok(version + 1)
 }
 
+/// The photo that stands for each of `skus` (the variant's own, else its product's first
+/// photo of the whole product, else its product's first), for lines that name variants
+/// (the cart); a SKU without photos is left out (it keeps its drawn picture).
+pub async fn photos_of_skus(
+    conn: &mut Conn,
+    skus: &[String],
+) -> AppResult<std::collections::HashMap<String, Photo>> {
+    use sqlx::Row;
+    let mut out = std::collections::HashMap::new();
+    if skus.is_empty() {
+        return Ok(out);
+    }
+    let places: Vec<String> = (1..=skus.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT s.sku, i.sku AS shows, m.key, m.widths, m.width, m.height, m.alt_en \
+         FROM skus s JOIN product_images i ON i.product_id = s.product_id \
+         JOIN media m ON m.id = i.media_id WHERE s.sku IN ({}) ORDER BY s.sku, i.position, m.id",
+        places.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for sku in skus {
+        query = query.bind(sku);
+    }
+    // Per SKU: (rank, photo); rank 0 its own, 1 the whole product's, 2 another variant's.
+    let mut best: std::collections::HashMap<String, (u8, Photo)> = std::collections::HashMap::new();
+    for r in query.fetch_all(&mut *conn).await? {
+        let sku: String = r.try_get("sku")?;
+        let shows: Option<String> = r.try_get("shows")?;
+        let rank = match shows.as_deref() {
+            Some(s) if s == sku => 0,
+            None => 1,
+            Some(_) => 2,
+        };
+        if best.get(&sku).is_some_and(|(have, _)| *have <= rank) {
+            continue;
+        }
+        let widths: String = r.try_get("widths")?;
+        let p = photo(
+            r.try_get("key")?,
+            &widths,
+            r.try_get("width")?,
+            r.try_get("height")?,
+            r.try_get("alt_en")?,
+            shows,
+        );
+        best.insert(sku, (rank, p));
+    }
+    out.extend(best.into_iter().map(|(sku, (_, p))| (sku, p)));
+    Ok(out)
+}
+
 /// A photo as pages draw it from a `media` row's columns.
 pub fn photo(
     key: String,

@@ -199,6 +199,13 @@ on_both_engines! {
         let search = app.get(&format!("/search?q={}", title.replace(' ', "+"))).await;
         assert!(search.body.contains(&format!("src=\"/media/{key}/320.jpg\"")), "the card's photo");
         assert!(search.body.contains("loading=\"lazy\""));
+        // The variant's line in a cart shows its photo too.
+        let res = app.post_form_with("/api/admin/products/stock", &format!("product={id}&sku={sku}&location=warehouse&units=5&reason=received&note="), &[("cookie", &cookie)]).await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        let res = app.post_form_with("/api/cart/add", &format!("sku={sku}&quantity=1"), &[]).await;
+        let cart = res.set_cookie("cart").unwrap_or_else(|| panic!("a cart cookie: {} {}", res.status, res.body));
+        let page = app.get_with("/cart", &[("cookie", &format!("cart={cart}"))]).await;
+        assert!(page.body.contains(&format!("src=\"/media/{key}/320.jpg\"")), "the cart line's photo");
 
         // The library: where it is shown; deleting it is refused while it is.
         let library = app.get_with("/admin/media?q=img_0042", &[("cookie", &cookie)]).await;

@@ -136,7 +136,8 @@ fn ProductView(
             .collect_view();
         view! { <ul class="gallery" data-test="gallery">{items}</ul> }
     });
-    let chooser = (variants.len() > 1).then(|| variant_chooser(variants, url.clone(), selected));
+    let chooser = (variants.len() > 1)
+        .then(|| variant_chooser(variants, &product.photos, url.clone(), selected));
     let details = (!product.materials.is_empty() || !product.themes.is_empty()).then(|| {
         let materials = (!product.materials.is_empty()).then(|| {
             view! { <dt>{t(Msg::Material)}</dt><dd>{product.materials.join(", ")}</dd> }
@@ -190,6 +191,7 @@ fn ProductView(
 
 fn variant_chooser(
     variants: Vec<Variant>,
+    photos: &[crate::ui::photo::Photo],
     url: String,
     selected: Memo<Option<Variant>>,
 ) -> impl IntoView {
@@ -208,7 +210,10 @@ fn variant_chooser(
                         data-test="variant"
                         data-sku=v.sku.clone()
                     >
-                        <img src=image_url(&v.sku) alt="" width="40" height="40"/>
+                        {match photos.iter().find(|p| p.sku.as_deref() == Some(v.sku.as_str())) {
+                            Some(p) => crate::ui::photo::photo_img(&crate::ui::photo::Photo { alt: String::new(), ..p.clone() }, 40, "40px", true).into_any(),
+                            None => view! { <img src=image_url(&v.sku) alt="" width="40" height="40"/> }.into_any(),
+                        }}
                         <span>{v.label.clone()}</span>
                     </a>
                 </li>
