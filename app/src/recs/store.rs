@@ -74,15 +74,26 @@ impl RecsHandle {
         }
     }
 
-    fn replace(&self, served: Served) {
+    /// Swaps in `served` unless later lists are held already: two loads can overlap (the
+    /// periodic look and the trainer's own), and the one that finishes last may have read
+    /// the older model. Returns whether it did.
+    fn replace(&self, served: Served) -> bool {
+        let mut lists = match self.lists.write() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if lists
+            .as_ref()
+            .is_some_and(|held| held.version > served.version)
+        {
+            return false;
+        }
+        *lists = Some(Arc::new(served));
+        drop(lists);
         if let Ok(mut memo) = self.memo.lock() {
             memo.clear();
         }
-        let fresh = Some(Arc::new(served));
-        match self.lists.write() {
-            Ok(mut g) => *g = fresh,
-            Err(poisoned) => *poisoned.into_inner() = fresh,
-        }
+        true
     }
 
     /// Loads the newest stored lists if they are not the ones held. Returns whether it did.
@@ -104,12 +115,15 @@ impl RecsHandle {
         let served = tokio::task::spawn_blocking(move || decode(&body))
             .await
             .map_err(|e| internal("decoding the recommendations", e))??;
+        let customers = served.customers.len();
+        if !self.replace(served.index(id)) {
+            return Ok(false);
+        }
         tracing::info!(
             recs.version = id,
-            recs.customers = served.customers.len(),
+            recs.customers = customers,
             "recommendations loaded"
         );
-        self.replace(served.index(id));
         Ok(true)
     }
 }

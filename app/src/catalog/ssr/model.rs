@@ -727,12 +727,20 @@ impl CatalogHandle {
         }
     }
 
-    pub fn replace(&self, catalog: Catalog) {
-        let fresh = Arc::new(catalog);
-        match self.0.write() {
-            Ok(mut guard) => *guard = fresh,
-            Err(poisoned) => *poisoned.into_inner() = fresh,
+    /// Swaps in `catalog` unless the snapshot already holds a later catalogue version.
+    /// Two loads can overlap (the periodic look and an editor's own reload): the one that
+    /// read the older version may finish last, and must not put the old state back, or a
+    /// renamed category would answer at its old address until the next look.
+    pub fn replace(&self, catalog: Catalog) -> bool {
+        let mut guard = match self.0.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if catalog.version < guard.version {
+            return false;
         }
+        *guard = Arc::new(catalog);
+        true
     }
 
     /// Reloads the snapshot if the database's catalogue version moved, or a scheduled
@@ -748,12 +756,53 @@ impl CatalogHandle {
             return Ok(false);
         }
         let catalog = Catalog::load_at(db, now).await?;
+        let (loaded, products) = (catalog.version, catalog.products.len());
+        if !self.replace(catalog) {
+            tracing::debug!(
+                catalog.version = loaded,
+                "a later catalogue was loaded meanwhile"
+            );
+            return Ok(false);
+        }
         tracing::info!(
-            catalog.version = catalog.version,
-            catalog.products = catalog.products.len(),
+            catalog.version = loaded,
+            catalog.products = products,
             "catalogue reloaded"
         );
-        self.replace(catalog);
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod handle_tests {
+    use super::*;
+
+    fn empty_at(version: i64) -> Catalog {
+        Catalog {
+            version,
+            stamp: LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+            next_publish: None,
+            products: Vec::new(),
+            categories: Vec::new(),
+            colours: Vec::new(),
+            materials: Vec::new(),
+            themes: Vec::new(),
+            product_index: HashMap::new(),
+            category_index: HashMap::new(),
+            colour_index: HashMap::new(),
+            search: SearchIndex::empty(),
+        }
+    }
+
+    #[test]
+    fn a_load_that_finishes_late_never_puts_an_older_catalogue_back() {
+        let handle = CatalogHandle::new(empty_at(3));
+        assert!(handle.replace(empty_at(5)));
+        assert!(!handle.replace(empty_at(4)), "version 4 finished after 5");
+        assert_eq!(handle.current().version, 5);
+        // The same version again (a scheduled product went live): taken.
+        let stamp = handle.current().stamp;
+        assert!(handle.replace(empty_at(5)));
+        assert_ne!(handle.current().stamp, stamp);
     }
 }
