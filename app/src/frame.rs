@@ -63,17 +63,28 @@ pub async fn member_parts() -> Result<Option<MemberInfo>, crate::error::AppError
     }))
 }
 
-/// Sets the script cookie; where the member hint is present, fetches the member's parts
-/// and fills them into the shared page (again after the in-place navigation swaps
-/// `<main>`): the account link, the wishlist count, the save buttons of saved products,
-/// and "Buy now" in the product page's form. A stale hint (the session ended) is cleared.
-pub const MEMBER_FILL_JS: &str = r#"(()=>{const c=document.cookie;if(!/(?:^|;\s*)js=1(?:;|$)/.test(c))document.cookie='js=1; Path=/; Max-Age=31536000; SameSite=Lax';const a0=document.querySelector('a.account-link');if(!/(?:^|;\s*)member=1(?:;|$)/.test(c)||!a0||a0.getAttribute('href')==='/account')return;
+/// Sets the script cookie; where the member hint is present, fills the member's parts
+/// into the shared page (again after the in-place navigation swaps `<main>`): the account
+/// link, the wishlist count, the save buttons of saved products, and "Buy now" in the
+/// product page's form. The parts are fetched once and kept in the tab
+/// (`sessionStorage`, keyed by the hint's per-session tag and the page's language) for
+/// five minutes (a change made on another device shows by then); any POST form sent from
+/// the tab (a save, a sign-in or sign-out, an order) drops them, so the next page asks
+/// again. Browsing from page to page thus costs the shared cached page alone (Magento
+/// keeps its "customer data" sections in the browser the same way). A stale hint (the
+/// session ended) is cleared.
+pub const MEMBER_FILL_JS: &str = r#"(()=>{const c=document.cookie;if(!/(?:^|;\s*)js=1(?:;|$)/.test(c))document.cookie='js=1; Path=/; Max-Age=31536000; SameSite=Lax';const m=/(?:^|;\s*)member=([^;]+)/.exec(c);if(!m)return;
+const K='parts:'+m[1]+':'+document.documentElement.lang,S=window.sessionStorage;
+document.addEventListener('submit',e=>{if(e.target.method==='post')try{S.removeItem(K)}catch(x){}},true);
+const a0=document.querySelector('a.account-link');if(!a0||a0.getAttribute('href')==='/account')return;
 const fill=d=>{const a=document.querySelector('a.account-link');if(a){a.href='/account';a.textContent=d.account}
 const w=document.querySelector('a[data-test=wishlist-link]');if(w&&d.saved.length&&!w.querySelector('.count')){const n=document.createElement('span');n.className='count';n.dataset.test='header-wishlist-count';n.textContent=d.saved.length;w.append(' ',n)}
 const s=new Set(d.saved);document.querySelectorAll('button[data-test=save]').forEach(b=>{if(s.has(b.dataset.product)&&b.getAttribute('aria-pressed')!=='true'){b.classList.add('saved');b.setAttribute('aria-pressed','true');const h=document.createElement('span');h.setAttribute('aria-hidden','true');h.textContent='♥ ';b.replaceChildren(h,d.remove)}});
 const f=document.querySelector('form[data-test=add-to-cart-form]');if(f&&!f.querySelector('[data-test=buy-now]')){const b=document.createElement('button');b.type='submit';b.formAction='/checkout/buy-now';b.formMethod='get';b.dataset.test='buy-now';b.textContent=d.buy_now;f.append(b)}};
+const use=d=>{fill(d);const mn=document.getElementById('main');if(mn)new MutationObserver(()=>fill(d)).observe(mn,{childList:true})};
+try{const k=JSON.parse(S.getItem(K)||'null');if(k&&Date.now()-k.at>=0&&Date.now()-k.at<300000){use(k.d);return}}catch(x){}
 fetch('/api/me/parts',{credentials:'same-origin',headers:{accept:'application/json'}}).then(r=>r.ok?r.json():null).then(d=>{if(!d){document.cookie='member=; Path=/; Max-Age=0; SameSite=Lax';return}
-fill(d);const m=document.getElementById('main');if(m)new MutationObserver(()=>fill(d)).observe(m,{childList:true})}).catch(()=>{})})()"#;
+try{S.setItem(K,JSON.stringify({at:Date.now(),d}))}catch(x){}use(d)}).catch(()=>{})})()"#;
 
 /// What the search field shows: the query on the search page, nothing elsewhere.
 fn current_search() -> String {

@@ -71,6 +71,35 @@ test('register -> sign out -> sign in', async ({ page }, info) => {
   await expectAccessible(page);
 });
 
+test('a member with scripts asks for their parts once while browsing shared pages, and again after a save', async ({ page }, info) => {
+  test.skip(!jsEnabled(info), "without scripts a member's pages are rendered for them, parts and all");
+  await registerAs(page, info, freshEmail(info, 'parts'));
+  const asked: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/api/me/parts') asked.push(page.url());
+  });
+  await open(page, info, '/p/85123/white-hanging-heart-t-light-holder');
+  await expect(page.getByTestId('account-link')).toHaveText('My account');
+  await expect(page.getByTestId('buy-now')).toBeVisible();
+  expect(asked).toHaveLength(1);
+  // Two more full page loads of shared pages: the parts kept in the tab fill them.
+  await open(page, info, '/p/84997/childrens-cutlery');
+  await expect(page.getByTestId('account-link')).toHaveText('My account');
+  await open(page, info, '/c/home-decor');
+  await expect(page.getByTestId('account-link')).toHaveText('My account');
+  expect(asked).toHaveLength(1);
+  // A save is a POST form: it drops the kept parts, so the page it comes back to asks
+  // again and shows the product saved.
+  const card = page.getByTestId('results').getByTestId('product-card').first();
+  await card.getByTestId('save').click();
+  await expect(page).toHaveURL(/\/c\/home-decor#results-/);
+  await settled(page, info);
+  await expect(page.getByTestId('results').getByTestId('product-card').first().getByTestId('save')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('header-wishlist-count')).toHaveText('1');
+  expect(asked).toHaveLength(2);
+  await expectAccessible(page);
+});
+
 test('a weak password is refused with the field and the reason', async ({ page }, info) => {
   await open(page, info, '/account/register');
   await page.getByLabel('Name', { exact: true }).fill('Bo');

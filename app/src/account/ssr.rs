@@ -285,8 +285,12 @@ pub async fn start_session(conn: &mut Conn, user_id: i64) -> AppResult<()> {
         ABSOLUTE_TIMEOUT_MS / 1000,
         secure_attr()
     ));
+    // The hint's value is a fresh random tag per session, no secret (the session is the
+    // HttpOnly cookie): the page script keys the parts it keeps in the tab by it, so parts
+    // kept for one sign-in are never shown after another (`frame::MEMBER_FILL_JS`).
     add_cookie(format!(
-        "{MEMBER_HINT_COOKIE}=1; Path=/; SameSite=Lax; Max-Age={}{}",
+        "{MEMBER_HINT_COOKIE}={}; Path=/; SameSite=Lax; Max-Age={}{}",
+        &new_token()[..12],
         ABSOLUTE_TIMEOUT_MS / 1000,
         secure_attr()
     ));
