@@ -188,7 +188,7 @@ pub async fn restore_product(
     #[server(default)] revision: String,
 ) -> Result<(), AppError> {
     use crate::i18n::{t, Msg};
-    use crate::web::ssr::{db, finish_form, now_ms, require, wants_html};
+    use crate::web::ssr::{db, finish_form, now_ms, require, stale_as_version_field};
     use crate::web::{Access, Role};
     let user = require(Access::Role(Role::Editor)).await?;
     let state = crate::state::app_state()?;
@@ -206,12 +206,7 @@ pub async fn restore_product(
         let mut tx = db::write().await?;
         let saved = super::ssr::restore(&mut tx, user.id, id.as_str(), version, from, now_ms())
             .await
-            .map_err(|e| match e {
-                AppError::Conflict { message } if wants_html() => {
-                    AppError::invalid("version", message)
-                }
-                e => e,
-            })?;
+            .map_err(stale_as_version_field)?;
         tx.commit().await?;
         state.reload_catalogue().await;
         Ok(format!("{page}?saved={}", saved.version))
@@ -454,39 +449,25 @@ fn product_page(code: &str) -> (Result<crate::domain::Sku, AppError>, String) {
 )]
 pub async fn add_photo(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
     use crate::data::media;
-    use crate::i18n::{t, Msg};
     use crate::web::ssr::{db, finish_form, now_ms, require, upload::read_upload};
     use crate::web::{Access, Role};
     let user = require(Access::Role(Role::Editor)).await?;
     let state = crate::state::app_state()?;
     let upload = read_upload(data, "file", media::MAX_BYTES).await;
-    let (product, sku, alt_en, alt_zh) = (
-        upload.get("product"),
-        upload.get("sku"),
-        upload.get("alt_en"),
-        upload.get("alt_zh"),
-    );
-    let (product_id, page) = product_page(product);
+    let [product, sku, alt_en, alt_zh] =
+        ["product", "sku", "alt_en", "alt_zh"].map(|f| upload.get(f).to_string());
+    let (product_id, page) = product_page(&product);
     let result = async {
         let product = product_id?;
         let sku = match sku.trim() {
             "" => None,
             s => Some(crate::domain::Sku::parse(s, "sku")?),
         };
-        if let Some(e) = upload.problem {
-            return Err(media::upload_error(e));
-        }
-        let (name, kind, bytes) = upload
-            .file
-            .clone()
-            .ok_or_else(|| AppError::invalid("file", t(Msg::ErrImageNone)))?;
-        let labels = media::Labels::clean(&name, alt_en, alt_zh)?;
-        let encoded = media::encode_async(bytes, name, kind).await?;
         let dir = &state.site.media_dir;
-        let key = media::write_files(dir, &encoded).await?;
+        let stored = media::store_upload(dir, upload, &alt_en, &alt_zh).await?;
         let saved = async {
             let mut tx = db::write().await?;
-            let id = media::insert(&mut tx, user.id, &key, &labels, &encoded, now_ms()).await?;
+            let id = stored.insert(&mut tx, user.id, now_ms()).await?;
             super::ssr::attach_photo(
                 &mut tx,
                 user.id,
@@ -500,7 +481,7 @@ pub async fn add_photo(data: leptos::server_fn::codec::MultipartData) -> Result<
         }
         .await;
         if saved.is_err() {
-            media::remove_files(dir, &key).await;
+            stored.discard(dir).await;
         }
         saved?;
         state.reload_catalogue().await;
@@ -510,7 +491,7 @@ pub async fn add_photo(data: leptos::server_fn::codec::MultipartData) -> Result<
     finish_form(
         "photos",
         &page,
-        &[("sku", sku), ("alt_en", alt_en), ("alt_zh", alt_zh)],
+        &[("sku", &sku), ("alt_en", &alt_en), ("alt_zh", &alt_zh)],
         result,
     )
 }

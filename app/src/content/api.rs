@@ -224,18 +224,6 @@ pub async fn save_content(#[server(default)] form: ContentForm) -> Result<i64, A
     }
 }
 
-/// A stale version, said beside the form that sent it (a browser's post comes back to
-/// the page with it).
-#[cfg(feature = "ssr")]
-fn stale_as_field(e: AppError) -> AppError {
-    match e {
-        AppError::Conflict { message } => AppError::invalid("version", message),
-        other => other,
-    }
-}
-
-/// This process shows a change at once; the others at their next look (250 ms).
-#[cfg(feature = "ssr")]
 /// Restores revision `revision` of entry `id` (the page shows version `version`) as a
 /// new version.
 #[server(prefix = "/api", endpoint = "admin/content/restore")]
@@ -263,7 +251,7 @@ pub async fn restore_content(
         let mut tx = db::write().await?;
         let saved = super::ssr::restore(&mut tx, user.id, id, version, from, now_ms())
             .await
-            .map_err(stale_as_field)?;
+            .map_err(crate::web::ssr::stale_as_version_field)?;
         tx.commit().await?;
         state.reload_catalogue().await;
         Ok(format!("{page}?saved={}", saved.version))
@@ -293,7 +281,7 @@ pub async fn delete_content(
         let mut tx = db::write().await?;
         super::ssr::delete(&mut tx, user.id, id, version)
             .await
-            .map_err(stale_as_field)?;
+            .map_err(crate::web::ssr::stale_as_version_field)?;
         tx.commit().await?;
         state.reload_catalogue().await;
         Ok("/admin/content?deleted=1".to_string())

@@ -250,11 +250,10 @@ pub fn is_key(key: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// Writes `encoded`'s files under `dir` and answers their key. Call before inserting the
-/// row ([`insert`]); if the transaction does not commit, [`remove_files`].
-pub async fn write_files(dir: &Path, encoded: &Encoded) -> AppResult<String> {
+/// Writes `files` (width, bytes) under `dir` and answers their key: into a temporary
+/// folder, renamed whole, so a picture's folder is complete or absent.
+async fn write_files(dir: &Path, files: Vec<(u32, Vec<u8>)>) -> AppResult<String> {
     let key = new_key();
-    let files: Vec<(u32, Vec<u8>)> = encoded.files.clone();
     let dir = dir.to_path_buf();
     let k = key.clone();
     tokio::task::spawn_blocking(move || -> std::io::Result<()> {
@@ -273,6 +272,86 @@ pub async fn write_files(dir: &Path, encoded: &Encoded) -> AppResult<String> {
         AppError::Internal
     })?;
     Ok(key)
+}
+
+/// An uploaded picture checked, labelled, re-encoded and its files written, its row not
+/// added yet: the one path of every editor's upload (the media library's and a product's
+/// photos). Add the row with [`Stored::insert`] in the caller's transaction; if that does
+/// not commit, [`Stored::discard`] the files.
+pub struct Stored {
+    pub key: String,
+    labels: Labels,
+    source: &'static str,
+    width: u32,
+    height: u32,
+    widths: Vec<u32>,
+    bytes: usize,
+}
+
+/// Checks and stores the picture of `upload` under `dir` (the alt texts as typed).
+pub async fn store_upload(
+    dir: &Path,
+    upload: crate::web::ssr::upload::UploadForm,
+    alt_en: &str,
+    alt_zh: &str,
+) -> AppResult<Stored> {
+    if let Some(e) = upload.problem {
+        return Err(upload_error(e));
+    }
+    let (name, kind, bytes) = upload
+        .file
+        .ok_or_else(|| AppError::invalid("file", t(Msg::ErrImageNone)))?;
+    let labels = Labels::clean(&name, alt_en, alt_zh)?;
+    let encoded = encode_async(bytes, name, kind).await?;
+    let widths = encoded.files.iter().map(|(w, _)| *w).collect();
+    let bytes = encoded.files.iter().map(|(_, b)| b.len()).sum();
+    let key = write_files(dir, encoded.files).await?;
+    Ok(Stored {
+        key,
+        labels,
+        source: encoded.source,
+        width: encoded.width,
+        height: encoded.height,
+        widths,
+        bytes,
+    })
+}
+
+impl Stored {
+    /// Adds the picture's row (and its audit line) in `tx`; answers its number.
+    pub async fn insert(&self, tx: &mut Conn, user: i64, now: i64) -> AppResult<i64> {
+        let widths: Vec<String> = self.widths.iter().map(u32::to_string).collect();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO media (key, name, alt_en, alt_zh, width, height, widths, bytes, source, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(&self.key)
+        .bind(&self.labels.name)
+        .bind(&self.labels.alt_en)
+        .bind(&self.labels.alt_zh)
+        .bind(i64::from(self.width))
+        .bind(i64::from(self.height))
+        .bind(widths.join(","))
+        .bind(self.bytes as i64)
+        .bind(self.source)
+        .bind(user)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        crate::web::ssr::audit(
+            &mut *tx,
+            Some(user),
+            "media_upload",
+            Some(&format!("media:{id}")),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// Removes the files of a picture whose row did not commit.
+    pub async fn discard(&self, dir: &Path) {
+        remove_files(dir, &self.key).await;
+    }
 }
 
 /// Removes picture `key`'s files (after its row is gone, or was never committed).
@@ -324,45 +403,6 @@ impl Labels {
             alt_zh,
         })
     }
-}
-
-/// Records picture `key` (its files written) in the caller's write transaction; answers
-/// its id.
-pub async fn insert(
-    tx: &mut Conn,
-    user: i64,
-    key: &str,
-    labels: &Labels,
-    encoded: &Encoded,
-    now: i64,
-) -> AppResult<i64> {
-    let widths: Vec<String> = encoded.files.iter().map(|(w, _)| w.to_string()).collect();
-    let bytes: usize = encoded.files.iter().map(|(_, b)| b.len()).sum();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO media (key, name, alt_en, alt_zh, width, height, widths, bytes, source, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-    )
-    .bind(key)
-    .bind(&labels.name)
-    .bind(&labels.alt_en)
-    .bind(&labels.alt_zh)
-    .bind(i64::from(encoded.width))
-    .bind(i64::from(encoded.height))
-    .bind(widths.join(","))
-    .bind(bytes as i64)
-    .bind(encoded.source)
-    .bind(user)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    crate::web::ssr::audit(
-        &mut *tx,
-        Some(user),
-        "media_upload",
-        Some(&format!("media:{id}")),
-    )
-    .await?;
-    Ok(id)
 }
 
 /// The `LIKE` pattern that finds picture `key` in a text (Markdown, an image path).

@@ -6,18 +6,6 @@ use leptos::server_fn::codec::GetUrl;
 use super::MediaLibrary;
 use crate::error::AppError;
 
-/// A stale version is a conflict (409) for a script; a browser's form gets it back as
-/// the form's message.
-#[cfg(feature = "ssr")]
-fn for_form(e: AppError) -> AppError {
-    match e {
-        AppError::Conflict { message } if crate::web::ssr::wants_html() => {
-            AppError::invalid("version", message)
-        }
-        e => e,
-    }
-}
-
 /// A page of the library, newest first, searched by name or alt text.
 #[server(prefix = "/api", endpoint = "admin/media", input = GetUrl)]
 pub async fn admin_media(
@@ -39,7 +27,6 @@ pub async fn admin_media(
 )]
 pub async fn upload_media(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
     use crate::data::media;
-    use crate::i18n::{t, Msg};
     use crate::web::ssr::upload::read_upload;
     use crate::web::ssr::{db, finish_form, now_ms, require};
     use crate::web::{Access, Role};
@@ -51,25 +38,17 @@ pub async fn upload_media(data: leptos::server_fn::codec::MultipartData) -> Resu
         upload.get("alt_zh").to_string(),
     );
     let result = async {
-        if let Some(e) = upload.problem {
-            return Err(media::upload_error(e));
-        }
-        let (name, kind, bytes) = upload
-            .file
-            .ok_or_else(|| AppError::invalid("file", t(Msg::ErrImageNone)))?;
-        let labels = media::Labels::clean(&name, &alt_en, &alt_zh)?;
-        let encoded = media::encode_async(bytes, name, kind).await?;
         let dir = &state.site.media_dir;
-        let key = media::write_files(dir, &encoded).await?;
+        let stored = media::store_upload(dir, upload, &alt_en, &alt_zh).await?;
         let saved = async {
             let mut tx = db::write().await?;
-            let id = media::insert(&mut tx, user.id, &key, &labels, &encoded, now_ms()).await?;
+            let id = stored.insert(&mut tx, user.id, now_ms()).await?;
             tx.commit().await?;
             Ok::<_, AppError>(id)
         }
         .await;
         if saved.is_err() {
-            media::remove_files(dir, &key).await;
+            stored.discard(dir).await;
         }
         Ok(format!("/admin/media?added={}", saved?))
     }
@@ -106,7 +85,7 @@ pub async fn save_media(
         Ok(format!("/admin/media?saved={id}#media-{id}"))
     }
     .await
-    .map_err(for_form);
+    .map_err(crate::web::ssr::stale_as_version_field);
     finish_form(
         "media",
         &format!("/admin/media#media-{}", id.trim()),
@@ -140,7 +119,7 @@ pub async fn delete_media(
         Ok("/admin/media?deleted=1".to_string())
     }
     .await
-    .map_err(for_form);
+    .map_err(crate::web::ssr::stale_as_version_field);
     finish_form(
         "media",
         &format!("/admin/media#media-{}", id.trim()),

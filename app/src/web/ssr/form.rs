@@ -57,6 +57,16 @@ pub fn finish_form(
     }
 }
 
+/// A stale version (someone saved first) from a browser's form post becomes the
+/// `version` field's error, so [`finish_form`] takes it back to the form with what was
+/// typed; a script keeps the 409.
+pub fn stale_as_version_field(e: AppError) -> AppError {
+    match e {
+        AppError::Conflict { message } if wants_html() => AppError::invalid("version", message),
+        e => e,
+    }
+}
+
 /// The flash a form page should show (and clears it), if it is for `form`.
 pub fn take_flash(form: &str) -> Option<Flash> {
     let raw = request_cookie(FLASH_COOKIE)?;

@@ -17,7 +17,7 @@ pub mod upload;
 pub use audit::{audit, audit_self};
 pub use clock::{now_ms, Clock};
 pub use db::{begin_write, Backend, Conn, Tx};
-pub use form::{finish_form, take_flash};
+pub use form::{finish_form, stale_as_version_field, take_flash};
 pub use guard::{current_user, require, RequestUser};
 pub use outbox::enqueue_email;
 pub use request::{
