@@ -15,13 +15,7 @@ pub const PERSONAL: crate::web::Personal = crate::web::Personal {
     ..crate::web::Personal::NONE
 };
 
-/// A saved version of something editors edit (a product, a page), with who saved it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Revision {
-    pub version: i64,
-    pub saved_at: i64,
-    pub actor: Option<String>,
-}
+pub use crate::data::Revision;
 
 /// One field of a comparison of two revisions: its value in each, and for text that
 /// runs over lines, the lines removed (`-`), added (`+`) and kept (` `).

@@ -187,7 +187,6 @@ pub async fn restore_product(
     #[server(default)] version: String,
     #[server(default)] revision: String,
 ) -> Result<(), AppError> {
-    use crate::i18n::{t, Msg};
     use crate::web::ssr::{db, finish_form, now_ms, require, stale_as_version_field};
     use crate::web::{Access, Role};
     let user = require(Access::Role(Role::Editor)).await?;
@@ -195,14 +194,7 @@ pub async fn restore_product(
     let id = crate::domain::Sku::new(&product).ok_or(AppError::NotFound)?;
     let page = format!("/admin/products/{}", id.as_str());
     let result = async {
-        let version: i64 = version
-            .trim()
-            .parse()
-            .map_err(|_| AppError::invalid("version", t(Msg::ErrVersion)))?;
-        let from: i64 = revision
-            .trim()
-            .parse()
-            .map_err(|_| AppError::invalid("revision", t(Msg::ErrNoSuchRevision)))?;
+        let (version, from) = crate::data::revisions::restore_fields(&version, &revision)?;
         let mut tx = db::write().await?;
         let saved = super::ssr::restore(&mut tx, user.id, id.as_str(), version, from, now_ms())
             .await

@@ -346,12 +346,7 @@ fn stock_section(e: &ProductEditor) -> impl IntoView {
         .iter()
         .map(|(id, name)| view! { <option value=id.clone()>{name.clone()}</option> })
         .collect_view();
-    let field_error = |name: &str| {
-        flash
-            .as_ref()
-            .filter(|f| f.field == name)
-            .map(|f| view! { <p class="field-error" role="alert" data-test="field-error">{f.message.clone()}</p> })
-    };
+    let field_error = |name: &str| crate::ui::form::field_error(&flash, name);
     let typed = |name: &str| flash.as_ref().map(|f| f.value(name)).unwrap_or_default();
     view! {
         <section data-test="stock">
@@ -458,12 +453,7 @@ fn photos_section(e: &ProductEditor) -> impl IntoView {
         }));
         options
     };
-    let field_error = |name: &str| {
-        flash
-            .as_ref()
-            .filter(|f| f.field == name)
-            .map(|f| view! { <p class="field-error" role="alert" data-test="field-error">{f.message.clone()}</p> })
-    };
+    let field_error = |name: &str| crate::ui::form::field_error(&flash, name);
     view! {
         <section id="photos" aria-labelledby="photos-heading" data-test="photos">
             <h2 id="photos-heading">{t(Msg::Photos)}</h2>
@@ -483,17 +473,7 @@ fn photos_section(e: &ProductEditor) -> impl IntoView {
                     <select id="ph-sku" name="sku">{skus(typed("sku"))}</select>
                     {field_error("sku")}
                 </div>
-                <div class="field">
-                    <label for="ph-alt-en">{t(Msg::AltEn)}</label>
-                    <input id="ph-alt-en" name="alt_en" type="text" maxlength="250" value=typed("alt_en") aria-describedby="ph-alt-hint"/>
-                    <p class="hint" id="ph-alt-hint">{t(Msg::AltHint)}</p>
-                    {field_error("alt_en")}
-                </div>
-                <div class="field">
-                    <label for="ph-alt-zh">{t(Msg::AltZh)}</label>
-                    <input id="ph-alt-zh" name="alt_zh" type="text" maxlength="250" value=typed("alt_zh")/>
-                    {field_error("alt_zh")}
-                </div>
+                {crate::ui::photo::alt_fields(&flash, "ph", ("", ""))}
                 <button type="submit" data-test="add-photo">{t(Msg::AddPhoto)}</button>
             </form>
             <form method="post" action="/api/admin/products/photos/attach" class="account-form" data-test="attach-form">

@@ -8,6 +8,7 @@ use super::{
     format_publish_at, CleanProduct, Draft, ProductEditor, ProductForm, ProductRow, StockCell,
     VariantForm,
 };
+use crate::data::revisions::{self, Subject};
 use crate::domain::Money;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{fill, t, Locale, Msg};
@@ -178,20 +179,7 @@ pub async fn editor(
         None => Vec::new(),
     };
     let revisions = match id {
-        Some(id) => sqlx::query_as::<_, (i64, i64, Option<String>)>(
-            "SELECT r.version, r.saved_at, u.name FROM product_revisions r \
-             LEFT JOIN users u ON u.id = r.actor_id WHERE r.product_id = $1 ORDER BY r.version DESC LIMIT 50",
-        )
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|(version, saved_at, actor)| crate::admin::Revision {
-            version,
-            saved_at,
-            actor,
-        })
-        .collect(),
+        Some(id) => revisions::list(&mut conn, Subject::Product, id.to_string()).await?,
         None => Vec::new(),
     };
     let photos = match id {
@@ -237,14 +225,7 @@ pub async fn editor(
 
 /// Product `id` as it was saved at `version`.
 async fn revision(conn: &mut Conn, id: &str, version: i64) -> AppResult<Option<ProductForm>> {
-    let body: Option<String> = sqlx::query_scalar(
-        "SELECT body FROM product_revisions WHERE product_id = $1 AND version = $2",
-    )
-    .bind(id)
-    .bind(version)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
+    revisions::form(conn, Subject::Product, id.to_string(), version).await
 }
 
 /// Saves product `id` as it was at revision `from`, over `version` (the one the editor
@@ -624,15 +605,15 @@ pub async fn save(
     let mut kept = form.clone();
     kept.create = String::new();
     kept.version = version.to_string();
-    sqlx::query(
-        "INSERT INTO product_revisions (product_id, version, saved_at, actor_id, body) VALUES ($1, $2, $3, $4, $5)",
+    revisions::record(
+        &mut *tx,
+        Subject::Product,
+        id.to_string(),
+        version,
+        now,
+        Some(user),
+        &kept,
     )
-    .bind(id)
-    .bind(version)
-    .bind(now)
-    .bind(user)
-    .bind(serde_json::to_string(&kept).map_err(|_| AppError::Internal)?)
-    .execute(&mut *tx)
     .await?;
     crate::data::drafts::discard(&mut *tx, DRAFTS, id, user).await?;
     let action = match (p.create, p.status) {

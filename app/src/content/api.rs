@@ -232,7 +232,6 @@ pub async fn restore_content(
     #[server(default)] version: String,
     #[server(default)] revision: String,
 ) -> Result<i64, AppError> {
-    use crate::i18n::{t, Msg};
     use crate::web::ssr::{db, finish_form, now_ms, require};
     use crate::web::{Access, Role};
     let user = require(Access::Role(Role::Editor)).await?;
@@ -240,14 +239,7 @@ pub async fn restore_content(
     let id = entry_id(&id)?.ok_or(AppError::NotFound)?;
     let page = format!("/admin/content/{id}");
     let result = async {
-        let version: i64 = version
-            .trim()
-            .parse()
-            .map_err(|_| AppError::invalid("version", t(Msg::ErrVersion)))?;
-        let from: i64 = revision
-            .trim()
-            .parse()
-            .map_err(|_| AppError::invalid("revision", t(Msg::ErrNoSuchRevision)))?;
+        let (version, from) = crate::data::revisions::restore_fields(&version, &revision)?;
         let mut tx = db::write().await?;
         let saved = super::ssr::restore(&mut tx, user.id, id, version, from, now_ms())
             .await

@@ -11,6 +11,7 @@ use super::{
     ArticleSummary, Block, CleanContent, ContentEditor, ContentForm, ContentRow, ContentView,
     Draft, Journal,
 };
+use crate::data::revisions::{self, Subject};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{fill, t, Locale, Msg};
 use crate::ui::card::ProductCard;
@@ -291,14 +292,7 @@ async fn saved(conn: &mut Conn, id: i64) -> AppResult<Option<(ContentForm, bool)
 
 /// A saved revision's form.
 async fn revision(conn: &mut Conn, id: i64, version: i64) -> AppResult<Option<ContentForm>> {
-    let body: Option<String> = sqlx::query_scalar(
-        "SELECT body FROM content_revisions WHERE entry_id = $1 AND version = $2",
-    )
-    .bind(id)
-    .bind(version)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
+    revisions::form(conn, Subject::Content, id, version).await
 }
 
 /// What the edit page of `id` (`None`: a new entry of `kind`) shows to `user`, with two
@@ -354,20 +348,7 @@ pub async fn editor(
         .then(|| (render(&form.body_en, cards), render(&form.body_zh, cards)));
     let (revisions, comparison) = match id {
         Some(id) => {
-            let revisions = sqlx::query_as::<_, (i64, i64, Option<String>)>(
-                "SELECT r.version, r.saved_at, u.name FROM content_revisions r \
-                 LEFT JOIN users u ON u.id = r.actor_id WHERE r.entry_id = $1 ORDER BY r.version DESC LIMIT 50",
-            )
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(|(version, saved_at, actor)| crate::admin::Revision {
-                version,
-                saved_at,
-                actor,
-            })
-            .collect();
+            let revisions = revisions::list(&mut conn, Subject::Content, id).await?;
             let comparison = match compare {
                 Some((a, b)) => {
                     let (from, to) = (
@@ -574,15 +555,15 @@ pub async fn save(
     kept.version = version.to_string();
     kept.intent = String::new();
     kept.slug = c.slug.clone();
-    sqlx::query(
-        "INSERT INTO content_revisions (entry_id, version, saved_at, actor_id, body) VALUES ($1, $2, $3, $4, $5)",
+    revisions::record(
+        &mut *tx,
+        Subject::Content,
+        id,
+        version,
+        now,
+        Some(user),
+        &kept,
     )
-    .bind(id)
-    .bind(version)
-    .bind(now)
-    .bind(user)
-    .bind(serde_json::to_string(&kept).map_err(|_| AppError::Internal)?)
-    .execute(&mut *tx)
     .await?;
     crate::data::drafts::discard(&mut *tx, DRAFTS, &id.to_string(), user).await?;
     audit(
@@ -735,14 +716,7 @@ pub async fn seed(db: &AnyPool, backend: crate::web::ssr::Backend, now: i64) -> 
                 status: "published".into(),
                 ..Default::default()
             };
-            sqlx::query(
-                "INSERT INTO content_revisions (entry_id, version, saved_at, actor_id, body) VALUES ($1, 1, $2, NULL, $3)",
-            )
-            .bind(id)
-            .bind(now)
-            .bind(serde_json::to_string(&form).map_err(|_| AppError::Internal)?)
-            .execute(&mut *tx)
-            .await?;
+            revisions::record(&mut tx, Subject::Content, id, 1, now, None, &form).await?;
         }
         tx.commit().await?;
     }

@@ -35,9 +35,7 @@ pub const MAX_SIDE: u32 = 12_000;
 pub const WIDTHS: [u32; 4] = [320, 640, 1024, 1600];
 /// JPEG quality of the stored widths.
 const QUALITY: u8 = 82;
-/// Longest alt text and file name kept.
-pub const MAX_ALT: usize = 250;
-pub const MAX_NAME: usize = 120;
+pub use crate::ui::photo::{MAX_ALT, MAX_NAME};
 
 /// At most this many pictures are decoded at once in a process (each may take a few
 /// hundred MB while it is resized); the rest wait their turn.
@@ -410,28 +408,51 @@ pub fn used_pattern(key: &str) -> String {
     format!("%/media/{key}/%")
 }
 
-/// Where picture `id` (key `key`) is shown: ("product" | "page" | "article" | "slot",
-/// its id, its name), products first.
-pub async fn uses(conn: &mut Conn, id: i64, key: &str) -> AppResult<Vec<(String, String, String)>> {
+/// One place a picture is shown: ("product" | "page" | "article" | "slot", its id, its
+/// name).
+pub type Use = (String, String, String);
+
+/// Where each of pictures `ids` is shown, by kind and name, read for all of them in one
+/// query (the library lists a page of pictures at once); a picture shown nowhere has no
+/// entry. A content entry or slot shows a picture when its text holds the picture's path
+/// (`used_pattern`).
+pub async fn uses(
+    conn: &mut Conn,
+    ids: &[i64],
+) -> AppResult<std::collections::HashMap<i64, Vec<Use>>> {
     use sqlx::Row;
-    let pattern = used_pattern(key);
-    let rows = sqlx::query(
-        "SELECT 'product' AS kind, p.id AS id, p.title AS name FROM product_images i \
-         JOIN products p ON p.id = i.product_id WHERE i.media_id = $1 \
+    let mut found = std::collections::HashMap::<i64, Vec<Use>>::new();
+    if ids.is_empty() {
+        return Ok(found);
+    }
+    let list = (1..=ids.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let shown = "'%/media/' || m.key || '/%'";
+    let sql = format!(
+        "SELECT i.media_id AS media, 'product' AS kind, p.id AS id, p.title AS name \
+         FROM product_images i JOIN products p ON p.id = i.product_id WHERE i.media_id IN ({list}) \
          UNION ALL \
-         SELECT kind, CAST(id AS TEXT), title_en FROM content_entries \
-         WHERE body_en LIKE $2 OR body_zh LIKE $2 OR social_image LIKE $2 \
+         SELECT m.id, c.kind, CAST(c.id AS TEXT), c.title_en FROM media m JOIN content_entries c \
+         ON c.body_en LIKE {shown} OR c.body_zh LIKE {shown} OR c.social_image LIKE {shown} \
+         WHERE m.id IN ({list}) \
          UNION ALL \
-         SELECT 'slot', CAST(id AS TEXT), title_en FROM home_slots WHERE image LIKE $2 \
-         ORDER BY 1, 3",
-    )
-    .bind(id)
-    .bind(&pattern)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect()
+         SELECT m.id, 'slot', CAST(s.id AS TEXT), s.title_en FROM media m JOIN home_slots s \
+         ON s.image LIKE {shown} WHERE m.id IN ({list}) \
+         ORDER BY 1, 2, 4"
+    );
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    for r in query.fetch_all(&mut *conn).await? {
+        found
+            .entry(r.try_get(0)?)
+            .or_default()
+            .push((r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
+    }
+    Ok(found)
 }
 
 /// Deletes picture `id` at `version` if nothing shows it, decided in the delete itself;
@@ -457,7 +478,7 @@ pub async fn delete(tx: &mut Conn, user: i64, id: i64, version: i64) -> AppResul
     .await?
     .rows_affected();
     if deleted == 0 {
-        let used = uses(&mut *tx, id, &key).await?;
+        let used = uses(&mut *tx, &[id]).await?.remove(&id).unwrap_or_default();
         if used.is_empty() {
             return Err(AppError::Conflict {
                 message: t(Msg::ErrStaleMedia).into(),

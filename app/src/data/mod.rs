@@ -7,7 +7,8 @@
 //! signed link to an order (`orders`: the checkout makes it, orders check it); editors'
 //! unsaved forms (`drafts`: the product and the content editors keep and find them);
 //! addresses that moved (`redirects`: the category and content editors write them, the
-//! catalogue and content pages answer 301 from them).
+//! catalogue and content pages answer 301 from them); saved revisions (`revisions`: the
+//! product and the content editors keep, list, compare and restore them).
 //!
 //! Per location and variant the database keeps `on_hand`, `allocated` (paid, not yet
 //! shipped or collected) and `held` (checkout holds); CHECK constraints keep each >= 0
@@ -28,12 +29,22 @@ pub mod orders;
 #[cfg(feature = "ssr")]
 pub mod redirects;
 #[cfg(feature = "ssr")]
+pub mod revisions;
+#[cfg(feature = "ssr")]
 pub mod stock;
 
 use serde::{Deserialize, Serialize};
 
 /// The guest cart's token cookie (HttpOnly): the cart declares it, `cart` finds by it.
 pub const CART_COOKIE: &str = "cart";
+
+/// A saved version of something editors edit (a product, a page), with who saved it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    pub version: i64,
+    pub saved_at: i64,
+    pub actor: Option<String>,
+}
 
 /// A place that holds stock: the warehouse or a store.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,7 +8,8 @@ use leptos_router::hooks::use_query_map;
 use super::api::admin_media;
 use super::MediaItem;
 use crate::i18n::{fill, t, Msg};
-use crate::ui::form::{form_error, take_flash};
+use crate::ui::form::{form_error, take_flash, text_input};
+use crate::ui::photo::{alt_fields, MAX_NAME};
 use crate::ui::{format_time, page_title, when_loaded};
 use crate::web::Flash;
 
@@ -38,13 +39,7 @@ pub fn AdminMediaPage() -> impl IntoView {
                 None
             }
             .map(|m| view! { <p class="notice" role="status" data-test="media-notice">{m}</p> });
-            let typed = |name: &str| upload_flash.as_ref().map(|f| f.value(name)).unwrap_or_default();
-            let field_error = |name: &str| {
-                upload_flash
-                    .as_ref()
-                    .filter(|f| f.field == name)
-                    .map(|f| view! { <p class="field-error" role="alert" data-test="field-error">{f.message.clone()}</p> })
-            };
+            let field_error = |name: &str| crate::ui::form::field_error(&upload_flash, name);
             let intro = fill(
                 t(Msg::MediaIntro),
                 &[
@@ -72,17 +67,7 @@ pub fn AdminMediaPage() -> impl IntoView {
                             <input id="m-file" name="file" type="file" required accept="image/png,image/jpeg,image/webp"/>
                             {field_error("file")}
                         </div>
-                        <div class="field">
-                            <label for="m-alt-en">{t(Msg::AltEn)}</label>
-                            <input id="m-alt-en" name="alt_en" type="text" maxlength="250" value=typed("alt_en") aria-describedby="m-alt-hint"/>
-                            <p class="hint" id="m-alt-hint">{t(Msg::AltHint)}</p>
-                            {field_error("alt_en")}
-                        </div>
-                        <div class="field">
-                            <label for="m-alt-zh">{t(Msg::AltZh)}</label>
-                            <input id="m-alt-zh" name="alt_zh" type="text" maxlength="250" value=typed("alt_zh")/>
-                            {field_error("alt_zh")}
-                        </div>
+                        {crate::ui::photo::alt_fields(&upload_flash, "m", ("", ""))}
                         <button type="submit" class="primary" data-test="upload-media">{t(Msg::Upload)}</button>
                     </form>
                 </section>
@@ -105,24 +90,7 @@ pub fn AdminMediaPage() -> impl IntoView {
 fn media_item(item: MediaItem, flash: &Option<Flash>) -> impl IntoView {
     let id = item.id.to_string();
     let mine = flash.clone().filter(|f| f.value("id") == id);
-    let typed = |name: &str, saved: &str| {
-        mine.as_ref()
-            .map_or_else(|| saved.to_string(), |f| f.value(name))
-    };
-    let field = |name: &'static str, label: Msg, saved: &str| {
-        let input_id = format!("m{id}-{name}");
-        let error = mine
-            .as_ref()
-            .filter(|f| f.field == name)
-            .map(|f| view! { <p class="field-error" role="alert" data-test="field-error">{f.message.clone()}</p> });
-        view! {
-            <div class="field">
-                <label for=input_id.clone()>{t(label)}</label>
-                <input id=input_id name=name type="text" maxlength="250" value=typed(name, saved)/>
-                {error}
-            </div>
-        }
-    };
+    let prefix = format!("m{id}");
     let path = item.photo.src(1024);
     let markdown = format!("![{}]({path})", item.alt_en.replace(['[', ']'], ""));
     let uses = if item.uses.is_empty() {
@@ -158,9 +126,8 @@ fn media_item(item: MediaItem, flash: &Option<Flash>) -> impl IntoView {
                 <form method="post" action="/api/admin/media/save" class="account-form" data-test="media-save">
                     <input type="hidden" name="id" value=id.clone()/>
                     <input type="hidden" name="version" value=item.version.to_string()/>
-                    {field("name", Msg::PictureName, &item.name)}
-                    {field("alt_en", Msg::AltEn, &item.alt_en)}
-                    {field("alt_zh", Msg::AltZh, &item.alt_zh)}
+                    {text_input(&mine, &prefix, "name", t(Msg::PictureName), &item.name, MAX_NAME, None)}
+                    {alt_fields(&mine, &prefix, (&item.alt_en, &item.alt_zh))}
                     <button type="submit" data-test="media-save-button">{t(Msg::Save)}</button>
                 </form>
                 <form method="post" action="/api/admin/media/delete" class="inline-form">

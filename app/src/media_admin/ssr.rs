@@ -37,13 +37,19 @@ pub async fn list(db: &AnyPool, q: &str, page: u32) -> AppResult<MediaLibrary> {
     .bind(i64::from((page - 1) * PAGE_SIZE))
     .fetch_all(&mut *conn)
     .await?;
+    let ids = rows
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<Vec<i64>, _>>()?;
+    let mut uses = crate::data::media::uses(&mut conn, &ids).await?;
     let mut items = Vec::with_capacity(rows.len());
     for r in rows {
         let id: i64 = r.try_get("id")?;
         let key: String = r.try_get("key")?;
         let widths: String = r.try_get("widths")?;
-        let uses = crate::data::media::uses(&mut conn, id, &key)
-            .await?
+        let uses = uses
+            .remove(&id)
+            .unwrap_or_default()
             .into_iter()
             .map(|(kind, of, name)| {
                 let url = editor_url(&kind, &of);

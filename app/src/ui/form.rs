@@ -64,6 +64,13 @@ fn error_view(id: String, error: Option<String>) -> impl IntoView {
     )
 }
 
+/// The error the flash holds about field `name`, for under its input (announced); nothing
+/// when the form came back about another field or not at all.
+pub fn field_error(flash: &Option<Flash>, name: &str) -> impl IntoView {
+    error_for(flash, name)
+        .map(|e| view! { <p class="field-error" role="alert" data-test="field-error">{e}</p> })
+}
+
 /// A labelled input with its hint and, when the form came back about it, its error and
 /// what was typed (never a password).
 pub fn field(f: Field, flash: &Option<Flash>) -> impl IntoView {
@@ -232,32 +239,75 @@ pub fn form_input(
     value: &str,
     hint: Option<&'static str>,
 ) -> AnyView {
-    let id = format!("f-{name}");
-    let error = flash
-        .as_ref()
-        .filter(|f| f.field == name)
-        .map(|f| f.message.clone());
+    let input = Input {
+        id: format!("f-{name}"),
+        name: format!("form[{name}]"),
+        kind,
+        max: None,
+    };
+    input_view(flash, input, label, name, value, hint)
+}
+
+/// A labelled text input of a flat form, named `name`, with the id `{id_prefix}-{name}`
+/// (so several forms on one page keep their ids apart) and at most `max` characters: what
+/// came back in the flash, else `value`; its hint and its error tied to it.
+pub fn text_input(
+    flash: &Option<Flash>,
+    id_prefix: &str,
+    name: &'static str,
+    label: &'static str,
+    value: &str,
+    max: usize,
+    hint: Option<&'static str>,
+) -> AnyView {
+    let input = Input {
+        id: format!("{id_prefix}-{name}"),
+        name: name.to_string(),
+        kind: "text",
+        max: Some(max),
+    };
+    input_view(flash, input, label, name, value, hint)
+}
+
+/// An input's own attributes.
+struct Input {
+    id: String,
+    name: String,
+    kind: &'static str,
+    max: Option<usize>,
+}
+
+/// The labelled input of field `field` (the name its errors and typed value come back
+/// under).
+fn input_view(
+    flash: &Option<Flash>,
+    input: Input,
+    label: &'static str,
+    field: &'static str,
+    value: &str,
+    hint: Option<&'static str>,
+) -> AnyView {
+    let Input {
+        id,
+        name,
+        kind,
+        max,
+    } = input;
+    let error = error_for(flash, field);
     let typed = flash
         .as_ref()
-        .map_or_else(|| value.to_string(), |f| f.value(name));
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = [
-        hint.map(|_| hint_id.clone()),
-        error.as_ref().map(|_| error_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
+        .map_or_else(|| value.to_string(), |f| f.value(field));
+    let hint_id = hint.map(|_| format!("{id}-hint"));
+    let error_id = error.as_ref().map(|_| format!("{id}-error"));
+    let described = described_by([hint_id.as_ref(), error_id.as_ref()]);
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
-            <input id=id name=format!("form[{name}]") type=kind value=typed
+            <input id=id.clone() name=name type=kind value=typed maxlength=max.map(|m| m.to_string())
                 aria-invalid=error.is_some().then_some("true")
-                aria-describedby=(!described.is_empty()).then_some(described)/>
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-            {error.map(|m| view! { <p class="field-error" id=error_id role="alert" data-test="field-error">{m}</p> })}
+                aria-describedby=described/>
+            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
+            {error_view(format!("{id}-error"), error)}
         </div>
     }
     .into_any()
@@ -272,10 +322,7 @@ pub fn form_select<V: AsRef<str>, L: AsRef<str>>(
     value: &str,
 ) -> AnyView {
     let id = format!("f-{name}");
-    let error = flash
-        .as_ref()
-        .filter(|f| f.field == name)
-        .map(|f| f.message.clone());
+    let error = error_for(flash, name);
     let chosen = flash
         .as_ref()
         .map(|f| f.value(name))

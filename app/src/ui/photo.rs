@@ -54,6 +54,10 @@ impl Photo {
 pub const MAX_UPLOAD_MB: usize = 8;
 /// The most pixels an upload may have, in megapixels.
 pub const MAX_MEGAPIXELS: u64 = 40;
+/// The longest alt text and picture name kept, in characters (`data::media` checks them;
+/// the inputs say so with `maxlength`).
+pub const MAX_ALT: usize = 250;
+pub const MAX_NAME: usize = 120;
 
 pub fn media_url(key: &str, width: u32) -> String {
     format!("/media/{key}/{width}.jpg")
@@ -83,6 +87,19 @@ pub fn photo_img(photo: &Photo, display: u32, sizes: &'static str, lazy: bool) -
             decoding="async"
             data-test="photo"
         />
+    }
+}
+
+/// The two alt-text inputs of a picture form (`alt_en` with its hint, `alt_zh`).
+pub fn alt_fields(
+    flash: &Option<crate::web::Flash>,
+    id_prefix: &str,
+    saved: (&str, &str),
+) -> impl IntoView {
+    use crate::i18n::{t, Msg};
+    view! {
+        {crate::ui::form::text_input(flash, id_prefix, "alt_en", t(Msg::AltEn), saved.0, MAX_ALT, Some(t(Msg::AltHint)))}
+        {crate::ui::form::text_input(flash, id_prefix, "alt_zh", t(Msg::AltZh), saved.1, MAX_ALT, None)}
     }
 }
 

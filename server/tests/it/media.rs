@@ -228,6 +228,11 @@ on_both_engines! {
         sqlx::query(&format!("UPDATE content_entries SET body_en = body_en || ' ![A lantern](/media/{key}/640.jpg)' WHERE slug = 'about'"))
             .execute(&app.state.app.db).await.expect("about page");
         sqlx::query("DELETE FROM product_images").execute(&app.state.app.db).await.expect("unlink");
+        let about: String = sqlx::query_scalar("SELECT title_en FROM content_entries WHERE slug = 'about'")
+            .fetch_one(&app.state.app.db).await.expect("the about page's title");
+        let library = app.get_with("/admin/media", &[("cookie", &cookie)]).await;
+        assert!(library.test_text("uses").contains(&about), "the page that shows it: {}", library.test_text("uses"));
+        assert!(!library.test_text("uses").contains(&title), "no longer the product");
         let res = app.post_form_with("/api/admin/media/delete", &format!("id={media}&version=2"), &[("cookie", &cookie)]).await;
         assert_eq!(res.status, 400, "{}", res.body);
         assert!(res.body.contains("page"), "{}", res.body);
