@@ -580,6 +580,55 @@ on_both_engines! {
         assert_eq!(deliver_due(&writer, now, 10, &*post).await.expect("again"), 0, "nothing left");
     }
 
+    async fn a_delivery_round_posts_intents_at_once_and_one_intents_events_in_order(app) {
+        let (sku, _) = a_variant(&app, 13).await;
+        set_stock(&app, &sku, "warehouse", 10).await;
+        // One intent with two events (declined, then paid) and four intents with one each.
+        let cookie = guest_cart(&app, &sku, "1").await;
+        let first = intent_of(&place(&app, &cookie, &delivery_form(&fresh_key(), "order0@example.com")).await);
+        pay(&app, &first, "4000000000000002").await;
+        pay(&app, &first, "4242424242424242").await;
+        for i in 1..5 {
+            let cookie = guest_cart(&app, &sku, "1").await;
+            let intent = intent_of(&place(&app, &cookie, &delivery_form(&fresh_key(), &format!("order{i}@example.com"))).await);
+            pay(&app, &intent, "4242424242424242").await;
+        }
+        // Each post waits a moment before it reaches the shop, so posts that overlap show.
+        let router = app.router.clone();
+        let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let most = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let order = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let (now_in, top, seen) = (in_flight.clone(), most.clone(), order.clone());
+        let post: Arc<Post> = Arc::new(move |payload: String, signature: String| -> BoxFut<'static, Result<u16, String>> {
+            let (router, now_in, top, seen) = (router.clone(), now_in.clone(), top.clone(), seen.clone());
+            Box::pin(async move {
+                use std::sync::atomic::Ordering;
+                use tower::ServiceExt;
+                let n = now_in.fetch_add(1, Ordering::SeqCst) + 1;
+                top.fetch_max(n, Ordering::SeqCst);
+                seen.lock().expect("list").push(payload.clone());
+                tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+                let req = axum::http::Request::post(app::payments::WEBHOOK_PATH)
+                    .header("content-type", "application/json")
+                    .header(app::payments::SIGNATURE_HEADER, signature)
+                    .body(axum::body::Body::from(payload))
+                    .map_err(|e| e.to_string())?;
+                let res = router.oneshot(req).await.map_err(|e| e.to_string());
+                now_in.fetch_sub(1, Ordering::SeqCst);
+                Ok(res?.status().as_u16())
+            })
+        });
+        let delivered = deliver_due(&app.state.app.writer, app.state.app.clock.now_ms(), 50, &*post).await.expect("round");
+        assert_eq!(delivered, 6, "every event answered");
+        assert!(most.load(std::sync::atomic::Ordering::SeqCst) >= 2, "posts of different intents overlap");
+        let about_first: Vec<String> = order.lock().expect("list").iter().filter(|p| p.contains(&first)).cloned().collect();
+        assert_eq!(about_first.len(), 2);
+        assert!(about_first[0].contains("payment_failed") && about_first[1].contains("succeeded"), "one intent's events in order: {about_first:?}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM orders WHERE source = 'web' AND payment_status = 'paid'").await, 5);
+        assert_eq!(app.count("SELECT COUNT(*) FROM payment_webhooks WHERE delivered_at IS NULL").await, 0);
+        ledger_holds(&app).await;
+    }
+
     async fn checkout_bad_input_names_the_field(app) {
         let (sku, _) = a_variant(&app, 7).await;
         set_stock(&app, &sku, "warehouse", 3).await;
