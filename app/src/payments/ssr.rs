@@ -726,18 +726,21 @@ pub async fn deliver_due(pool: &AnyPool, now: i64, batch: i64, post: &Post) -> A
         signing_secret(&mut conn).await?
     };
     // Each intent's events in the order they were made; intents apart.
+    // RETURNING gives no order: sort once by id, so each group below keeps it.
+    let mut rows = claimed
+        .iter()
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect::<Result<Vec<(i64, String, i64)>, _>>()?;
+    rows.sort_by_key(|e| e.0);
     let mut by_intent = std::collections::BTreeMap::<String, Vec<(i64, String, i64)>>::new();
-    for r in claimed {
-        let (id, payload, attempts): (i64, String, i64) =
-            (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+    for (id, payload, attempts) in rows {
         by_intent
             .entry(intent_of(&payload).unwrap_or_else(|| format!("event {id}")))
             .or_default()
             .push((id, payload, attempts));
     }
     let secret = &secret;
-    let posts = by_intent.into_values().map(|mut events| async move {
-        events.sort_by_key(|e| e.0);
+    let posts = by_intent.into_values().map(|events| async move {
         let mut answered = Vec::with_capacity(events.len());
         for (id, payload, attempts) in events {
             let header = sign(secret, now / 1000, &payload);
@@ -788,11 +791,9 @@ pub const POSTS_AT_ONCE: usize = 16;
 
 /// The intent an event's payload is about.
 fn intent_of(payload: &str) -> Option<String> {
-    serde_json::from_str::<serde_json::Value>(payload)
-        .ok()?
-        .get("intent")?
-        .as_str()
-        .map(str::to_owned)
+    serde_json::from_str::<Event>(payload)
+        .ok()
+        .map(|e| e.intent)
 }
 
 #[cfg(test)]

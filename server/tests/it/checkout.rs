@@ -172,17 +172,7 @@ async fn deliver(app: &TestApp) -> usize {
     let router = app.router.clone();
     let post: Arc<Post> = Arc::new(
         move |payload: String, signature: String| -> BoxFut<'static, Result<u16, String>> {
-            let router = router.clone();
-            Box::pin(async move {
-                use tower::ServiceExt;
-                let req = axum::http::Request::post(app::payments::WEBHOOK_PATH)
-                    .header("content-type", "application/json")
-                    .header(app::payments::SIGNATURE_HEADER, signature)
-                    .body(axum::body::Body::from(payload))
-                    .map_err(|e| e.to_string())?;
-                let res = router.oneshot(req).await.map_err(|e| e.to_string())?;
-                Ok(res.status().as_u16())
-            })
+            Box::pin(post_through(router.clone(), payload, signature))
         },
     );
     deliver_due(
@@ -193,6 +183,22 @@ async fn deliver(app: &TestApp) -> usize {
     )
     .await
     .expect("deliveries")
+}
+
+/// Posts one signed webhook through the router as the provider would; the answer's status.
+async fn post_through(
+    router: axum::Router,
+    payload: String,
+    signature: String,
+) -> Result<u16, String> {
+    use tower::ServiceExt;
+    let req = axum::http::Request::post(app::payments::WEBHOOK_PATH)
+        .header("content-type", "application/json")
+        .header(app::payments::SIGNATURE_HEADER, signature)
+        .body(axum::body::Body::from(payload))
+        .map_err(|e| e.to_string())?;
+    let res = router.oneshot(req).await.map_err(|e| e.to_string())?;
+    Ok(res.status().as_u16())
 }
 
 async fn post_webhook(app: &TestApp, signature: &str, body: &str) -> Response {
@@ -603,19 +609,13 @@ on_both_engines! {
             let (router, now_in, top, seen) = (router.clone(), now_in.clone(), top.clone(), seen.clone());
             Box::pin(async move {
                 use std::sync::atomic::Ordering;
-                use tower::ServiceExt;
                 let n = now_in.fetch_add(1, Ordering::SeqCst) + 1;
                 top.fetch_max(n, Ordering::SeqCst);
                 seen.lock().expect("list").push(payload.clone());
                 tokio::time::sleep(std::time::Duration::from_millis(30)).await;
-                let req = axum::http::Request::post(app::payments::WEBHOOK_PATH)
-                    .header("content-type", "application/json")
-                    .header(app::payments::SIGNATURE_HEADER, signature)
-                    .body(axum::body::Body::from(payload))
-                    .map_err(|e| e.to_string())?;
-                let res = router.oneshot(req).await.map_err(|e| e.to_string());
+                let status = post_through(router, payload, signature).await;
                 now_in.fetch_sub(1, Ordering::SeqCst);
-                Ok(res?.status().as_u16())
+                status
             })
         });
         let delivered = deliver_due(&app.state.app.writer, app.state.app.clock.now_ms(), 50, &*post).await.expect("round");
