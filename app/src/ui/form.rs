@@ -79,36 +79,16 @@ pub fn field(f: Field, flash: &Option<Flash>) -> impl IntoView {
 
 /// The same, prefilled with `default` unless the form came back with what was typed.
 pub fn field_with(f: Field, flash: &Option<Flash>, default: &str) -> impl IntoView {
-    let error = error_for(flash, f.name);
-    let value = if f.kind == "password" {
-        String::new()
-    } else {
-        match flash {
-            Some(fl) => fl.value(f.name),
-            None => default.to_string(),
-        }
+    let password = f.kind == "password";
+    let input = Input {
+        id: format!("f-{}", f.name),
+        name: f.name.to_string(),
+        kind: f.kind,
+        max: None,
+        autocomplete: Some(f.autocomplete),
+        required: f.required,
     };
-    let id = format!("f-{}", f.name);
-    let hint_id = f.hint.as_ref().map(|_| format!("{id}-hint"));
-    let error_id = error.as_ref().map(|_| format!("{id}-error"));
-    let described = described_by([hint_id.as_ref(), error_id.as_ref()]);
-    view! {
-        <div class="field">
-            <label for=id.clone()>{f.label}</label>
-            <input
-                id=id.clone()
-                name=f.name
-                type=f.kind
-                value=value
-                autocomplete=f.autocomplete
-                required=f.required
-                aria-invalid=error.is_some().then_some("true")
-                aria-describedby=described
-            />
-            {f.hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
-            {error_view(format!("{id}-error"), error)}
-        </div>
-    }
+    input_view(flash, input, f.label, f.name, default, f.hint, password)
 }
 
 /// A labelled choice among `options` (value, label). The chosen one is what the form
@@ -244,8 +224,18 @@ pub fn form_input(
         name: format!("form[{name}]"),
         kind,
         max: None,
+        autocomplete: None,
+        required: false,
     };
-    input_view(flash, input, label, name, value, hint)
+    input_view(
+        flash,
+        input,
+        label,
+        name,
+        value,
+        hint.map(str::to_owned),
+        false,
+    )
 }
 
 /// A labelled text input of a flat form, named `name`, with the id `{id_prefix}-{name}`
@@ -265,8 +255,18 @@ pub fn text_input(
         name: name.to_string(),
         kind: "text",
         max: Some(max),
+        autocomplete: None,
+        required: false,
     };
-    input_view(flash, input, label, name, value, hint)
+    input_view(
+        flash,
+        input,
+        label,
+        name,
+        value,
+        hint.map(str::to_owned),
+        false,
+    )
 }
 
 /// An input's own attributes.
@@ -275,35 +275,45 @@ struct Input {
     name: String,
     kind: &'static str,
     max: Option<usize>,
+    autocomplete: Option<&'static str>,
+    required: bool,
 }
 
 /// The labelled input of field `field` (the name its errors and typed value come back
-/// under).
+/// under); a `secret` one (a password) never shows what was typed.
 fn input_view(
     flash: &Option<Flash>,
     input: Input,
     label: &'static str,
     field: &'static str,
     value: &str,
-    hint: Option<&'static str>,
+    hint: Option<String>,
+    secret: bool,
 ) -> AnyView {
     let Input {
         id,
         name,
         kind,
         max,
+        autocomplete,
+        required,
     } = input;
     let error = error_for(flash, field);
-    let typed = flash
-        .as_ref()
-        .map_or_else(|| value.to_string(), |f| f.value(field));
-    let hint_id = hint.map(|_| format!("{id}-hint"));
+    let typed = if secret {
+        String::new()
+    } else {
+        flash
+            .as_ref()
+            .map_or_else(|| value.to_string(), |f| f.value(field))
+    };
+    let hint_id = hint.as_ref().map(|_| format!("{id}-hint"));
     let error_id = error.as_ref().map(|_| format!("{id}-error"));
     let described = described_by([hint_id.as_ref(), error_id.as_ref()]);
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
             <input id=id.clone() name=name type=kind value=typed maxlength=max.map(|m| m.to_string())
+                autocomplete=autocomplete required=required
                 aria-invalid=error.is_some().then_some("true")
                 aria-describedby=described/>
             {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
