@@ -79,16 +79,12 @@ pub fn field(f: Field, flash: &Option<Flash>) -> impl IntoView {
 
 /// The same, prefilled with `default` unless the form came back with what was typed.
 pub fn field_with(f: Field, flash: &Option<Flash>, default: &str) -> impl IntoView {
-    let password = f.kind == "password";
     let input = Input {
-        id: format!("f-{}", f.name),
-        name: f.name.to_string(),
-        kind: f.kind,
-        max: None,
         autocomplete: Some(f.autocomplete),
         required: f.required,
+        ..Input::plain(format!("f-{}", f.name), f.name.to_string(), f.kind, None)
     };
-    input_view(flash, input, f.label, f.name, default, f.hint, password)
+    input_view(flash, input, f.label, f.name, default, f.hint)
 }
 
 /// A labelled choice among `options` (value, label). The chosen one is what the form
@@ -219,23 +215,8 @@ pub fn form_input(
     value: &str,
     hint: Option<&'static str>,
 ) -> AnyView {
-    let input = Input {
-        id: format!("f-{name}"),
-        name: format!("form[{name}]"),
-        kind,
-        max: None,
-        autocomplete: None,
-        required: false,
-    };
-    input_view(
-        flash,
-        input,
-        label,
-        name,
-        value,
-        hint.map(str::to_owned),
-        false,
-    )
+    let input = Input::plain(format!("f-{name}"), format!("form[{name}]"), kind, None);
+    input_view(flash, input, label, name, value, hint.map(str::to_owned))
 }
 
 /// A labelled text input of a flat form, named `name`, with the id `{id_prefix}-{name}`
@@ -250,23 +231,13 @@ pub fn text_input(
     max: usize,
     hint: Option<&'static str>,
 ) -> AnyView {
-    let input = Input {
-        id: format!("{id_prefix}-{name}"),
-        name: name.to_string(),
-        kind: "text",
-        max: Some(max),
-        autocomplete: None,
-        required: false,
-    };
-    input_view(
-        flash,
-        input,
-        label,
-        name,
-        value,
-        hint.map(str::to_owned),
-        false,
-    )
+    let input = Input::plain(
+        format!("{id_prefix}-{name}"),
+        name.to_string(),
+        "text",
+        Some(max),
+    );
+    input_view(flash, input, label, name, value, hint.map(str::to_owned))
 }
 
 /// An input's own attributes.
@@ -279,8 +250,22 @@ struct Input {
     required: bool,
 }
 
+impl Input {
+    /// An optional input without an autocomplete hint.
+    fn plain(id: String, name: String, kind: &'static str, max: Option<usize>) -> Self {
+        Input {
+            id,
+            name,
+            kind,
+            max,
+            autocomplete: None,
+            required: false,
+        }
+    }
+}
+
 /// The labelled input of field `field` (the name its errors and typed value come back
-/// under); a `secret` one (a password) never shows what was typed.
+/// under); a password input never shows what was typed.
 fn input_view(
     flash: &Option<Flash>,
     input: Input,
@@ -288,7 +273,6 @@ fn input_view(
     field: &'static str,
     value: &str,
     hint: Option<String>,
-    secret: bool,
 ) -> AnyView {
     let Input {
         id,
@@ -299,7 +283,7 @@ fn input_view(
         required,
     } = input;
     let error = error_for(flash, field);
-    let typed = if secret {
+    let typed = if kind == "password" {
         String::new()
     } else {
         flash
