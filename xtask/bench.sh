@@ -106,12 +106,14 @@ for name in "${ORDER[@]}"; do
     [ -n "$berr" ] && echo "   baseline: $berr"
 done
 
-# The same pages for a guest who has a cart (its cookies keep the shared cached page),
-# for a signed-in member whose browser runs scripts (the shared page; the page script
-# asks for their parts once per tab and again after a POST form, so a view while browsing
-# costs the page alone, and the first view of a tab 1 / (1/page + 1/parts), both
-# printed), and for a member without JavaScript (a full render per request), against the
-# same baseline.
+# The same pages for a guest who has a cart (and the event stream's `gid`), with and
+# without JavaScript (with it, the shared cached page; the home page's script then asks
+# for "For you" and "Recently viewed", `/api/me/home`, on every view, so a home view costs
+# 1 / (1/page + 1/home parts), printed as "+ parts"), for a signed-in member whose browser
+# runs scripts (the shared page; the page script asks for their header parts once per tab
+# and again after a POST form, so a view while browsing costs the page alone, and the
+# first view of a tab 1 / (1/page + 1/parts), both printed), and for a member without
+# JavaScript (a full render per request), against the same baseline.
 SKU=$(curl -fs "http://$ADDR${PAGES[product]}" | grep -o 'name="sku" value="[^"]*"' | head -n1 | sed 's/.*value="//; s/"$//')
 GUEST=$(curl -fs -o /dev/null -D - -X POST "http://$ADDR/api/cart/add" \
     -H 'Content-Type: application/x-www-form-urlencoded' --data "sku=$SKU" \
@@ -126,11 +128,15 @@ printf '%-24s %10s %9s %9s | %10s | %6s\n' "page, who" "req/s" p50 p99 "base req
 read -r parts_rps pp50 pp99 perr < <(measure "http://$ADDR/api/me/parts" "$MEMBER; js=1; member=1")
 printf '%-24s %10s %9s %9s\n' "/api/me/parts, member" "$parts_rps" "$pp50" "$pp99"
 [ -n "$perr" ] && echo "   ours: $perr"
+read -r hparts_rps hp50 hp99 hperr < <(measure "http://$ADDR/api/me/home" "${GUEST}js=1")
+printf '%-24s %10s %9s %9s\n' "/api/me/home, guest" "$hparts_rps" "$hp50" "$hp99"
+[ -n "$hperr" ] && echo "   ours: $hperr"
 for name in home product; do
     read -r brps bp50 bp99 berr < <(measure "http://$BADDR/$name")
-    for who in guest member-js member-nojs; do
+    for who in guest-js guest-nojs member-js member-nojs; do
         case $who in
-            guest) cookie=$GUEST ;;
+            guest-js) cookie="${GUEST}js=1" ;;
+            guest-nojs) cookie=$GUEST ;;
             member-js) cookie="$MEMBER; js=1; member=1" ;;
             *) cookie=$MEMBER ;;
         esac
@@ -138,6 +144,11 @@ for name in home product; do
         ratio=$(python3 -c "print(f'{$rps / $brps:.3f}')")
         printf '%-24s %10s %9s %9s | %10s | %6s\n' "$name, $who" "$rps" "$p50" "$p99" "$brps" "$ratio"
         [ -n "$err" ] && echo "   ours: $err"
+        if [ "$name" = home ] && [ "${who%-js}" != "$who" ]; then
+            view=$(python3 -c "print(f'{1 / (1 / $rps + 1 / $hparts_rps):.0f}')")
+            ratio=$(python3 -c "print(f'{$view / $brps:.3f}')")
+            printf '%-24s %10s %9s %9s | %10s | %6s\n' "$name, $who + parts" "$view" "-" "-" "$brps" "$ratio"
+        fi
         if [ "$who" = member-js ] && [ "$name" = product ]; then
             view=$(python3 -c "print(f'{1 / (1 / $rps + 1 / $parts_rps):.0f}')")
             ratio=$(python3 -c "print(f'{$view / $brps:.3f}')")

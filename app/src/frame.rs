@@ -21,12 +21,23 @@ pub const PERSONAL: crate::web::Personal = crate::web::Personal {
 };
 
 /// Pages a signed-in member whose browser runs scripts is served from the guests' shared
-/// copy, their parts filled in by [`MEMBER_FILL_JS`]: the catalogue's product, category
-/// and search pages, whose only personal parts are the header's account and wishlist
-/// links, the save buttons and "Buy now". (The home page shows the member's recently
-/// viewed items, so it is rendered for them.)
+/// copy, their parts filled in by [`MEMBER_FILL_JS`]: the home page and the catalogue's
+/// product, category and search pages, whose only personal parts are the header's
+/// account and wishlist links, the save buttons and "Buy now", and (the home page's)
+/// the parts the page fetches itself (see [`script_parts_path`]).
 pub fn member_shared_path(path: &str) -> bool {
-    path == "/search" || path.starts_with("/p/") || path.starts_with("/c/")
+    script_parts_path(path)
+        || path == "/search"
+        || path.starts_with("/p/")
+        || path.starts_with("/c/")
+}
+
+/// Pages whose personal parts (the home page's "For you" and "Recently viewed") a browser
+/// that runs scripts fetches after the shared copy, with one small request named in the
+/// page (`data-parts`, filled by `ui::nav`): such a browser is served the shared copy
+/// even when it carries the optional cookies those parts read (`gid`, `rv`).
+pub fn script_parts_path(path: &str) -> bool {
+    path == "/"
 }
 
 /// A member's parts of a shared page.

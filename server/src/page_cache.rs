@@ -212,24 +212,36 @@ fn is_html(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("text/html"))
 }
 
-/// A signed-in member's GET of a page they may be served from the shared copy
-/// (`app::frame::member_shared_path`), from a browser that runs the page's scripts (the
-/// `js` cookie): the same request without its session cookie, which the cache then
-/// answers, or renders as a guest's and keeps for everyone. The page's script fills in
-/// the member's parts with one small request (`/api/me/parts`). Without the `js` cookie
-/// (no JavaScript), or with any other cookie that makes a request personal, the member's
-/// page is rendered for them as before.
-fn as_shared_member_request(req: &Request) -> Option<Request> {
-    if req.method() != Method::GET || !app::frame::member_shared_path(req.uri().path()) {
+/// The same GET without the cookies whose parts the page's script fills in, for a
+/// browser that runs the page's scripts (the `js` cookie), which the cache then answers,
+/// or renders as a guest's and keeps for everyone; `None` when nothing is left out or
+/// what is left is not a shared request. Left out: a signed-in member's session cookie on
+/// `app::frame::member_shared_path` (the script fills the member's header and buttons with
+/// one small request, `/api/me/parts`; the answer is marked `member`), and the optional
+/// cookies on `app::frame::script_parts_path` (the home page: its "For you" and "Recently
+/// viewed" come by the request the page names). Without the `js` cookie (no JavaScript),
+/// or with any other cookie that makes a request personal, the page is rendered for the
+/// shopper as before.
+fn as_shared_request(req: &Request) -> Option<(Request, bool)> {
+    let path = req.uri().path();
+    let (session_filled, optional_filled) = (
+        app::frame::member_shared_path(path),
+        app::frame::script_parts_path(path),
+    );
+    if req.method() != Method::GET || !(session_filled || optional_filled) {
         return None;
     }
     let mut kept = Vec::new();
-    let (mut session, mut scripts) = (false, false);
+    let (mut member, mut left_out, mut scripts) = (false, false, false);
     for value in req.headers().get_all(header::COOKIE) {
         for cookie in value.to_str().ok()?.split(';').map(str::trim) {
             let name = cookie.split('=').next().unwrap_or_default();
-            if name == app::web::SESSION_COOKIE {
-                session = true;
+            if session_filled && name == app::web::SESSION_COOKIE {
+                member = true;
+                continue;
+            }
+            if optional_filled && app::vary_cookie(name).is_some() {
+                left_out = true;
                 continue;
             }
             scripts |= cookie == format!("{}=1", app::web::JS_COOKIE);
@@ -238,7 +250,7 @@ fn as_shared_member_request(req: &Request) -> Option<Request> {
             }
         }
     }
-    if !(session && scripts) {
+    if !(scripts && (member || left_out)) {
         return None;
     }
     let mut shared = Request::builder()
@@ -257,26 +269,28 @@ fn as_shared_member_request(req: &Request) -> Option<Request> {
     }
     // Only if what is left is a shared request (no other personal cookie).
     cacheable_request(&shared)?;
-    Some(shared)
+    Some((shared, member))
 }
 
 pub async fn page_cache(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
     if cache.inner.ttl.is_zero() {
         return from_cache(cache, req, next).await;
     }
-    match as_shared_member_request(&req) {
-        Some(mut shared) => {
+    match as_shared_request(&req) {
+        Some((mut shared, member)) => {
             *shared.extensions_mut() = req.into_parts().0.extensions;
             let mut res = from_cache(cache, shared, next).await;
-            // The shared copy, but answered to a signed-in browser: not for shared caches.
-            res.headers_mut().insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-cache"),
-            );
-            res.headers_mut().insert(
-                "x-member-parts",
-                HeaderValue::from_static("filled-by-script"),
-            );
+            if member {
+                // The shared copy, but answered to a signed-in browser: not for shared caches.
+                res.headers_mut().insert(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-cache"),
+                );
+                res.headers_mut().insert(
+                    "x-member-parts",
+                    HeaderValue::from_static("filled-by-script"),
+                );
+            }
             res
         }
         None => from_cache(cache, req, next).await,

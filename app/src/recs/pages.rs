@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::api::{buy_again, complete_order, home_recs, product_recs};
+use super::api::{buy_again, complete_order, product_recs};
 use super::{Because, Placement, Slot};
 use crate::i18n::{t, tf, Msg};
 use crate::ui::product_grid;
@@ -98,12 +98,6 @@ fn placement_block(
             })}
         </Suspense>
     }
-}
-
-/// The home page's "For you" or "Trending now".
-#[component]
-pub fn HomeRecs() -> impl IntoView {
-    placement_block(Resource::new(|| (), |_| home_recs()))
 }
 
 /// The cart's "Complete your order", from the ids of the products in it.

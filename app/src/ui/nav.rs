@@ -18,6 +18,11 @@
 //! Inputs marked `data-current-url` (the language form's "back" field) are kept pointing
 //! at the URL shown.
 //!
+//! Where the page shown names the request that brings its personal parts (`data-parts`:
+//! the home page's "For you" and "Recently viewed", which the shared cached copy shows
+//! as for a new guest), it fetches them and puts each in place of the page's
+//! `[data-part]` element of the same name, before the impressions are sent.
+//!
 //! It also records product views for "recently viewed": when the page shown holds
 //! `[data-viewed-product]`, it POSTs that id to `/api/recent/seen` once (see `recent`).
 //!
@@ -110,8 +115,74 @@ mod client {
         if let Some(body) = document.body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
-        record_view(&window, &document);
-        track_page(&window, &document);
+        page_shown(&window, &document);
+    }
+
+    /// What follows a page shown (the first, or one swapped in): its product view
+    /// recorded, its personal parts filled in where it names the request that brings them
+    /// (`data-parts`), then its events tracked (so the impressions are of what the shopper
+    /// sees).
+    fn page_shown(window: &Window, document: &Document) {
+        record_view(window, document);
+        let from = document
+            .query_selector("#main [data-parts]")
+            .ok()
+            .flatten()
+            .and_then(|e| e.get_attribute("data-parts"))
+            .filter(|from| from.starts_with("/api/"));
+        let Some(from) = from else {
+            track_page(window, document);
+            return;
+        };
+        let (window, document) = (window.clone(), document.clone());
+        leptos::task::spawn_local(async move {
+            fill_parts(&window, &document, &from).await;
+            track_page(&window, &document);
+        });
+    }
+
+    /// Asks `from` for the page's personal parts (its answer: their HTML, each in a
+    /// `[data-part]` element) and puts each in place of the page's element of that name.
+    /// On any failure the page keeps what it shows (the shared parts).
+    async fn fill_parts(window: &Window, document: &Document, from: &str) {
+        let Some(html) = fetch_json_string(window, from).await else {
+            return;
+        };
+        let Some(parts) = DomParser::new()
+            .ok()
+            .and_then(|p| p.parse_from_string(&html, SupportedType::TextHtml).ok())
+        else {
+            return;
+        };
+        let Ok(found) = parts.query_selector_all("[data-part]") else {
+            return;
+        };
+        for i in 0..found.length() {
+            let Some(part) = found.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                continue;
+            };
+            let name = part.get_attribute("data-part").unwrap_or_default();
+            let selector = format!("#main [data-part=\"{}\"]", name.replace(['"', '\\'], ""));
+            if let Ok(Some(shown)) = document.query_selector(&selector) {
+                shown.set_inner_html(&part.inner_html());
+            }
+        }
+    }
+
+    /// The string a server function at `href` answers with (JSON-encoded).
+    async fn fetch_json_string(window: &Window, href: &str) -> Option<String> {
+        let response: Response = JsFuture::from(window.fetch_with_str(href))
+            .await
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        if !response.ok() {
+            return None;
+        }
+        JsFuture::from(response.json().ok()?)
+            .await
+            .ok()?
+            .as_string()
     }
 
     /// Sends one event to `/api/recs/track` (`keepalive`: it outlives the page).
@@ -514,8 +585,7 @@ mod client {
         if let Some(status) = document.get_element_by_id(super::STATUS_ID) {
             status.set_text_content(Some(&count.unwrap_or_else(|| page.title())));
         }
-        record_view(window, document);
-        track_page(window, document);
+        page_shown(window, document);
         let again = refocus
             .and_then(|selector| main.query_selector(&selector).ok().flatten())
             .and_then(|e| e.dyn_into::<HtmlElement>().ok());

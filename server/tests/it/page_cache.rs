@@ -97,12 +97,18 @@ on_both_engines! {
         assert!(full.body.contains("aria-pressed=\"true\""), "their saved product, pressed");
         assert!(!shared.body.contains("aria-pressed=\"true\""), "the shared copy is the guests'");
         // Another personal cookie keeps the full render too; so do pages outside the
-        // catalogue (the home page shows their recently viewed items).
+        // catalogue and home (the account's pages).
         let odd = app.get_with(PRODUCT, &[("cookie", &format!("{with_js}; session=abc"))]).await;
         assert_eq!(odd.header("x-cache"), "");
         assert!(odd.body.contains("aria-pressed=\"true\""));
+        let account = app.get_with("/account", &[("cookie", &with_js)]).await;
+        assert_eq!(account.header("x-cache"), "");
+        // The home page too is the shared copy; its personal parts come by their own
+        // request (tested in `recs`).
         let home = app.get_with("/", &[("cookie", &with_js)]).await;
-        assert_eq!(home.header("x-cache"), "");
+        assert_ne!(home.header("x-cache"), "");
+        assert_eq!(home.header("x-member-parts"), "filled-by-script");
+        assert!(home.body.contains("data-parts=\"/api/me/home\""));
         let category = app.get_with("/c/home-decor", &[("cookie", &with_js)]).await;
         assert_ne!(category.header("x-cache"), "", "category pages are shared too");
         // The sign-in sets the hint the script reads; the sign-out clears it.

@@ -333,7 +333,32 @@ on_both_engines! {
         assert_eq!(expected.len(), app::recs::api::SHELF);
         assert_eq!(section_products(&home.body, "recs-for-you"), expected);
         // Nobody else gets that page.
-        assert_eq!(app.get("/").await.count_test("recs-for-you"), 0);
+        let shared = app.get("/").await;
+        assert_eq!(shared.count_test("recs-for-you"), 0);
+        assert!(shared.body.contains("data-parts=\"/api/me/home\""), "the page names its parts' request");
+
+        // A browser that runs scripts gets the shared page, cached, and "For you" by one
+        // small request after it; so does one that also carries recently viewed items.
+        let seen = app.post_form_with("/api/recent/seen", &form(&[("product", &id)]), &[("cookie", &cookie)]).await;
+        assert_eq!(seen.status, 200, "{}", seen.body);
+        let both = format!("{cookie}; rv={}", seen.set_cookie("rv").expect("recently viewed"));
+        for cookies in [format!("{cookie}; js=1"), format!("{both}; js=1")] {
+            let home = app.get_with("/", &[("cookie", &cookies)]).await;
+            assert_eq!(home.header("x-cache"), "hit", "{cookies}");
+            assert_eq!(home.body, shared.body);
+        }
+        let parts = app.get_with("/api/me/home", &[("cookie", &both)]).await;
+        assert_eq!(parts.status, 200, "{}", parts.body);
+        assert_eq!(parts.header("cache-control"), "no-store");
+        let html = parts.json().as_str().expect("the parts' HTML").to_owned();
+        assert_eq!(section_products(&html, "recs-for-you"), expected);
+        assert!(html.contains("Because you viewed "), "{html}");
+        assert!(html.contains("<div data-part=\"recs\">") && html.contains("<div data-part=\"recent\">"), "{html}");
+        assert_eq!(section_products(&html, "recently-viewed"), [id.clone()]);
+        // A new guest's parts: trending, nothing viewed.
+        let fresh = app.get("/api/me/home").await.json().as_str().expect("HTML").to_owned();
+        assert_eq!(section_products(&fresh, "recs-trending"), section_products(&shared.body, "recs-trending"));
+        assert_eq!(section_products(&fresh, "recently-viewed"), Vec::<String>::new());
 
         // Registering moves the guest's events to the member.
         let res = app
