@@ -186,30 +186,30 @@ async fn deliver(app: &TestApp) -> usize {
 }
 
 /// Posts one signed webhook through the router as the provider would; the answer's status.
+/// The provider's webhook request: `body` signed with `signature`.
+fn webhook_request(signature: &str, body: String) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::post(app::payments::WEBHOOK_PATH)
+        .header("content-type", "application/json")
+        .header(app::payments::SIGNATURE_HEADER, signature)
+        .body(axum::body::Body::from(body))
+        .expect("request")
+}
+
 async fn post_through(
     router: axum::Router,
     payload: String,
     signature: String,
 ) -> Result<u16, String> {
     use tower::ServiceExt;
-    let req = axum::http::Request::post(app::payments::WEBHOOK_PATH)
-        .header("content-type", "application/json")
-        .header(app::payments::SIGNATURE_HEADER, signature)
-        .body(axum::body::Body::from(payload))
+    let res = router
+        .oneshot(webhook_request(&signature, payload))
+        .await
         .map_err(|e| e.to_string())?;
-    let res = router.oneshot(req).await.map_err(|e| e.to_string())?;
     Ok(res.status().as_u16())
 }
 
 async fn post_webhook(app: &TestApp, signature: &str, body: &str) -> Response {
-    app.send(
-        axum::http::Request::post(app::payments::WEBHOOK_PATH)
-            .header("content-type", "application/json")
-            .header(app::payments::SIGNATURE_HEADER, signature)
-            .body(axum::body::Body::from(body.to_string()))
-            .expect("request"),
-    )
-    .await
+    app.send(webhook_request(signature, body.to_string())).await
 }
 
 /// on_hand equals the ledger's sum everywhere, and no count is negative.

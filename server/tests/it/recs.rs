@@ -354,7 +354,7 @@ on_both_engines! {
         assert_eq!(section_products(&html, "recs-for-you"), expected);
         assert!(html.contains("Because you viewed "), "{html}");
         assert!(html.contains("<div data-part=\"recs\">") && html.contains("<div data-part=\"recent\">"), "{html}");
-        assert_eq!(section_products(&html, "recently-viewed"), [id.clone()]);
+        assert_eq!(section_products(&html, "recently-viewed"), std::slice::from_ref(&id));
         // A new guest's parts: trending, nothing viewed.
         let fresh = app.get("/api/me/home").await.json().as_str().expect("HTML").to_owned();
         assert_eq!(section_products(&fresh, "recs-trending"), section_products(&shared.body, "recs-trending"));
