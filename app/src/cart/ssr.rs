@@ -269,9 +269,10 @@ pub async fn view(db: &AnyPool, user: Option<&CurrentUser>) -> AppResult<CartVie
          p.id AS product_id, p.slug, p.title, {} AS available \
          FROM cart_lines cl JOIN skus ON skus.sku = cl.sku JOIN products p ON p.id = skus.product_id \
          WHERE cl.cart_id = $1 ORDER BY cl.added_at, cl.sku",
-        crate::data::stock::available_expr(now_ms())
+        crate::data::stock::available_expr("$2")
     ))
     .bind(cart)
+    .bind(now_ms())
     .fetch_all(&mut *conn)
     .await?;
     let mut lines = Vec::with_capacity(rows.len());

@@ -21,8 +21,10 @@ use crate::web::ssr::{audit, Conn};
 /// The content area of `data::drafts`.
 const DRAFTS: &str = "content";
 
-/// Shown on the storefront at `now`: published, and its time has come.
-fn live(now: i64) -> String {
+/// Shown on the storefront at the time bound to placeholder `now` (`$n`; a bound time
+/// keeps the statement's text, and so its prepared form, the same at every call):
+/// published, and its time has come.
+fn live(now: &str) -> String {
     format!("status = 'published' AND (publish_at IS NULL OR publish_at <= {now})")
 }
 
@@ -114,10 +116,11 @@ pub async fn entry(
 ) -> AppResult<ContentView> {
     let r = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM content_entries WHERE kind = $1 AND slug = $2 AND {}",
-        live(now)
+        live("$3")
     ))
     .bind(kind)
     .bind(slug)
+    .bind(now)
     .fetch_optional(db)
     .await?
     .ok_or(AppError::NotFound)?;
@@ -158,25 +161,28 @@ pub async fn journal(
 ) -> AppResult<Journal> {
     let topics: Vec<String> = sqlx::query_scalar(&format!(
         "SELECT DISTINCT topic FROM content_entries WHERE kind = 'article' AND topic <> '' AND {} ORDER BY topic",
-        live(now)
+        live("$1")
     ))
+    .bind(now)
     .fetch_all(db)
     .await?;
     let filter = format!(
         "kind = 'article' AND ($1 = '' OR topic = $1) AND {}",
-        live(now)
+        live("$2")
     );
     let total: i64 = sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM content_entries WHERE {filter}"
     ))
     .bind(topic)
+    .bind(now)
     .fetch_one(db)
     .await?;
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM content_entries WHERE {filter} \
-         ORDER BY COALESCE(publish_at, first_published_at, 0) DESC, id DESC LIMIT $2 OFFSET $3"
+         ORDER BY COALESCE(publish_at, first_published_at, 0) DESC, id DESC LIMIT $3 OFFSET $4"
     ))
     .bind(topic)
+    .bind(now)
     .bind(i64::from(super::JOURNAL_PAGE))
     .bind(i64::from((page - 1) * super::JOURNAL_PAGE))
     .fetch_all(db)
@@ -213,8 +219,9 @@ pub async fn journal(
 pub async fn sitemap_entries(db: &AnyPool, now: i64) -> AppResult<Vec<(String, String)>> {
     Ok(sqlx::query_as(&format!(
         "SELECT kind, slug FROM content_entries WHERE {} ORDER BY kind, slug",
-        live(now)
+        live("$1")
     ))
+    .bind(now)
     .fetch_all(db)
     .await?)
 }
@@ -725,8 +732,9 @@ pub async fn seed(db: &AnyPool, backend: crate::web::ssr::Backend, now: i64) -> 
 
 // ---- Home page slots ------------------------------------------------------------------
 
-/// Shown at `now`: started (or no start) and not ended (or no end).
-fn slot_live(now: i64) -> String {
+/// Shown at the time bound to placeholder `now`: started (or no start) and not ended (or
+/// no end).
+fn slot_live(now: &str) -> String {
     format!("(starts_at IS NULL OR starts_at <= {now}) AND (ends_at IS NULL OR ends_at > {now})")
 }
 
@@ -745,8 +753,9 @@ pub async fn home_slots(
     let rows = sqlx::query(&format!(
         "SELECT {SLOT_COLUMNS} FROM home_slots WHERE {} \
          ORDER BY kind, COALESCE(starts_at, 0) DESC, position, id",
-        slot_live(now)
+        slot_live("$1")
     ))
+    .bind(now)
     .fetch_all(db)
     .await?;
     let mut out = HomeSlots::default();

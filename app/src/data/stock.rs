@@ -15,11 +15,14 @@ use crate::web::ssr::{now_ms, Backend, Conn};
 /// Units of a variant (the `skus` row in scope) available across all locations at
 /// `now`: on hand less allocated and held, where a hold past its expiry counts as absent
 /// (its units come back at once, before any sweep takes the row). For
-/// `SELECT ..., {available_expr(now)} AS available FROM skus ...`. (`now` is an integer,
-/// written into the SQL; PostgreSQL sums BIGINT as NUMERIC: hence the casts.)
+/// `SELECT ..., {available_expr("$2")} AS available FROM skus ...`, the caller binding the
+/// time to that placeholder (`now`): the statement's text is then the same at every call,
+/// so its prepared form is reused (a time written into the SQL made every call a new
+/// statement, parsed and planned again and crowding the connection's statement cache).
+/// PostgreSQL sums BIGINT as NUMERIC: hence the casts.
 /// A variant of a product that is not for sale (a draft, archived, or not live yet)
 /// has none available, whatever its stock.
-pub fn available_expr(now: i64) -> String {
+pub fn available_expr(now: &str) -> String {
     format!(
         "(CASE WHEN {} THEN \
          COALESCE(CAST((SELECT SUM(l.on_hand - l.allocated - l.held) \
@@ -31,10 +34,11 @@ pub fn available_expr(now: i64) -> String {
     )
 }
 
-/// SQL that is true when the product `product_id` (an SQL expression) is for sale at
-/// `now`: active, and live (no publish time, or one that has passed). The one place
-/// that says so: the catalogue snapshot, availability and every checkout read it.
-pub fn for_sale(product_id: &str, now: i64) -> String {
+/// SQL that is true when the product `product_id` (an SQL expression) is for sale at the
+/// time bound to placeholder `now`: active, and live (no publish time, or one that has
+/// passed). The one place that says so: the catalogue snapshot, availability and every
+/// checkout read it.
+pub fn for_sale(product_id: &str, now: &str) -> String {
     format!(
         "EXISTS (SELECT 1 FROM products fs WHERE fs.id = {product_id} AND fs.status = 'active' \
          AND (fs.publish_at IS NULL OR fs.publish_at <= {now}))"
@@ -50,14 +54,14 @@ pub async fn refresh_cards(db: &AnyPool, cards: &mut [crate::ui::ProductCard]) -
     if cards.is_empty() {
         return Ok(());
     }
-    let params: Vec<String> = (1..=cards.len()).map(|i| format!("${i}")).collect();
+    let params: Vec<String> = (2..=cards.len() + 1).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT product_id, CAST(MAX(CASE WHEN available > 0 THEN 1 ELSE 0 END) AS BIGINT) AS any_left FROM \
          (SELECT product_id, {} AS available FROM skus WHERE product_id IN ({})) s GROUP BY product_id",
-        available_expr(now_ms()),
+        available_expr("$1"),
         params.join(", ")
     );
-    let mut q = sqlx::query(&sql);
+    let mut q = sqlx::query(&sql).bind(now_ms());
     for c in cards.iter() {
         q = q.bind(c.id.clone());
     }
@@ -81,13 +85,13 @@ pub async fn available(conn: &mut Conn, skus: &[String]) -> AppResult<HashMap<St
     if skus.is_empty() {
         return Ok(HashMap::new());
     }
-    let params: Vec<String> = (1..=skus.len()).map(|i| format!("${i}")).collect();
+    let params: Vec<String> = (2..=skus.len() + 1).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT sku, {} AS available FROM skus WHERE sku IN ({})",
-        available_expr(now_ms()),
+        available_expr("$1"),
         params.join(", ")
     );
-    let mut q = sqlx::query(&sql);
+    let mut q = sqlx::query(&sql).bind(now_ms());
     for s in skus {
         q = q.bind(s);
     }
@@ -110,7 +114,7 @@ pub async fn available_by_location(
          COALESCE(CAST((SELECT SUM(h.quantity) FROM stock_holds h WHERE h.sku = l.sku \
            AND h.location_id = l.location_id AND h.expires_at <= $2) AS BIGINT), 0) AS available \
          FROM stock_levels l JOIN skus ON skus.sku = l.sku WHERE l.sku = $1 AND {}",
-        for_sale("skus.product_id", now)
+        for_sale("skus.product_id", "$2")
     ))
     .bind(sku)
     .bind(now)

@@ -14,7 +14,7 @@ async fn stocked(app: &TestApp, min: i64, n: i64) -> Vec<(String, i64)> {
     let sql = format!(
         "SELECT sku, price_pence FROM (SELECT sku, price_pence, {} AS available FROM skus) s \
          WHERE available >= $1 ORDER BY sku LIMIT $2",
-        app::data::stock::available_expr(app.state.app.clock.now_ms())
+        app::data::stock::available_expr(&app.state.app.clock.now_ms().to_string())
     );
     let rows: Vec<(String, i64)> = sqlx::query_as(&sql)
         .bind(min)
@@ -33,7 +33,7 @@ async fn stocked(app: &TestApp, min: i64, n: i64) -> Vec<(String, i64)> {
 async fn available(app: &TestApp, sku: &str) -> i64 {
     let sql = format!(
         "SELECT {} FROM skus WHERE sku = $1",
-        app::data::stock::available_expr(app.state.app.clock.now_ms())
+        app::data::stock::available_expr(&app.state.app.clock.now_ms().to_string())
     );
     sqlx::query_scalar(&sql)
         .bind(sku)

@@ -86,7 +86,7 @@ async fn a_variant(app: &TestApp, nth: i64) -> (String, i64) {
 async fn available(app: &TestApp, sku: &str) -> i64 {
     let sql = format!(
         "SELECT {} FROM skus WHERE sku = $1",
-        app::data::stock::available_expr(app.state.app.clock.now_ms())
+        app::data::stock::available_expr(&app.state.app.clock.now_ms().to_string())
     );
     sqlx::query_scalar(&sql)
         .bind(sku)

@@ -383,7 +383,7 @@ async fn kill_nine_mid_checkout(engine: Engine) {
     .await;
     let available_later = count(format!(
         "SELECT {} FROM skus WHERE sku = '{sku}'",
-        app::data::stock::available_expr(later)
+        app::data::stock::available_expr(&later.to_string())
     ))
     .await;
     assert_eq!(

@@ -251,8 +251,9 @@ impl Catalog {
         for r in sqlx::query(&format!(
             "SELECT id, slug, title, title_zh, description_en, primary_category, first_sold_at, orders_count \
              FROM products p WHERE {} ORDER BY id",
-            for_sale("p.id", now)
+            for_sale("p.id", "$1")
         ))
+        .bind(now)
         .fetch_all(&mut *db)
         .await?
         {
@@ -292,9 +293,9 @@ impl Catalog {
         let skus = format!(
             "SELECT sku, product_id, label, price_pence, {} AS available \
              FROM skus ORDER BY product_id, position",
-            available_expr(now)
+            available_expr("$1")
         );
-        for r in sqlx::query(&skus).fetch_all(&mut *db).await? {
+        for r in sqlx::query(&skus).bind(now).fetch_all(&mut *db).await? {
             let Some(&i) = product_index.get(&r.try_get::<String, _>("product_id")?) else {
                 continue;
             };

@@ -40,9 +40,10 @@ pub async fn product_detail(
     let mut variants = sqlx::query(&format!(
         "SELECT sku, label, price_pence, {} AS available FROM skus \
          WHERE product_id = $1 ORDER BY position",
-        crate::data::stock::available_expr(crate::web::ssr::now_ms())
+        crate::data::stock::available_expr("$2")
     ))
     .bind(id)
+    .bind(crate::web::ssr::now_ms())
     .fetch_all(db)
     .await?
     .into_iter()
