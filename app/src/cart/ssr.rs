@@ -6,7 +6,7 @@
 use sqlx::{AnyPool, Row};
 
 use super::{CartLine, CartView, CART_COOKIE, COUNT_COOKIE, MAX_LINES};
-use crate::data::cart::{find, guest_token, owner, touch, Owner};
+use crate::data::cart::{find, find_and_touch, guest_token, owner, touch, Owner};
 use crate::data::stock::available;
 use crate::domain::{Money, Quantity, Sku};
 use crate::error::{AppError, AppResult};
@@ -36,16 +36,21 @@ async fn member_cart(conn: &mut Conn, user_id: i64) -> AppResult<i64> {
     )
 }
 
-/// The asker's cart, made if missing. A guest without one gets a new token, returned
-/// for the caller to set as the cookie once the transaction committed.
+/// The asker's cart, made if missing, and touched (locked) in the caller's transaction.
+/// A guest without one gets a new token, returned for the caller to set as the cookie
+/// once the transaction committed.
 async fn own_cart(tx: &mut Tx, user: Option<&CurrentUser>) -> AppResult<(i64, Option<String>)> {
     if let Some(owner) = owner(user) {
-        if let Some(id) = find(tx, &owner).await? {
+        if let Some(id) = find_and_touch(tx, &owner).await? {
             return Ok((id, None));
         }
     }
     match user {
-        Some(u) => Ok((member_cart(tx, u.id).await?, None)),
+        Some(u) => {
+            let cart = member_cart(tx, u.id).await?;
+            touch(tx, cart).await?;
+            Ok((cart, None))
+        }
         None => {
             let token = new_token();
             let now = now_ms();
@@ -142,12 +147,9 @@ pub async fn add(user: Option<&CurrentUser>, sku: &Sku, quantity: Quantity) -> A
     let mut tx = crate::web::ssr::db::write().await?;
     let (cart, fresh_token) = own_cart(&mut tx, user).await?;
     // A cart made by this transaction is empty and already written (and, on PostgreSQL,
-    // locked): nothing to touch, count or look up in it (four statements fewer for a
-    // guest's first add).
+    // locked): nothing to count or look up in it (statements fewer for a guest's first
+    // add).
     let fresh = fresh_token.is_some();
-    if !fresh {
-        touch(&mut tx, cart).await?;
-    }
     let (price, product) = price_of(&mut tx, sku).await?;
     let has = if fresh {
         None
@@ -206,8 +208,9 @@ pub async fn add(user: Option<&CurrentUser>, sku: &Sku, quantity: Quantity) -> A
 pub async fn set_quantity(user: Option<&CurrentUser>, sku: &Sku, quantity: i64) -> AppResult<i64> {
     let owner = owner(user).ok_or(AppError::NotFound)?;
     let mut tx = crate::web::ssr::db::write().await?;
-    let cart = find(&mut tx, &owner).await?.ok_or(AppError::NotFound)?;
-    touch(&mut tx, cart).await?;
+    let cart = find_and_touch(&mut tx, &owner)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let has = line_quantity(&mut tx, cart, sku).await?;
     let has = has.ok_or_else(|| AppError::invalid("sku", t(Msg::ErrNotInCart)))?;
     if quantity == 0 {

@@ -7,8 +7,8 @@ use sqlx::Row;
 
 use super::{BuyNowView, CheckoutView, MethodChoice, Placed, StoreChoice, SummaryLine};
 use crate::data::address::{addresses_of, default_address, Address};
-use crate::data::cart::{find, owner, touch};
-use crate::data::stock::{self, Take};
+use crate::data::cart::{find_and_touch, owner};
+use crate::data::stock::{self, Sources, Take};
 use crate::domain::{Email, Money, Quantity, Sku};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, tf, Msg};
@@ -276,13 +276,9 @@ async fn write_order(conn: &mut Conn, d: Draft<'_>) -> AppResult<(Placed, String
         .await?;
     }
 
-    let sources: Vec<String> = match d.store {
-        Some(s) => vec![s.to_string()],
-        None => {
-            sqlx::query_scalar("SELECT id FROM locations ORDER BY priority")
-                .fetch_all(&mut *conn)
-                .await?
-        }
+    let sources = match d.store {
+        Some(s) => Sources::Only(s),
+        None => Sources::ByPriority,
     };
     let demand: Vec<(String, i64)> = d.demand.into_iter().collect();
     let until = now + state.site.limits.hold_minutes * 60_000;
@@ -290,7 +286,7 @@ async fn write_order(conn: &mut Conn, d: Draft<'_>) -> AppResult<(Placed, String
         conn,
         state.backend,
         &demand,
-        &sources,
+        sources,
         Take::Hold { order, until },
         now,
     )
@@ -409,11 +405,10 @@ pub async fn place(user: Option<&CurrentUser>, form: &Form) -> AppResult<Placed>
     let owner = owner(user).ok_or_else(|| AppError::invalid("cart", t(Msg::CartEmpty)))?;
 
     let mut tx = crate::web::ssr::db::write().await?;
-    let cart = find(&mut tx, &owner)
+    // The cart's lock: an edit of this cart and a duplicate of this request wait here.
+    let cart = find_and_touch(&mut tx, &owner)
         .await?
         .ok_or_else(|| AppError::invalid("cart", t(Msg::CartEmpty)))?;
-    // The cart's lock: an edit of this cart and a duplicate of this request wait here.
-    touch(&mut tx, cart).await?;
     let rows = sqlx::query(
         "SELECT cl.sku, cl.quantity, skus.price_pence, skus.label, p.title, p.id AS product \
          FROM cart_lines cl JOIN skus ON skus.sku = cl.sku JOIN products p ON p.id = skus.product_id \

@@ -68,6 +68,25 @@ impl Owner {
     }
 }
 
+/// The owner's cart, marked used now and (on PostgreSQL) locked to the end of the
+/// transaction (see the module notes): `find` and `touch` in one statement, for the
+/// writers that start from the owner.
+pub async fn find_and_touch(conn: &mut Conn, owner: &Owner) -> AppResult<Option<i64>> {
+    let q = match owner {
+        Owner::Member(id) => {
+            sqlx::query_scalar("UPDATE carts SET updated_at = $1 WHERE user_id = $2 RETURNING id")
+                .bind(now_ms())
+                .bind(*id)
+        }
+        Owner::Guest(hash) => sqlx::query_scalar(
+            "UPDATE carts SET updated_at = $1 WHERE token_hash = $2 RETURNING id",
+        )
+        .bind(now_ms())
+        .bind(hash.clone()),
+    };
+    Ok(q.fetch_optional(&mut *conn).await?)
+}
+
 /// Marks the cart used now; on PostgreSQL this also locks its row to the end of the
 /// transaction (see the module notes).
 pub async fn touch(conn: &mut Conn, cart: i64) -> AppResult<()> {

@@ -109,22 +109,49 @@ pub async fn available_by_location(
     sku: &str,
     now: i64,
 ) -> AppResult<HashMap<String, i64>> {
+    Ok(free_by_location(conn, sku, now)
+        .await?
+        .into_iter()
+        .map(|f| (f.location, f.available))
+        .collect())
+}
+
+/// What one location has of a variant at a time.
+struct Free {
+    location: String,
+    /// On hand less allocated and held, expired holds counted absent.
+    available: i64,
+    /// Units of its holds that have expired but are still counted in `held`.
+    expired: i64,
+}
+
+/// Each location's stock of `sku` at `now`, in the locations' priority order (the
+/// warehouse first): one statement for what `take` needs to know before it writes.
+async fn free_by_location(conn: &mut Conn, sku: &str, now: i64) -> AppResult<Vec<Free>> {
     let rows = sqlx::query(&format!(
-        "SELECT l.location_id, l.on_hand - l.allocated - l.held + \
+        "SELECT l.location_id, l.on_hand - l.allocated - l.held, \
          COALESCE(CAST((SELECT SUM(h.quantity) FROM stock_holds h WHERE h.sku = l.sku \
-           AND h.location_id = l.location_id AND h.expires_at <= $2) AS BIGINT), 0) AS available \
-         FROM stock_levels l JOIN skus ON skus.sku = l.sku WHERE l.sku = $1 AND {}",
+           AND h.location_id = l.location_id AND h.expires_at <= $2) AS BIGINT), 0) \
+         FROM stock_levels l JOIN skus ON skus.sku = l.sku \
+         JOIN locations loc ON loc.id = l.location_id \
+         WHERE l.sku = $1 AND {} ORDER BY loc.priority, l.location_id",
         for_sale("skus.product_id", "$2")
     ))
     .bind(sku)
     .bind(now)
     .fetch_all(&mut *conn)
     .await?;
-    let mut out = HashMap::new();
-    for r in rows {
-        out.insert(r.try_get("location_id")?, r.try_get("available")?);
-    }
-    Ok(out)
+    rows.into_iter()
+        .map(|r| {
+            let (location, unheld, expired): (String, i64, i64) =
+                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+            Ok(Free {
+                location,
+                available: unheld + expired,
+                expired,
+            })
+        })
+        .collect()
 }
 
 /// Takes back the expired holds of `sku`: their rows are deleted (`DELETE ... RETURNING`,
@@ -175,20 +202,30 @@ pub struct Short {
     pub available: i64,
 }
 
+/// Where a hold or an allocation may take from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sources<'a> {
+    /// Every location, in priority order, the warehouse first (home delivery).
+    ByPriority,
+    /// One store only (pickup there).
+    Only(&'a str),
+}
+
 /// Takes `demand` (variant, units; each variant once: the caller sums its lines) from
-/// the locations `sources`, in that order (home delivery: by priority, warehouse first;
-/// pickup: the one store), as holds or allocations. All or nothing: `Ok(Err(short))`
-/// names the first variant there is not enough of, and the caller rolls back.
+/// `sources` as holds or allocations. All or nothing: `Ok(Err(short))` names the first
+/// variant there is not enough of, and the caller rolls back.
 ///
 /// The variants are taken in SKU order, each after its stock rows are locked (PostgreSQL
 /// `FOR UPDATE`; SQLite's transaction holds the write lock already), so concurrent
 /// checkouts queue per variant and never deadlock; every increment is also conditional
-/// on what is left, and the CHECK constraints refuse any oversell outright.
+/// on what is left, and the CHECK constraints refuse any oversell outright. Expired
+/// holds of a variant are taken back first, only when it has some (the read that finds
+/// them is the one that counts what is free).
 pub async fn take(
     conn: &mut Conn,
     backend: Backend,
     demand: &[(String, i64)],
-    sources: &[String],
+    sources: Sources<'_>,
     what: Take,
     now: i64,
 ) -> AppResult<Result<(), Short>> {
@@ -201,25 +238,31 @@ pub async fn take(
                 .fetch_all(&mut *conn)
                 .await?;
         }
-        reclaim_expired(conn, sku, now).await?;
-        let free = available_by_location(conn, sku, now).await?;
-        let total: i64 = sources
-            .iter()
-            .filter_map(|s| free.get(s))
-            .map(|n| (*n).max(0))
-            .sum();
+        let free: Vec<Free> = free_by_location(conn, sku, now)
+            .await?
+            .into_iter()
+            .filter(|f| match sources {
+                Sources::ByPriority => true,
+                Sources::Only(store) => f.location == store,
+            })
+            .collect();
+        let total: i64 = free.iter().map(|f| f.available.max(0)).sum();
         if total < *wanted {
             return Ok(Err(Short {
                 sku: sku.clone(),
                 available: total,
             }));
         }
+        if free.iter().any(|f| f.expired > 0) {
+            reclaim_expired(conn, sku, now).await?;
+        }
         let mut left = *wanted;
-        for source in sources {
-            let here = free.get(source).copied().unwrap_or(0).min(left);
+        for f in &free {
+            let here = f.available.min(left);
             if here <= 0 {
                 continue;
             }
+            let source = f.location.as_str();
             let column = match what {
                 Take::Hold { .. } => "held",
                 Take::Allocate { .. } => "allocated",

@@ -9,7 +9,7 @@ use sqlx::Row;
 use super::state::{self, Action, Fulfilment, Payment, Refusal};
 use super::{OrderDetail, OrderLine, OrderPage, OrderRow, TimelineEntry, PAGE_SIZE};
 use crate::data::address::Address;
-use crate::data::stock::{self, Take};
+use crate::data::stock::{self, Sources, Take};
 use crate::domain::{Email, Money};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{fill, t, Locale, Msg};
@@ -72,14 +72,6 @@ async fn by_number(conn: &mut Conn, number: &str) -> AppResult<Option<Order>> {
     row.as_ref().map(order_of).transpose()
 }
 
-async fn by_id(conn: &mut Conn, id: i64) -> AppResult<Order> {
-    let row = sqlx::query(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1"))
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-    order_of(&row)
-}
-
 async fn event(conn: &mut Conn, order: i64, kind: &str, actor: &str, note: &str) -> AppResult<()> {
     sqlx::query(
         "INSERT INTO order_events (order_id, at, kind, actor, note) VALUES ($1, $2, $3, $4, $5)",
@@ -126,15 +118,11 @@ async fn demand(conn: &mut Conn, order: i64) -> AppResult<Vec<(String, i64)>> {
     Ok(out.into_iter().collect())
 }
 
-async fn sources(conn: &mut Conn, order: &Order) -> AppResult<Vec<String>> {
-    Ok(match &order.pickup_location {
-        Some(store) => vec![store.clone()],
-        None => {
-            sqlx::query_scalar("SELECT id FROM locations ORDER BY priority")
-                .fetch_all(&mut *conn)
-                .await?
-        }
-    })
+fn sources(order: &Order) -> Sources<'_> {
+    match &order.pickup_location {
+        Some(store) => Sources::Only(store),
+        None => Sources::ByPriority,
+    }
 }
 
 // ---------------------------------------------------------------- emails
@@ -191,30 +179,30 @@ async fn send(conn: &mut Conn, order: &Order, mail: Mail, extra: &[(&str, &str)]
 /// if it is gone the payment is refunded and the order cancelled. The cart loses what
 /// was bought; the confirmation is queued.
 pub async fn complete(conn: &mut Conn, order_id: i64, actor: &str) -> AppResult<bool> {
-    let moved = sqlx::query(
+    // The move and the read of the order it moved, in one statement.
+    let moved = sqlx::query(&format!(
         "UPDATE orders SET payment_status = 'paid', updated_at = $1 \
-         WHERE id = $2 AND payment_status = 'pending' AND fulfilment_status = 'unfulfilled'",
-    )
+         WHERE id = $2 AND payment_status = 'pending' AND fulfilment_status = 'unfulfilled' \
+         RETURNING {ORDER_COLUMNS}"
+    ))
     .bind(now_ms())
     .bind(order_id)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if moved != 1 {
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = moved else {
         return Ok(false);
-    }
-    let order = by_id(conn, order_id).await?;
+    };
+    let order = order_of(&row)?;
     event(conn, order.id, "paid", actor, "").await?;
     let wanted = demand(conn, order.id).await?;
     let lacking = stock::holds_to_allocations(conn, order.id, &wanted).await?;
     if !lacking.is_empty() {
         let backend = app_state()?.backend;
-        let from = sources(conn, &order).await?;
         let taken = stock::take(
             conn,
             backend,
             &lacking,
-            &from,
+            sources(&order),
             Take::Allocate { order: order.id },
             now_ms(),
         )
@@ -310,19 +298,25 @@ impl From<sqlx::Error> for WebhookError {
 /// (the event's id is recorded in the same transaction as its effect, so a replay
 /// changes nothing and a failure leaves it to the provider's retry), and reads the
 /// intent's state from the provider rather than from the event (late and out-of-order
-/// events apply what is true now).
+/// events apply what is true now). The signature is checked on a reading connection
+/// before the write transaction begins: a forged or stale webhook never takes the write
+/// lock.
 pub async fn receive_webhook(
-    db: &sqlx::AnyPool,
+    reader: &sqlx::AnyPool,
+    writer: &sqlx::AnyPool,
     backend: crate::web::ssr::Backend,
     signature: &str,
     body: &str,
     now: i64,
 ) -> Result<&'static str, WebhookError> {
-    let mut tx = crate::web::ssr::begin_write(db, backend).await?;
-    let event_in = provider()
-        .verify(&mut tx, signature, body, now / 1000)
-        .await?
-        .map_err(WebhookError::Refused)?;
+    let event_in = {
+        let mut conn = reader.acquire().await?;
+        provider()
+            .verify(&mut conn, signature, body, now / 1000)
+            .await?
+            .map_err(WebhookError::Refused)?
+    };
+    let mut tx = crate::web::ssr::begin_write(writer, backend).await?;
     let fresh = sqlx::query(
         "INSERT INTO payment_events_seen (event_id, received_at) VALUES ($1, $2) \
          ON CONFLICT (event_id) DO NOTHING",

@@ -29,7 +29,7 @@ pub async fn webhook(
         .with(|| {
             ScopedFuture::new(async move {
                 provide_context(app.clone());
-                receive_webhook(&app.writer, app.backend, &signature, &body, now).await
+                receive_webhook(&app.db, &app.writer, app.backend, &signature, &body, now).await
             })
         })
         .await;
