@@ -109,15 +109,19 @@ fn set_count_cookie(n: i64) {
     ));
 }
 
-/// The current price of `sku`, or a field error when there is no such variant.
-/// The variant's price now, and its product.
-async fn price_of(conn: &mut Conn, sku: &Sku) -> AppResult<(Money, String)> {
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT price_pence, product_id FROM skus WHERE sku = $1")
-            .bind(sku.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
-    row.map(|(pence, product)| (Money::gbp(pence), product))
+/// The variant's price now, its product and its units available now (one statement), or
+/// a field error when there is no such variant.
+async fn price_of(conn: &mut Conn, sku: &Sku) -> AppResult<(Money, String, i64)> {
+    let sql = format!(
+        "SELECT price_pence, product_id, {} AS available FROM skus WHERE sku = $1",
+        crate::data::stock::available_expr("$2")
+    );
+    let row: Option<(i64, String, i64)> = sqlx::query_as(&sql)
+        .bind(sku.as_str())
+        .bind(now_ms())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|(pence, product, available)| (Money::gbp(pence), product, available))
         .ok_or_else(|| AppError::invalid("sku", t(Msg::ErrUnknownSku)))
 }
 
@@ -128,6 +132,11 @@ async fn check_available(conn: &mut Conn, sku: &Sku, wanted: i64) -> AppResult<(
         .get(sku.as_str())
         .copied()
         .unwrap_or(0);
+    enough(now, wanted)
+}
+
+/// Refuses `wanted` units when only `now` are available.
+fn enough(now: i64, wanted: i64) -> AppResult<()> {
     if now <= 0 {
         return Err(AppError::invalid("quantity", t(Msg::ErrSoldOut)));
     }
@@ -150,7 +159,7 @@ pub async fn add(user: Option<&CurrentUser>, sku: &Sku, quantity: Quantity) -> A
     // locked): nothing to count or look up in it (statements fewer for a guest's first
     // add).
     let fresh = fresh_token.is_some();
-    let (price, product) = price_of(&mut tx, sku).await?;
+    let (price, product, available_now) = price_of(&mut tx, sku).await?;
     let has = if fresh {
         None
     } else {
@@ -160,7 +169,7 @@ pub async fn add(user: Option<&CurrentUser>, sku: &Sku, quantity: Quantity) -> A
     if Quantity::new(wanted).is_none() {
         return Err(AppError::invalid("quantity", t(Msg::ErrLineMax)));
     }
-    check_available(&mut tx, sku, wanted).await?;
+    enough(available_now, wanted)?;
     if has.is_none() && !fresh {
         let lines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cart_lines WHERE cart_id = $1")
             .bind(cart)

@@ -542,7 +542,8 @@ async fn attempt(
     if let Some(kind) = event {
         enqueue_event(conn, kind, id).await?;
     }
-    if status == IntentStatus::Succeeded {
+    // Only when this attempt asked (a statement fewer for every payer who did not).
+    if status == IntentStatus::Succeeded && !save.is_empty() {
         save_if_asked(conn, id).await?;
     }
     Ok((status, error))
