@@ -16,7 +16,11 @@ use crate::web::api::who_am_i;
 /// the script cookie and the member hint change no page.
 pub const PERSONAL: crate::web::Personal = crate::web::Personal {
     paths: &["/api/me"],
-    shared_cookies: &[crate::web::JS_COOKIE, crate::web::MEMBER_HINT_COOKIE],
+    shared_cookies: &[
+        crate::web::JS_COOKIE,
+        crate::web::MEMBER_HINT_COOKIE,
+        crate::web::HISTORY_HINT_COOKIE,
+    ],
     ..crate::web::Personal::NONE
 };
 

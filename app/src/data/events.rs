@@ -219,8 +219,13 @@ async fn insert(writer: &AnyPool, events: &[Event]) -> Result<(), sqlx::Error> {
 
 /// The current guest's id: the cookie's, else (when `may_set`, in a POST) a new one set
 /// on the response. `None` for a guest without one in a GET.
+/// The history hint (`web::HISTORY_HINT_COOKIE`) goes with it: set with a new id, and
+/// on a POST of a guest who has the id but not the hint yet.
 fn guest_id(may_set: bool) -> Option<String> {
     if let Some(id) = request_cookie(GUEST_COOKIE).filter(|v| valid_guest_id(v)) {
+        if may_set && request_cookie(HISTORY_HINT).is_none() {
+            set_history_hint(GUEST_MAX_AGE);
+        }
         return Some(id);
     }
     if !may_set {
@@ -228,11 +233,25 @@ fn guest_id(may_set: bool) -> Option<String> {
     }
     let id = crate::web::ssr::token::new_token();
     add_cookie(format!(
-        "{GUEST_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
-        365 * 24 * 3600,
+        "{GUEST_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={GUEST_MAX_AGE}{}",
         secure_attr()
     ));
+    set_history_hint(GUEST_MAX_AGE);
     Some(id)
+}
+
+const HISTORY_HINT: &str = crate::web::HISTORY_HINT_COOKIE;
+/// How long a guest id (and its hint) lasts: a year.
+const GUEST_MAX_AGE: u32 = 365 * 24 * 3600;
+
+/// Sets (or, with 0, ends) the history hint: readable by the page script, so not
+/// HttpOnly; it carries nothing but its presence.
+fn set_history_hint(max_age: u32) {
+    let value = if max_age == 0 { "" } else { "1" };
+    add_cookie(format!(
+        "{HISTORY_HINT}={value}; Path=/; SameSite=Lax; Max-Age={max_age}{}",
+        secure_attr()
+    ));
 }
 
 fn valid_guest_id(v: &str) -> bool {
@@ -287,7 +306,8 @@ pub const GUEST_MERGE: GuestMerge = GuestMerge {
         add_cookie(format!(
             "{GUEST_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
             secure_attr()
-        ))
+        ));
+        set_history_hint(0);
     },
 };
 

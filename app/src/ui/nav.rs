@@ -21,7 +21,9 @@
 //! Where the page shown names the request that brings its personal parts (`data-parts`:
 //! the home page's "For you" and "Recently viewed", which the shared cached copy shows
 //! as for a new guest), it fetches them and puts each in place of the page's
-//! `[data-part]` element of the same name, before the impressions are sent.
+//! `[data-part]` element of the same name, before the impressions are sent; only in a
+//! browser with a session or a history here (the `member` and `hist` hint cookies), as
+//! any other is a new guest already shown the right parts.
 //!
 //! It also records product views for "recently viewed": when the page shown holds
 //! `[data-viewed-product]`, it POSTs that id to `/api/recent/seen` once (see `recent`).
@@ -130,7 +132,7 @@ mod client {
             .flatten()
             .and_then(|e| e.get_attribute("data-parts"))
             .filter(|from| from.starts_with("/api/"));
-        let Some(from) = from else {
+        let Some(from) = from.filter(|_| has_personal_hint(document)) else {
             track_page(window, document);
             return;
         };
@@ -139,6 +141,24 @@ mod client {
             fill_parts(&window, &document, &from).await;
             track_page(&window, &document);
         });
+    }
+
+    /// Whether this browser may have personal parts: a session (the member hint) or a
+    /// history here (the history hint, set with the guest id). Without either, the
+    /// shared page already shows what the parts request would bring, so it is not made.
+    fn has_personal_hint(document: &Document) -> bool {
+        let Some(cookies) = document
+            .dyn_ref::<web_sys::HtmlDocument>()
+            .and_then(|d| d.cookie().ok())
+        else {
+            return true;
+        };
+        cookies.split(';').any(|c| {
+            let (name, value) = c.trim().split_once('=').unwrap_or((c.trim(), ""));
+            !value.is_empty()
+                && (name == crate::web::MEMBER_HINT_COOKIE
+                    || name == crate::web::HISTORY_HINT_COOKIE)
+        })
     }
 
     /// Asks `from` for the page's personal parts (its answer: their HTML, each in a

@@ -78,6 +78,11 @@ impl Access {
 
 /// The guest's id cookie (random, HttpOnly): whose events a guest's are (`data::events`).
 pub const GUEST_ID_COOKIE: &str = "gid";
+/// A hint for the page's script that this browser has a history here (a guest id, set
+/// and cleared with `gid`; not HttpOnly, no secret): only then, or with the member hint,
+/// does the home page ask for its personal parts. Any other visitor's home page already
+/// shows what that request would bring ("Trending now", nothing recently viewed).
+pub const HISTORY_HINT_COOKIE: &str = "hist";
 
 /// The signed-in person, as pages and server functions see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

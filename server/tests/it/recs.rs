@@ -303,6 +303,10 @@ on_both_engines! {
         assert_eq!(view.status, 200, "{}", view.body);
         let gid = view.set_cookie("gid").expect("a guest id");
         assert!(view.set_cookie_line("gid").contains("HttpOnly"));
+        // With it, the hint that tells the home page's script this browser has a history
+        // (readable by scripts, so not HttpOnly).
+        assert_eq!(view.set_cookie("hist").as_deref(), Some("1"));
+        assert!(!view.set_cookie_line("hist").contains("HttpOnly"));
         app.state.app.events.flush().await;
         let row: (Option<i64>, String, String, String) = sqlx::query_as(
             "SELECT user_id, guest, kind, detail FROM events WHERE product = $1",
@@ -313,6 +317,18 @@ on_both_engines! {
         .expect("the view");
         assert_eq!((row.0, row.1.as_str(), row.2.as_str()), (None, gid.as_str(), "view"));
         assert!(row.3.contains("4200"), "{}", row.3);
+        // A browser that has an id but not the hint (from before the hint) gets it on its
+        // next recorded POST; one that has both is sent neither again. (Another guest's
+        // views, deleted after, so the counts below are this guest's.)
+        let other = "hint-test-guest-000000000";
+        let track = form(&[("kind", "view"), ("product", &id), ("dwell", "10")]);
+        let again = app.post_form_with("/api/recs/track", &track, &[("cookie", &format!("gid={other}"))]).await;
+        assert_eq!((again.set_cookie("hist").as_deref(), again.set_cookie("gid")), (Some("1"), None));
+        let both = app.post_form_with("/api/recs/track", &track, &[("cookie", &format!("gid={other}; hist=1"))]).await;
+        assert_eq!((both.set_cookie("hist"), both.set_cookie("gid")), (None, None));
+        app.state.app.events.flush().await;
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM events WHERE guest = '{other}'")).await, 2);
+        sqlx::query("DELETE FROM events WHERE guest = $1").bind(other).execute(&app.state.app.db).await.expect("deleted");
 
         let cookie = format!("gid={gid}");
         let home = app.get_with("/", &[("cookie", &cookie)]).await;
@@ -342,7 +358,7 @@ on_both_engines! {
         let seen = app.post_form_with("/api/recent/seen", &form(&[("product", &id)]), &[("cookie", &cookie)]).await;
         assert_eq!(seen.status, 200, "{}", seen.body);
         let both = format!("{cookie}; rv={}", seen.set_cookie("rv").expect("recently viewed"));
-        for cookies in [format!("{cookie}; js=1"), format!("{both}; js=1")] {
+        for cookies in [format!("{cookie}; js=1; hist=1"), format!("{both}; js=1; hist=1")] {
             let home = app.get_with("/", &[("cookie", &cookies)]).await;
             assert_eq!(home.header("x-cache"), "hit", "{cookies}");
             assert_eq!(home.body, shared.body);
