@@ -276,10 +276,7 @@ async fn write_order(conn: &mut Conn, d: Draft<'_>) -> AppResult<(Placed, String
         .await?;
     }
 
-    let sources = match d.store {
-        Some(s) => Sources::Only(s),
-        None => Sources::ByPriority,
-    };
+    let sources = Sources::for_order(d.store);
     let demand: Vec<(String, i64)> = d.demand.into_iter().collect();
     let until = now + state.site.limits.hold_minutes * 60_000;
     if let Err(short) = stock::take(

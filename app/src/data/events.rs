@@ -219,6 +219,7 @@ async fn insert(writer: &AnyPool, events: &[Event]) -> Result<(), sqlx::Error> {
 
 /// The current guest's id: the cookie's, else (when `may_set`, in a POST) a new one set
 /// on the response. `None` for a guest without one in a GET.
+///
 /// The history hint (`web::HISTORY_HINT_COOKIE`) goes with it: set with a new id, and
 /// on a POST of a guest who has the id but not the hint yet.
 fn guest_id(may_set: bool) -> Option<String> {

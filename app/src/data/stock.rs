@@ -211,6 +211,13 @@ pub enum Sources<'a> {
     Only(&'a str),
 }
 
+impl<'a> Sources<'a> {
+    /// Where an order collected at `pickup` (none: delivered) takes its stock from.
+    pub fn for_order(pickup: Option<&'a str>) -> Self {
+        pickup.map_or(Sources::ByPriority, Sources::Only)
+    }
+}
+
 /// Takes `demand` (variant, units; each variant once: the caller sums its lines) from
 /// `sources` as holds or allocations. All or nothing: `Ok(Err(short))` names the first
 /// variant there is not enough of, and the caller rolls back.

@@ -118,13 +118,6 @@ async fn demand(conn: &mut Conn, order: i64) -> AppResult<Vec<(String, i64)>> {
     Ok(out.into_iter().collect())
 }
 
-fn sources(order: &Order) -> Sources<'_> {
-    match &order.pickup_location {
-        Some(store) => Sources::Only(store),
-        None => Sources::ByPriority,
-    }
-}
-
 // ---------------------------------------------------------------- emails
 
 /// The kinds of email an order sends.
@@ -202,7 +195,7 @@ pub async fn complete(conn: &mut Conn, order_id: i64, actor: &str) -> AppResult<
             conn,
             backend,
             &lacking,
-            sources(&order),
+            Sources::for_order(order.pickup_location.as_deref()),
             Take::Allocate { order: order.id },
             now_ms(),
         )

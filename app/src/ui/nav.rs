@@ -153,12 +153,12 @@ mod client {
         else {
             return true;
         };
-        cookies.split(';').any(|c| {
-            let (name, value) = c.trim().split_once('=').unwrap_or((c.trim(), ""));
-            !value.is_empty()
-                && (name == crate::web::MEMBER_HINT_COOKIE
-                    || name == crate::web::HISTORY_HINT_COOKIE)
-        })
+        [
+            crate::web::MEMBER_HINT_COOKIE,
+            crate::web::HISTORY_HINT_COOKIE,
+        ]
+        .iter()
+        .any(|name| crate::i18n::cookie_value(&cookies, name).is_some_and(|v| !v.is_empty()))
     }
 
     /// Asks `from` for the page's personal parts (its answer: their HTML, each in a
