@@ -113,7 +113,8 @@ done
 # runs scripts (the shared page; the page script asks for their header parts once per tab
 # and again after a POST form, so a view while browsing costs the page alone, and the
 # first view of a tab 1 / (1/page + 1/parts), both printed), and for a member without
-# JavaScript (a full render per request), against the same baseline.
+# JavaScript (product, category and search pages: the shared copy with their parts put
+# in by the server; the home page: a full render), against the same baseline.
 SKU=$(curl -fs "http://$ADDR${PAGES[product]}" | grep -o 'name="sku" value="[^"]*"' | head -n1 | sed 's/.*value="//; s/"$//')
 GUEST=$(curl -fs -o /dev/null -D - -X POST "http://$ADDR/api/cart/add" \
     -H 'Content-Type: application/x-www-form-urlencoded' --data "sku=$SKU" \

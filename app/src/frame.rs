@@ -36,6 +36,14 @@ pub fn member_shared_path(path: &str) -> bool {
         || path.starts_with("/c/")
 }
 
+/// Pages a signed-in member whose browser runs no scripts is served from the guests'
+/// shared copy with their parts put in by the server ([`stitch_member_parts`]): the
+/// [`member_shared_path`]s but the home page (whose "For you" and "Recently viewed" are
+/// theirs, so it is rendered for them).
+pub fn member_stitched_path(path: &str) -> bool {
+    member_shared_path(path) && !script_parts_path(path)
+}
+
 /// Pages whose personal parts (the home page's "For you" and "Recently viewed") a browser
 /// that runs scripts fetches after the shared copy, with one small request named in the
 /// page (`data-parts`, filled by `ui::nav`): such a browser is served the shared copy
@@ -100,6 +108,96 @@ const use=d=>{fill(d);const mn=document.getElementById('main');if(mn)new Mutatio
 try{const k=JSON.parse(S.getItem(K)||'null');if(k&&Date.now()-k.at>=0&&Date.now()-k.at<300000){use(k.d);return}}catch(x){}
 fetch('/api/me/parts',{credentials:'same-origin',headers:{accept:'application/json'}}).then(r=>r.ok?r.json():null).then(d=>{if(!d){document.cookie='member=; Path=/; Max-Age=0; SameSite=Lax';return}
 try{S.setItem(K,JSON.stringify({at:Date.now(),d}))}catch(x){}use(d)}).catch(()=>{})})()"#;
+
+/// The server's twin of [`MEMBER_FILL_JS`], for a signed-in member whose browser runs no
+/// scripts on a [`member_stitched_path`]: the member's parts put into the guests' shared
+/// copy of the page (`html`), byte for byte what the page rendered for them holds (the
+/// page cache's tests compare the two): the account link, the wishlist count, the save
+/// buttons of their saved products pressed, and "Buy now" in the product page's form.
+/// `None` when the copy has no guest's account link to replace (then the caller renders
+/// the page for them).
+#[cfg(feature = "ssr")]
+pub fn stitch_member_parts(html: &str, info: &MemberInfo) -> Option<String> {
+    const GUEST_ACCOUNT: &str =
+        r#"<a href="/account/sign-in" data-test="account-link" class="account-link">"#;
+    const UNSAVED: &str =
+        r#"<button type="submit" aria-pressed="false" data-test="save" data-product=""#;
+    // The account link (one per page).
+    let start = html.find(GUEST_ACCOUNT)?;
+    let end = start + html[start..].find("</a>")? + "</a>".len();
+    let mut page = [
+        &html[..start],
+        &format!(
+            r#"<a href="/account" data-test="account-link" class="account-link">{}</a>"#,
+            escape_text(&info.account)
+        ),
+        &html[end..],
+    ]
+    .concat();
+    // The wishlist link's count, as the header shows it to a member with a list.
+    if !info.saved.is_empty() {
+        let count = format!(
+            r#" <span data-test="header-wishlist-count" class="count">{}</span>"#,
+            info.saved.len()
+        );
+        page = fill_slot(&page, r#"data-test="wishlist-link""#, "</a>", &count)?;
+    }
+    // "Buy now" after "Add to cart" (the product page's form only).
+    let buy_now = format!(
+        r#"<button type="submit" formaction="/checkout/buy-now" formmethod="get" data-test="buy-now">{}</button>"#,
+        escape_text(&info.buy_now)
+    );
+    page = fill_slot(
+        &page,
+        r#"data-test="add-to-cart-form""#,
+        "</form>",
+        &buy_now,
+    )?;
+    // The save buttons of saved products, pressed.
+    let mut out = String::with_capacity(page.len() + 32 * info.saved.len());
+    let mut rest = page.as_str();
+    while let Some(at) = rest.find(UNSAVED) {
+        let id_from = at + UNSAVED.len();
+        let id = &rest[id_from..id_from + rest[id_from..].find('"')?];
+        let end = at + rest[at..].find("</button>")? + "</button>".len();
+        out.push_str(&rest[..at]);
+        if info.saved.binary_search_by(|s| s.as_str().cmp(id)).is_ok() {
+            out.push_str(&format!(
+                r#"<button type="submit" aria-pressed="true" data-test="save" data-product="{}" class="save saved"><span aria-hidden="true">♥ </span>{}</button>"#,
+                id,
+                escape_text(&info.remove)
+            ));
+        } else {
+            out.push_str(&rest[at..end]);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// `html` with the empty slot (the renderer's `<!>` for an absent optional part) that
+/// ends the first element marked `open` (just before its `close`) replaced by `part`;
+/// unchanged when there is no such element, `None` when it has no such slot.
+#[cfg(feature = "ssr")]
+fn fill_slot(html: &str, open: &str, close: &str, part: &str) -> Option<String> {
+    const SLOT: &str = "<!>";
+    let Some(from) = html.find(open) else {
+        return Some(html.to_owned());
+    };
+    let at = from + html[from..].find(close)?;
+    if !html[..at].ends_with(SLOT) {
+        return None;
+    }
+    Some([&html[..at - SLOT.len()], part, &html[at..]].concat())
+}
+
+#[cfg(feature = "ssr")]
+fn escape_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
 
 /// What the search field shows: the query on the search page, nothing elsewhere.
 fn current_search() -> String {
@@ -312,5 +410,74 @@ fn SearchBox(current: String, text: SearchText) -> impl IntoView {
                 </Show>
             </div>
         </form>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    fn info(saved: &[&str]) -> MemberInfo {
+        MemberInfo {
+            account: "My account".into(),
+            saved: saved.iter().map(|s| s.to_string()).collect(),
+            remove: "Remove from wishlist".into(),
+            wishlist: "Wishlist".into(),
+            buy_now: "Buy now".into(),
+        }
+    }
+
+    fn save(id: &str) -> String {
+        format!(
+            r#"<form><button type="submit" aria-pressed="false" data-test="save" data-product="{id}" class="save"><span aria-hidden="true">♡ </span>Save</button></form>"#
+        )
+    }
+
+    const HEADER: &str = r#"<header><a href="/wishlist" data-test="wishlist-link" class="header-link"><span class="link-text">Wishlist</span><!></a><a href="/account/sign-in" data-test="account-link" class="account-link">Sign in</a></header>"#;
+
+    #[test]
+    fn a_members_parts_replace_the_guests_in_the_shared_copy() {
+        let page = format!(
+            r#"{HEADER}<main><form data-test="add-to-cart-form" class="add-form"><button>Add</button><!></form>{}{}{}</main>"#,
+            save("1"),
+            save("2"),
+            save("3")
+        );
+        let out = stitch_member_parts(&page, &info(&["1", "3"])).expect("stitched");
+        assert!(out.contains(
+            r#"<a href="/account" data-test="account-link" class="account-link">My account</a>"#
+        ));
+        assert!(!out.contains("Sign in"));
+        assert!(out.contains(r#"<span class="link-text">Wishlist</span> <span data-test="header-wishlist-count" class="count">2</span></a>"#));
+        assert!(out.contains(r#"<button>Add</button><button type="submit" formaction="/checkout/buy-now" formmethod="get" data-test="buy-now">Buy now</button></form>"#));
+        assert_eq!(out.matches(r#"aria-pressed="true""#).count(), 2);
+        assert!(out.contains(r#"<button type="submit" aria-pressed="true" data-test="save" data-product="1" class="save saved"><span aria-hidden="true">♥ </span>Remove from wishlist</button>"#));
+        assert!(
+            out.contains(&save("2")),
+            "an unsaved product's button stays as it was"
+        );
+        assert!(out
+            .contains(r#"data-product="3" class="save saved"><span aria-hidden="true">♥ </span>"#));
+        assert!(out.ends_with("</form></main>"));
+    }
+
+    #[test]
+    fn an_empty_list_adds_no_count_and_a_page_without_a_form_no_buy_now() {
+        let page = format!("{HEADER}<main>{}</main>", save("1"));
+        let out = stitch_member_parts(&page, &info(&[])).expect("stitched");
+        assert!(!out.contains("header-wishlist-count"));
+        assert!(!out.contains("buy-now"));
+        assert!(out.contains(&save("1")));
+        assert!(out.contains(r#"href="/account""#));
+    }
+
+    #[test]
+    fn a_copy_without_the_guests_account_link_is_not_stitched() {
+        assert_eq!(stitch_member_parts("<main></main>", &info(&["1"])), None);
+        let member_copy = HEADER.replace(r#"href="/account/sign-in""#, r#"href="/account""#);
+        assert_eq!(stitch_member_parts(&member_copy, &info(&[])), None);
+        // A wishlist link that already shows a count has no slot for it.
+        let counted = HEADER.replace("<!></a>", "<span>1</span></a>");
+        assert_eq!(stitch_member_parts(&counted, &info(&["1"])), None);
     }
 }

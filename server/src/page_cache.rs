@@ -32,7 +32,6 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use app::catalog::ssr::CatalogHandle;
 use app::i18n::Locale;
 use app::state::locale_of;
 
@@ -51,7 +50,8 @@ pub struct PageCache {
 
 struct Inner {
     ttl: Duration,
-    catalog: CatalogHandle,
+    /// The shop: its catalogue's version for the keys, its database for a member's parts.
+    app: app::state::AppState,
     entries: Mutex<Entries>,
 }
 
@@ -119,11 +119,11 @@ impl Entries {
 }
 
 impl PageCache {
-    pub fn new(ttl: Duration, catalog: CatalogHandle) -> Self {
+    pub fn new(ttl: Duration, app: app::state::AppState) -> Self {
         PageCache {
             inner: Arc::new(Inner {
                 ttl,
-                catalog,
+                app,
                 entries: Mutex::new(Entries::default()),
             }),
         }
@@ -212,17 +212,31 @@ fn is_html(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("text/html"))
 }
 
-/// The same GET without the cookies whose parts the page's script fills in, for a
-/// browser that runs the page's scripts (the `js` cookie), which the cache then answers,
-/// or renders as a guest's and keeps for everyone; `None` when nothing is left out or
-/// what is left is not a shared request. Left out: a signed-in member's session cookie on
-/// `app::frame::member_shared_path` (the script fills the member's header and buttons with
-/// one small request, `/api/me/parts`; the answer is marked `member`), and the optional
-/// cookies on `app::frame::script_parts_path` (the home page: its "For you" and "Recently
-/// viewed" come by the request the page names). Without the `js` cookie (no JavaScript),
-/// or with any other cookie that makes a request personal, the page is rendered for the
-/// shopper as before.
-fn as_shared_request(req: &Request) -> Option<(Request, bool)> {
+/// How a request that names a person is answered from the guests' shared copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shared {
+    /// The browser runs the page's scripts, which fill in the parts (`member`: a
+    /// signed-in member's, by `/api/me/parts`; else the home page's own request).
+    Script { member: bool },
+    /// A signed-in member whose browser runs no scripts: the server puts their parts in.
+    Stitched,
+}
+
+/// The same GET without the cookies whose parts are filled in afterwards, which the
+/// cache then answers, or renders as a guest's and keeps for everyone; `None` when
+/// nothing is left out or what is left is not a shared request.
+///
+/// With the `js` cookie (a browser that runs the page's scripts), left out: a signed-in
+/// member's session cookie on `app::frame::member_shared_path` (the script fills the
+/// member's header and buttons with one small request, `/api/me/parts`; the answer is
+/// marked `member`), and the optional cookies on `app::frame::script_parts_path` (the
+/// home page: its "For you" and "Recently viewed" come by the request the page names).
+/// Without it, a member's session cookie on `app::frame::member_stitched_path` (product,
+/// category and search pages): the server puts their parts into the shared copy
+/// ([`stitched`]), which it asks for without `Accept-Encoding` (plain HTML to work on).
+/// With any other cookie that makes a request personal, or a member's home page without
+/// scripts, the page is rendered for the shopper as before.
+fn as_shared_request(req: &Request) -> Option<(Request, Shared)> {
     let path = req.uri().path();
     let (session_filled, optional_filled) = (
         app::frame::member_shared_path(path),
@@ -250,9 +264,13 @@ fn as_shared_request(req: &Request) -> Option<(Request, bool)> {
             }
         }
     }
-    if !(scripts && (member || left_out)) {
+    let how = if scripts && (member || left_out) {
+        Shared::Script { member }
+    } else if !scripts && member && !left_out && app::frame::member_stitched_path(path) {
+        Shared::Stitched
+    } else {
         return None;
-    }
+    };
     let mut shared = Request::builder()
         .method(Method::GET)
         .uri(req.uri().clone())
@@ -261,6 +279,9 @@ fn as_shared_request(req: &Request) -> Option<(Request, bool)> {
         .ok()?;
     *shared.headers_mut() = req.headers().clone();
     shared.headers_mut().remove(header::COOKIE);
+    if how == Shared::Stitched {
+        shared.headers_mut().remove(header::ACCEPT_ENCODING);
+    }
     if !kept.is_empty() {
         shared.headers_mut().insert(
             header::COOKIE,
@@ -269,7 +290,7 @@ fn as_shared_request(req: &Request) -> Option<(Request, bool)> {
     }
     // Only if what is left is a shared request (no other personal cookie).
     cacheable_request(&shared)?;
-    Some((shared, member))
+    Some((shared, how))
 }
 
 pub async fn page_cache(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
@@ -277,7 +298,8 @@ pub async fn page_cache(State(cache): State<PageCache>, req: Request, next: Next
         return from_cache(cache, req, next).await;
     }
     match as_shared_request(&req) {
-        Some((mut shared, member)) => {
+        Some((shared, Shared::Stitched)) => stitched(cache, req, shared, next).await,
+        Some((mut shared, Shared::Script { member })) => {
             *shared.extensions_mut() = req.into_parts().0.extensions;
             let mut res = from_cache(cache, shared, next).await;
             if member {
@@ -294,6 +316,105 @@ pub async fn page_cache(State(cache): State<PageCache>, req: Request, next: Next
             res
         }
         None => from_cache(cache, req, next).await,
+    }
+}
+
+/// A signed-in member without scripts: the guests' shared copy (`shared`, plain HTML)
+/// with their parts put in (`app::frame::stitch_member_parts`, the same parts
+/// `/api/me/parts` gives a script, worked out here by the same function without the
+/// server function's round of middleware), then compressed as the client asks. A page
+/// that is not a plain 200 HTML copy, a session that has ended, or a failure to read
+/// the parts gets the page rendered for the request as before (what it would have got).
+async fn stitched(cache: PageCache, req: Request, mut shared: Request, next: Next) -> Response {
+    let info = match member_info(&cache.inner.app, req.uri().clone(), req.headers().clone()).await {
+        Ok(Some(info)) => info,
+        Ok(None) => return from_cache(cache, req, next).await,
+        Err(e) => {
+            tracing::warn!(error = %e, "member's parts not read; rendering their page");
+            return from_cache(cache, req, next).await;
+        }
+    };
+    *shared.extensions_mut() = req.extensions().clone();
+    let res = from_cache(cache.clone(), shared, next.clone()).await;
+    if res.status() != StatusCode::OK
+        || !is_html(res.headers())
+        || res.headers().contains_key(header::CONTENT_ENCODING)
+    {
+        return from_cache(cache, req, next).await;
+    }
+    let (mut parts, body) = res.into_parts();
+    let page = match to_bytes(body, usize::MAX).await {
+        Ok(body) => String::from_utf8(body.to_vec())
+            .ok()
+            .and_then(|html| app::frame::stitch_member_parts(&html, &info)),
+        Err(e) => {
+            tracing::error!(error = %e, "rendering failed mid-page");
+            None
+        }
+    };
+    let Some(page) = page else {
+        return from_cache(cache, req, next).await;
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    parts
+        .headers
+        .insert("x-member-parts", HeaderValue::from_static("stitched"));
+    let res = Response::from_parts(parts, Body::from(page));
+    compressed(req.headers().get(header::ACCEPT_ENCODING).cloned(), res).await
+}
+
+/// The member's parts, by `app::frame::member_parts` run as a server function runs: in a
+/// reactive owner holding the shop's state and the request's head (its cookies and
+/// language).
+async fn member_info(
+    app: &app::state::AppState,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> Result<Option<app::frame::MemberInfo>, app::error::AppError> {
+    use leptos::prelude::provide_context;
+    use leptos::reactive::{computed::ScopedFuture, owner::Owner};
+    let (mut head, ()) = Request::builder()
+        .uri(uri)
+        .body(())
+        .map_err(|_| app::error::AppError::Internal)?
+        .into_parts();
+    head.headers = headers;
+    let app = app.clone();
+    let owner = Owner::new();
+    owner
+        .with(|| {
+            ScopedFuture::new(async move {
+                provide_context(app);
+                provide_context(head);
+                app::frame::member_parts().await
+            })
+        })
+        .await
+}
+
+/// `res` compressed as `accept` (the request's `Accept-Encoding`) asks, by the same
+/// layer the rest of the site goes through; as it is without one.
+async fn compressed(accept: Option<HeaderValue>, res: Response) -> Response {
+    use tower::{Layer, ServiceExt};
+    let Some(accept) = accept else { return res };
+    let mut ask = Request::new(Body::empty());
+    ask.headers_mut().insert(header::ACCEPT_ENCODING, accept);
+    let mut slot = Some(res);
+    let answer = tower::service_fn(move |_: Request| {
+        let res = slot.take().unwrap_or_default();
+        async move { Ok::<_, std::convert::Infallible>(res) }
+    });
+    match tower_http::compression::CompressionLayer::new()
+        .layer(answer)
+        .oneshot(ask)
+        .await
+    {
+        Ok(res) => res.map(Body::new),
+        Err(never) => match never {},
     }
 }
 
@@ -323,7 +444,7 @@ async fn from_cache(cache: PageCache, req: Request, next: Next) -> Response {
     );
     // The snapshot's load stamp, not only the database's version: a scheduled product
     // going live reloads the snapshot without the version moving.
-    let version = cache.inner.catalog.current().stamp as i64;
+    let version = cache.inner.app.catalog.current().stamp as i64;
     let (headers, body, state) = match cache.lookup(&key, version, &carried) {
         Lookup::Fresh(headers, body) => (headers, body, "hit"),
         Lookup::Stale(headers, body) => (headers, body, "stale"),

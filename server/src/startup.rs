@@ -276,7 +276,7 @@ pub fn router(state: ServerState, config: &Config) -> Router {
         // Outside compression, limit and timeout: a hit is a lookup of the finished
         // (compressed, security-headed) response.
         .layer(axum::middleware::from_fn_with_state(
-            PageCache::new(Duration::from_secs(config.page_cache_secs), state.app.catalog.clone()),
+            PageCache::new(Duration::from_secs(config.page_cache_secs), state.app.clone()),
             page_cache::page_cache,
         ))
         // Every log line of a request is inside this span, with its request id (also sent

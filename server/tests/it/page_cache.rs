@@ -90,12 +90,46 @@ on_both_engines! {
         assert_eq!(parts.json()["buy_now"], "Buy now");
         assert!(app.get("/api/me/parts").await.json().is_null(), "a guest has none");
 
-        // Without scripts, the member's page is rendered for them, parts and all.
-        let full = app.get_with(PRODUCT, &[("cookie", &member)]).await;
-        assert_eq!(full.header("x-cache"), "");
-        assert!(full.body.contains("href=\"/account\""));
-        assert!(full.body.contains("aria-pressed=\"true\""), "their saved product, pressed");
+        // Without scripts, the shared copy with their parts put in by the server: the
+        // page rendered for them, byte for byte (but the renders' nonces), in either
+        // language, on product, category and search pages.
+        let stitched = app.get_with(PRODUCT, &[("cookie", &member)]).await;
+        assert_eq!(stitched.status, 200);
+        assert_eq!(stitched.header("x-member-parts"), "stitched");
+        assert_ne!(stitched.header("x-cache"), "", "from the guests' copy");
+        assert_eq!(stitched.header("cache-control"), "private, no-cache");
+        assert!(stitched.body.contains("href=\"/account\""));
+        assert!(stitched.body.contains("aria-pressed=\"true\""), "their saved product, pressed");
+        assert_eq!(stitched.test_text("header-wishlist-count"), "1");
+        // "Buy now" wherever the page has an add-to-cart form (this product's page in
+        // the test data has none; `checkout::a_member_saves_a_card_and_buys_now_in_one_click`
+        // sees the button, by this path, on one that has).
+        assert_eq!(stitched.count_test("buy-now"), stitched.count_test("add-to-cart-form"));
         assert!(!shared.body.contains("aria-pressed=\"true\""), "the shared copy is the guests'");
+        for (page, lang) in [(PRODUCT, "en"), (PRODUCT, "zh-Hant"), ("/c/home-decor", "en"), ("/search?q=cutlery", "en")] {
+            let cookie = format!("{member}; lang={lang}");
+            let stitched = app.get_with(page, &[("cookie", &cookie)]).await;
+            assert_eq!(stitched.header("x-member-parts"), "stitched", "{page} {lang}");
+            // Any other cookie makes the request personal: rendered for them.
+            let full = app.get_with(page, &[("cookie", &format!("{cookie}; other=1"))]).await;
+            assert_eq!(full.header("x-cache"), "", "{page} {lang}");
+            assert_eq!(full.header("x-member-parts"), "");
+            assert_eq!(without_nonces(&stitched.body), without_nonces(&full.body), "{page} {lang}");
+            assert!(stitched.body.contains("href=\"/account\""), "{page} {lang}");
+        }
+        // Compressed as asked.
+        let gzip = app.get_with(PRODUCT, &[("cookie", &member), ("accept-encoding", "gzip")]).await;
+        assert_eq!(gzip.header("x-member-parts"), "stitched");
+        assert_eq!(gzip.header("content-encoding"), "gzip");
+        // A session that has ended: the page rendered for the request (a guest's).
+        let ended = app.get_with(PRODUCT, &[("cookie", "sid=ended")]).await;
+        assert_eq!(ended.status, 200);
+        assert_eq!(ended.header("x-member-parts"), "");
+        assert!(ended.body.contains("href=\"/account/sign-in\""));
+        // Their home page without scripts is theirs ("For you"): rendered for them.
+        let home = app.get_with("/", &[("cookie", &member)]).await;
+        assert_eq!(home.header("x-cache"), "");
+        assert!(home.body.contains("href=\"/account\""));
         // Another personal cookie keeps the full render too; so do pages outside the
         // catalogue and home (the account's pages).
         let odd = app.get_with(PRODUCT, &[("cookie", &format!("{with_js}; session=abc"))]).await;
@@ -140,6 +174,24 @@ on_both_engines! {
         assert_eq!(after.header("x-cache"), "miss");
         assert!(after.body.contains("£98.76"), "the new price is on the page");
     }
+}
+
+/// A page without the per-render nonce of its scripts (leptos 0.8 also writes it into
+/// the preload links' `crossorigin`).
+fn without_nonces(html: &str) -> String {
+    let mut page = html.to_owned();
+    for attribute in [" nonce=\"", " crossorigin=\""] {
+        let mut out = String::with_capacity(page.len());
+        let mut rest = page.as_str();
+        while let Some(at) = rest.find(attribute) {
+            out.push_str(&rest[..at]);
+            let value = &rest[at + attribute.len()..];
+            rest = value.find('"').map_or("", |end| &value[end + 1..]);
+        }
+        out.push_str(rest);
+        page = out;
+    }
+    page
 }
 
 /// The inline scripts a browser would run: no `src`, and no data type (JSON-LD).
