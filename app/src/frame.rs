@@ -118,6 +118,7 @@ try{S.setItem(K,JSON.stringify({at:Date.now(),d}))}catch(x){}use(d)}).catch(()=>
 /// the page for them).
 #[cfg(feature = "ssr")]
 pub fn stitch_member_parts(html: &str, info: &MemberInfo) -> Option<String> {
+    use crate::ui::escape_text;
     const GUEST_ACCOUNT: &str =
         r#"<a href="/account/sign-in" data-test="account-link" class="account-link">"#;
     const UNSAVED: &str =
@@ -190,13 +191,6 @@ fn fill_slot(html: &str, open: &str, close: &str, part: &str) -> Option<String> 
         return None;
     }
     Some([&html[..at - SLOT.len()], part, &html[at..]].concat())
-}
-
-#[cfg(feature = "ssr")]
-fn escape_text(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// What the search field shows: the query on the search page, nothing elsewhere.

@@ -35,6 +35,12 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// How responses are compressed (as the request's `Accept-Encoding` asks): the site's
+/// layer, and the page cache's for the pages it stitches after that layer.
+pub fn compression() -> tower_http::compression::CompressionLayer {
+    tower_http::compression::CompressionLayer::new()
+}
+
 /// Gives every request an empty `RequestUser`, so the session behind a request is looked
 /// up once however many components and guards ask who is asking (and not at all when
 /// none does).

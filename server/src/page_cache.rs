@@ -344,9 +344,9 @@ async fn stitched(cache: PageCache, req: Request, mut shared: Request, next: Nex
     }
     let (mut parts, body) = res.into_parts();
     let page = match to_bytes(body, usize::MAX).await {
-        Ok(body) => String::from_utf8(body.to_vec())
+        Ok(body) => std::str::from_utf8(&body)
             .ok()
-            .and_then(|html| app::frame::stitch_member_parts(&html, &info)),
+            .and_then(|html| app::frame::stitch_member_parts(html, &info)),
         Err(e) => {
             tracing::error!(error = %e, "rendering failed mid-page");
             None
@@ -396,8 +396,8 @@ async fn member_info(
         .await
 }
 
-/// `res` compressed as `accept` (the request's `Accept-Encoding`) asks, by the same
-/// layer the rest of the site goes through; as it is without one.
+/// `res` compressed as `accept` (the request's `Accept-Encoding`) asks, by the layer the
+/// rest of the site goes through (`middleware::compression`); as it is without one.
 async fn compressed(accept: Option<HeaderValue>, res: Response) -> Response {
     use tower::{Layer, ServiceExt};
     let Some(accept) = accept else { return res };
@@ -408,7 +408,7 @@ async fn compressed(accept: Option<HeaderValue>, res: Response) -> Response {
         let res = slot.take().unwrap_or_default();
         async move { Ok::<_, std::convert::Infallible>(res) }
     });
-    match tower_http::compression::CompressionLayer::new()
+    match crate::middleware::compression()
         .layer(answer)
         .oneshot(ask)
         .await

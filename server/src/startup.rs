@@ -11,7 +11,6 @@ use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -260,7 +259,7 @@ pub fn router(state: ServerState, config: &Config) -> Router {
             std::sync::Arc::<str>::from(config.public_url.as_str()),
             middleware::cross_site_guard,
         ))
-        .layer(CompressionLayer::new())
+        .layer(middleware::compression())
         .layer(axum::middleware::from_fn_with_state(
             middleware::BodyLimits {
                 forms: config.body_limit,

@@ -23,11 +23,17 @@ use card::LOW_STOCK;
 pub fn page_title(page: &str) -> String {
     let title = format!("{page} | {}", t(Msg::ShopName));
     #[cfg(feature = "ssr")]
-    let title = title
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
+    let title = escape_text(&title);
     title
+}
+
+/// Text made safe to write between HTML tags by hand (the renderer escapes what it
+/// writes itself).
+#[cfg(feature = "ssr")]
+pub fn escape_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// An error as a page: the right status on the server, a plain message for the shopper,
