@@ -123,74 +123,85 @@ pub fn stitch_member_parts(html: &str, info: &MemberInfo) -> Option<String> {
         r#"<a href="/account/sign-in" data-test="account-link" class="account-link">"#;
     const UNSAVED: &str =
         r#"<button type="submit" aria-pressed="false" data-test="save" data-product=""#;
+    // Where each part goes (a range of `html`) and what goes there; the page is then
+    // copied once, the parts in their places.
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     // The account link (one per page).
     let start = html.find(GUEST_ACCOUNT)?;
     let end = start + html[start..].find("</a>")? + "</a>".len();
-    let mut page = [
-        &html[..start],
-        &format!(
+    edits.push((
+        start..end,
+        format!(
             r#"<a href="/account" data-test="account-link" class="account-link">{}</a>"#,
             escape_text(&info.account)
         ),
-        &html[end..],
-    ]
-    .concat();
+    ));
     // The wishlist link's count, as the header shows it to a member with a list.
     if !info.saved.is_empty() {
         let count = format!(
             r#" <span data-test="header-wishlist-count" class="count">{}</span>"#,
             info.saved.len()
         );
-        page = fill_slot(&page, r#"data-test="wishlist-link""#, "</a>", &count)?;
+        edits.extend(slot(html, r#"data-test="wishlist-link""#, "</a>")?.map(|at| (at, count)));
     }
     // "Buy now" after "Add to cart" (the product page's form only).
-    let buy_now = format!(
-        r#"<button type="submit" formaction="/checkout/buy-now" formmethod="get" data-test="buy-now">{}</button>"#,
-        escape_text(&info.buy_now)
-    );
-    page = fill_slot(
-        &page,
-        r#"data-test="add-to-cart-form""#,
-        "</form>",
-        &buy_now,
-    )?;
-    // The save buttons of saved products, pressed.
-    let mut out = String::with_capacity(page.len() + 32 * info.saved.len());
-    let mut rest = page.as_str();
-    while let Some(at) = rest.find(UNSAVED) {
-        let id_from = at + UNSAVED.len();
-        let id = &rest[id_from..id_from + rest[id_from..].find('"')?];
-        let end = at + rest[at..].find("</button>")? + "</button>".len();
-        out.push_str(&rest[..at]);
-        if info.saved.binary_search_by(|s| s.as_str().cmp(id)).is_ok() {
-            out.push_str(&format!(
-                r#"<button type="submit" aria-pressed="true" data-test="save" data-product="{}" class="save saved"><span aria-hidden="true">♥ </span>{}</button>"#,
-                id,
-                escape_text(&info.remove)
-            ));
-        } else {
-            out.push_str(&rest[at..end]);
-        }
-        rest = &rest[end..];
+    if let Some(at) = slot(html, r#"data-test="add-to-cart-form""#, "</form>")? {
+        edits.push((
+            at,
+            format!(
+                r#"<button type="submit" formaction="/checkout/buy-now" formmethod="get" data-test="buy-now">{}</button>"#,
+                escape_text(&info.buy_now)
+            ),
+        ));
     }
-    out.push_str(rest);
-    Some(out)
+    // The save buttons of saved products, pressed.
+    let mut from = 0;
+    while let Some(at) = html[from..].find(UNSAVED).map(|at| from + at) {
+        let id_from = at + UNSAVED.len();
+        let id = &html[id_from..id_from + html[id_from..].find('"')?];
+        let end = at + html[at..].find("</button>")? + "</button>".len();
+        if info.saved.binary_search_by(|s| s.as_str().cmp(id)).is_ok() {
+            edits.push((
+                at..end,
+                format!(
+                    r#"<button type="submit" aria-pressed="true" data-test="save" data-product="{}" class="save saved"><span aria-hidden="true">♥ </span>{}</button>"#,
+                    id,
+                    escape_text(&info.remove)
+                ),
+            ));
+        }
+        from = end;
+    }
+    edits.sort_by_key(|(range, _)| range.start);
+    let mut page =
+        String::with_capacity(html.len() + edits.iter().map(|(_, p)| p.len()).sum::<usize>());
+    let mut copied = 0;
+    for (range, part) in &edits {
+        // Parts never overlap in a page the shop rendered; if they do, render instead.
+        if range.start < copied {
+            return None;
+        }
+        page.push_str(&html[copied..range.start]);
+        page.push_str(part);
+        copied = range.end;
+    }
+    page.push_str(&html[copied..]);
+    Some(page)
 }
 
-/// `html` with the empty slot (the renderer's `<!>` for an absent optional part) that
-/// ends the first element marked `open` (just before its `close`) replaced by `part`;
-/// unchanged when there is no such element, `None` when it has no such slot.
+/// Where the empty slot (the renderer's `<!>` for an absent optional part) that ends
+/// the first element marked `open` (just before its `close`) is: `Some(None)` when there
+/// is no such element, `None` when it has no such slot.
 #[cfg(feature = "ssr")]
-fn fill_slot(html: &str, open: &str, close: &str, part: &str) -> Option<String> {
+fn slot(html: &str, open: &str, close: &str) -> Option<Option<std::ops::Range<usize>>> {
     const SLOT: &str = "<!>";
     let Some(from) = html.find(open) else {
-        return Some(html.to_owned());
+        return Some(None);
     };
     let at = from + html[from..].find(close)?;
-    if !html[..at].ends_with(SLOT) {
-        return None;
-    }
-    Some([&html[..at - SLOT.len()], part, &html[at..]].concat())
+    html[..at]
+        .ends_with(SLOT)
+        .then(|| Some(at - SLOT.len()..at))
 }
 
 /// What the search field shows: the query on the search page, nothing elsewhere.

@@ -53,6 +53,56 @@ struct Inner {
     /// The shop: its catalogue's version for the keys, its database for a member's parts.
     app: app::state::AppState,
     entries: Mutex<Entries>,
+    /// Members' parts for [`stitched`] pages, kept as long as a page.
+    members: Mutex<MemberParts>,
+}
+
+/// The most members whose parts are kept; when full, expired ones go, then all.
+const MAX_MEMBERS: usize = 16_384;
+
+/// A member's parts, by language, session (its token's hash, as the sessions table
+/// holds it) and member hint (`app::web::MEMBER_HINT_COOKIE`, renewed by every change
+/// of the parts), kept for the page cache's TTL: browsing from page to page then costs
+/// no database read. A change the member makes shows on their next page from any server
+/// process (their browser carries the new hint, so the old copy is not found); a change
+/// made elsewhere (another device's save, a session ended from another device, an
+/// account deleted) shows within the TTL, as a catalogue change does on shared pages.
+#[derive(Default)]
+struct MemberParts {
+    map: HashMap<MemberKey, (Instant, Arc<app::frame::MemberInfo>)>,
+}
+
+type MemberKey = (Locale, String, String);
+
+impl MemberParts {
+    fn get(
+        &self,
+        key: &MemberKey,
+        ttl: Duration,
+        now: Instant,
+    ) -> Option<Arc<app::frame::MemberInfo>> {
+        self.map
+            .get(key)
+            .filter(|(stored, _)| now.saturating_duration_since(*stored) < ttl)
+            .map(|(_, info)| info.clone())
+    }
+
+    fn keep(
+        &mut self,
+        key: MemberKey,
+        info: Arc<app::frame::MemberInfo>,
+        ttl: Duration,
+        now: Instant,
+    ) {
+        if self.map.len() >= MAX_MEMBERS {
+            self.map
+                .retain(|_, (stored, _)| now.saturating_duration_since(*stored) < ttl);
+            if self.map.len() >= MAX_MEMBERS {
+                self.map.clear();
+            }
+        }
+        self.map.insert(key, (now, info));
+    }
 }
 
 /// Language, `Accept-Encoding`, path and query.
@@ -125,6 +175,7 @@ impl PageCache {
                 ttl,
                 app,
                 entries: Mutex::new(Entries::default()),
+                members: Mutex::new(MemberParts::default()),
             }),
         }
     }
@@ -326,7 +377,7 @@ pub async fn page_cache(State(cache): State<PageCache>, req: Request, next: Next
 /// that is not a plain 200 HTML copy, a session that has ended, or a failure to read
 /// the parts gets the page rendered for the request as before (what it would have got).
 async fn stitched(cache: PageCache, req: Request, mut shared: Request, next: Next) -> Response {
-    let info = match member_info(&cache.inner.app, req.uri().clone(), req.headers().clone()).await {
+    let info = match member_parts(&cache, req.uri().clone(), req.headers().clone()).await {
         Ok(Some(info)) => info,
         Ok(None) => return from_cache(cache, req, next).await,
         Err(e) => {
@@ -365,6 +416,45 @@ async fn stitched(cache: PageCache, req: Request, mut shared: Request, next: Nex
         .insert("x-member-parts", HeaderValue::from_static("stitched"));
     let res = Response::from_parts(parts, Body::from(page));
     compressed(req.headers().get(header::ACCEPT_ENCODING).cloned(), res).await
+}
+
+/// The asking member's parts ([`MemberParts`]): the kept copy, or read and kept. `None`
+/// for a session that has ended (nothing kept).
+async fn member_parts(
+    cache: &PageCache,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> Result<Option<Arc<app::frame::MemberInfo>>, app::error::AppError> {
+    let cookies = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let session = app::i18n::cookie_value(&cookies, app::web::SESSION_COOKIE).unwrap_or_default();
+    let key = (
+        locale_of(&headers),
+        app::web::ssr::token::hash_token(session),
+        app::i18n::cookie_value(&cookies, app::web::MEMBER_HINT_COOKIE)
+            .unwrap_or_default()
+            .to_owned(),
+    );
+    let (members, ttl) = (&cache.inner.members, cache.inner.ttl);
+    if let Some(info) = members
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&key, ttl, Instant::now()))
+    {
+        return Ok(Some(info));
+    }
+    let Some(info) = member_info(&cache.inner.app, uri, headers).await? else {
+        return Ok(None);
+    };
+    let info = Arc::new(info);
+    if let Ok(mut members) = members.lock() {
+        members.keep(key, info.clone(), ttl, Instant::now());
+    }
+    Ok(Some(info))
 }
 
 /// The member's parts, by `app::frame::member_parts` run as a server function runs: in a
@@ -592,6 +682,39 @@ mod tests {
         );
         assert_eq!(kind(&entries.lookup(&key(), 7, &[], TTL, later)), "miss");
         assert_eq!(kind(&entries.lookup(&key(), 7, &[], TTL, later)), "stale");
+    }
+
+    #[test]
+    fn a_members_parts_are_kept_for_the_ttl_under_their_session_and_hint() {
+        let info = Arc::new(app::frame::MemberInfo {
+            account: "My account".into(),
+            saved: vec!["84997".into()],
+            remove: "Remove".into(),
+            wishlist: "Wishlist".into(),
+            buy_now: "Buy now".into(),
+        });
+        let key = |session: &str, hint: &str| (Locale::En, session.to_owned(), hint.to_owned());
+        let t0 = Instant::now();
+        let mut members = MemberParts::default();
+        members.keep(key("s1", "h1"), info.clone(), TTL, t0);
+        let later = t0 + Duration::from_secs(1);
+        assert_eq!(members.get(&key("s1", "h1"), TTL, later), Some(info.clone()));
+        assert_eq!(members.get(&key("s1", "h2"), TTL, later), None, "a renewed hint");
+        assert_eq!(members.get(&key("s2", "h1"), TTL, later), None, "another session");
+        assert_eq!(
+            members.get(&(Locale::ZhHant, "s1".into(), "h1".into()), TTL, later),
+            None,
+            "another language"
+        );
+        assert_eq!(members.get(&key("s1", "h1"), TTL, t0 + TTL), None, "expired");
+        // Full: the expired go first, then all.
+        for i in 0..MAX_MEMBERS {
+            members.keep(key(&i.to_string(), ""), info.clone(), TTL, t0 + TTL);
+        }
+        assert_eq!(members.map.len(), MAX_MEMBERS, "the expired one went");
+        members.keep(key("new", ""), info.clone(), TTL, t0 + TTL);
+        assert_eq!(members.map.len(), 1);
+        assert!(members.get(&key("new", ""), TTL, t0 + TTL).is_some());
     }
 
     #[test]

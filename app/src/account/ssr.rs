@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{t, tf, Msg};
 use crate::state::app_state;
 use crate::web::ssr::db::{lock_member, write, Conn};
-use crate::web::ssr::guard::{request_user, ABSOLUTE_TIMEOUT_MS};
+use crate::web::ssr::guard::{renew_member_hint, request_user, ABSOLUTE_TIMEOUT_MS};
 use crate::web::ssr::throttle::{self, Limit};
 use crate::web::ssr::token::{hash_token, new_token};
 use crate::web::ssr::{
@@ -285,15 +285,9 @@ pub async fn start_session(conn: &mut Conn, user_id: i64) -> AppResult<()> {
         ABSOLUTE_TIMEOUT_MS / 1000,
         secure_attr()
     ));
-    // The hint's value is a fresh random tag per session, no secret (the session is the
-    // HttpOnly cookie): the page script keys the parts it keeps in the tab by it, so parts
-    // kept for one sign-in are never shown after another (`frame::MEMBER_FILL_JS`).
-    add_cookie(format!(
-        "{MEMBER_HINT_COOKIE}={}; Path=/; SameSite=Lax; Max-Age={}{}",
-        &new_token()[..12],
-        ABSOLUTE_TIMEOUT_MS / 1000,
-        secure_attr()
-    ));
+    // A fresh tag per session, no secret (the session is the HttpOnly cookie): parts
+    // kept for one sign-in are never shown after another.
+    renew_member_hint();
     if let Some(memo) = request_user() {
         memo.forget();
     }

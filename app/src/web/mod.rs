@@ -15,7 +15,10 @@ use serde::{Deserialize, Serialize};
 /// The cookie that carries the session token.
 pub const SESSION_COOKIE: &str = "sid";
 /// A hint for the page's script that this browser has a session (not HttpOnly, no
-/// secret: the session itself is `sid`); set and cleared with the session.
+/// secret: the session itself is `sid`); set and cleared with the session. Its value is
+/// a random tag, renewed whenever what the shared pages show of the member changes
+/// (`web::ssr::guard::renew_member_hint`): copies of their parts, kept by the tab's
+/// script or by a server process, are keyed by it.
 pub const MEMBER_HINT_COOKIE: &str = "member";
 /// Set by the page's script: this browser runs scripts, so a signed-in member may be
 /// served the shared copy of a catalogue page with their parts filled in after it.

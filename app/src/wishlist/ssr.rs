@@ -6,6 +6,7 @@ use super::{Saved, MAX_ITEMS, WISHLIST_COOKIE};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, Msg};
 use crate::web::ssr::db::{lock_member, write};
+use crate::web::ssr::guard::renew_member_hint;
 use crate::web::ssr::hooks::{DataExport, GuestMerge};
 use crate::web::ssr::{now_ms, Conn, GuestList};
 use crate::web::CurrentUser;
@@ -73,6 +74,7 @@ async fn set(user: Option<&CurrentUser>, product: &str, add_only: bool) -> AppRe
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
+                renew_member_hint();
                 return Ok(false);
             }
             let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM wishlist WHERE user_id = $1")
@@ -92,6 +94,7 @@ async fn set(user: Option<&CurrentUser>, product: &str, add_only: bool) -> AppRe
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
+            renew_member_hint();
             Ok(true)
         }
         None => {

@@ -121,6 +121,23 @@ on_both_engines! {
         let gzip = app.get_with(PRODUCT, &[("cookie", &member), ("accept-encoding", "gzip")]).await;
         assert_eq!(gzip.header("x-member-parts"), "stitched");
         assert_eq!(gzip.header("content-encoding"), "gzip");
+        // Their parts are kept by the server as long as a page, by session and member
+        // hint; a save renews the hint, so the page the form returns to shows it at
+        // once, whichever server process answers.
+        let before = format!("{member}; member=tag000000000");
+        assert!(app.get_with(PRODUCT, &[("cookie", &before)]).await.body.contains("aria-pressed=\"true\""));
+        let res = app.post_form_with("/api/wishlist/toggle", &form(&[("product", "84997")]), &[("cookie", &before)]).await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        let renewed = res.set_cookie("member").unwrap_or_default();
+        assert_eq!(renewed.len(), 12, "{}", res.header("set-cookie"));
+        assert_ne!(renewed, "tag000000000");
+        let after = app.get_with(PRODUCT, &[("cookie", &format!("{member}; member={renewed}"))]).await;
+        assert_eq!(after.header("x-member-parts"), "stitched");
+        assert!(!after.body.contains("aria-pressed=\"true\""), "removed from the list");
+        assert_eq!(after.count_test("header-wishlist-count"), 0);
+        let res = app.post_form_with("/api/wishlist/toggle", &form(&[("product", "84997")]), &[("cookie", &member)]).await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        assert_eq!(res.set_cookie("member").map(|h| h.len()), Some(12), "saved again, a new tag");
         // A session that has ended: the page rendered for the request (a guest's).
         let ended = app.get_with(PRODUCT, &[("cookie", "sid=ended")]).await;
         assert_eq!(ended.status, 200);

@@ -7,11 +7,11 @@ use sqlx::Row;
 use tokio::sync::OnceCell;
 
 use super::clock::now_ms;
-use super::request::{parts, request_cookie};
-use super::token::hash_token;
+use super::request::{add_cookie, parts, request_cookie, secure_attr};
+use super::token::{hash_token, new_token};
 use crate::error::{AppError, AppResult};
 use crate::state::app_state;
-use crate::web::{Access, CurrentUser, Role, SESSION_COOKIE};
+use crate::web::{Access, CurrentUser, Role, MEMBER_HINT_COOKIE, SESSION_COOKIE};
 
 const MINUTE_MS: i64 = 60_000;
 /// A session unused this long ends (sliding).
@@ -117,6 +117,20 @@ async fn resolve_user() -> AppResult<Option<CurrentUser>> {
         role: Role::parse(&role).unwrap_or(Role::Shopper),
         personalize: row.try_get::<i64, _>(5)? == 1,
     }))
+}
+
+/// Sets the member hint to a fresh random tag: at sign-in, and whenever what the shared
+/// pages show of the member (their parts: the wishlist) changes. A copy of the parts
+/// kept under the old tag (the tab's script, `frame::MEMBER_FILL_JS`, and the page
+/// cache of whichever server process answers next) is then not used again by this
+/// browser: a change shows on the very next page, from any process.
+pub fn renew_member_hint() {
+    add_cookie(format!(
+        "{MEMBER_HINT_COOKIE}={}; Path=/; SameSite=Lax; Max-Age={}{}",
+        &new_token()[..12],
+        ABSOLUTE_TIMEOUT_MS / 1000,
+        secure_attr()
+    ));
 }
 
 /// The one guard: signed in (else `Unauthorized`) and allowed (else `Forbidden`).
