@@ -109,43 +109,102 @@ try{const k=JSON.parse(S.getItem(K)||'null');if(k&&Date.now()-k.at>=0&&Date.now(
 fetch('/api/me/parts',{credentials:'same-origin',headers:{accept:'application/json'}}).then(r=>r.ok?r.json():null).then(d=>{if(!d){document.cookie='member=; Path=/; Max-Age=0; SameSite=Lax';return}
 try{S.setItem(K,JSON.stringify({at:Date.now(),d}))}catch(x){}use(d)}).catch(()=>{})})()"#;
 
-/// The server's twin of [`MEMBER_FILL_JS`], for a signed-in member whose browser runs no
-/// scripts on a [`member_stitched_path`]: the member's parts put into the guests' shared
-/// copy of the page (`html`), byte for byte what the page rendered for them holds (the
-/// page cache's tests compare the two): the account link, the wishlist count, the save
-/// buttons of their saved products pressed, and "Buy now" in the product page's form.
-/// `None` when the copy has no guest's account link to replace (then the caller renders
-/// the page for them).
+/// Where a member's parts go in one shared copy of a page, found once per copy by
+/// [`stitch_plan`] (the page cache keeps it with the copy), so stitching a member's page
+/// is one copy of it with the parts in their places.
 #[cfg(feature = "ssr")]
-pub fn stitch_member_parts(html: &str, info: &MemberInfo) -> Option<String> {
-    use crate::ui::escape_text;
+#[derive(Debug)]
+pub struct StitchPlan {
+    /// The length of the copy the plan was made for.
+    len: usize,
+    /// The guest's account link.
+    account: Range<usize>,
+    /// The empty slots of the wishlist link's count and of "Buy now" (the product
+    /// page's add-to-cart form), where the page has them.
+    wishlist: Option<Range<usize>>,
+    buy_now: Option<Range<usize>>,
+    /// Every unpressed save button, with its product id's place.
+    saves: Vec<(Range<usize>, Range<usize>)>,
+}
+
+#[cfg(feature = "ssr")]
+use std::ops::Range;
+
+/// The plan for stitching a member's parts into `html`, a guest's copy of a
+/// [`member_stitched_path`]: `None` when the copy has no guest's account link to
+/// replace, or an element the parts go into has no empty slot for them (the markup
+/// changed; the caller then renders the page for the member).
+#[cfg(feature = "ssr")]
+pub fn stitch_plan(html: &str) -> Option<StitchPlan> {
     const GUEST_ACCOUNT: &str =
         r#"<a href="/account/sign-in" data-test="account-link" class="account-link">"#;
     const UNSAVED: &str =
         r#"<button type="submit" aria-pressed="false" data-test="save" data-product=""#;
-    // Where each part goes (a range of `html`) and what goes there; the page is then
-    // copied once, the parts in their places.
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-    // The account link (one per page).
     let start = html.find(GUEST_ACCOUNT)?;
-    let end = start + html[start..].find("</a>")? + "</a>".len();
-    edits.push((
-        start..end,
+    let account = start..start + html[start..].find("</a>")? + "</a>".len();
+    let wishlist = slot(html, r#"data-test="wishlist-link""#, "</a>")?;
+    let buy_now = slot(html, r#"data-test="add-to-cart-form""#, "</form>")?;
+    let mut saves = Vec::new();
+    let mut from = 0;
+    while let Some(at) = html[from..].find(UNSAVED).map(|at| from + at) {
+        let id_from = at + UNSAVED.len();
+        let id = id_from..id_from + html[id_from..].find('"')?;
+        let end = at + html[at..].find("</button>")? + "</button>".len();
+        saves.push((at..end, id));
+        from = end;
+    }
+    // Parts never overlap in a page the shop rendered; if they do, no plan.
+    let mut ranges: Vec<&Range<usize>> = [&account]
+        .into_iter()
+        .chain(wishlist.as_ref())
+        .chain(buy_now.as_ref())
+        .chain(saves.iter().map(|(r, _)| r))
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    if ranges.windows(2).any(|w| w[1].start < w[0].end) {
+        return None;
+    }
+    Some(StitchPlan {
+        len: html.len(),
+        account,
+        wishlist,
+        buy_now,
+        saves,
+    })
+}
+
+/// The server's twin of [`MEMBER_FILL_JS`], for a signed-in member whose browser runs no
+/// scripts on a [`member_stitched_path`]: the member's parts put into the guests' shared
+/// copy of the page (`html`, by its `plan`), byte for byte what the page rendered for
+/// them holds (the page cache's tests compare the two): the account link, the wishlist
+/// count, the save buttons of their saved products pressed, and "Buy now" in the product
+/// page's form. Works on the copy's bytes (the plan was made on it as text), so a copy
+/// is checked to be UTF-8 once, not per member. `None` if the plan was made for another
+/// copy.
+#[cfg(feature = "ssr")]
+pub fn stitch_member_parts(html: &[u8], plan: &StitchPlan, info: &MemberInfo) -> Option<Vec<u8>> {
+    use crate::ui::escape_text;
+    if html.len() != plan.len {
+        return None;
+    }
+    let mut edits: Vec<(Range<usize>, String)> = vec![(
+        plan.account.clone(),
         format!(
             r#"<a href="/account" data-test="account-link" class="account-link">{}</a>"#,
             escape_text(&info.account)
         ),
-    ));
+    )];
     // The wishlist link's count, as the header shows it to a member with a list.
-    if !info.saved.is_empty() {
-        let count = format!(
-            r#" <span data-test="header-wishlist-count" class="count">{}</span>"#,
-            info.saved.len()
-        );
-        edits.extend(slot(html, r#"data-test="wishlist-link""#, "</a>")?.map(|at| (at, count)));
+    if let Some(at) = plan.wishlist.clone().filter(|_| !info.saved.is_empty()) {
+        edits.push((
+            at,
+            format!(
+                r#" <span data-test="header-wishlist-count" class="count">{}</span>"#,
+                info.saved.len()
+            ),
+        ));
     }
-    // "Buy now" after "Add to cart" (the product page's form only).
-    if let Some(at) = slot(html, r#"data-test="add-to-cart-form""#, "</form>")? {
+    if let Some(at) = plan.buy_now.clone() {
         edits.push((
             at,
             format!(
@@ -155,14 +214,11 @@ pub fn stitch_member_parts(html: &str, info: &MemberInfo) -> Option<String> {
         ));
     }
     // The save buttons of saved products, pressed.
-    let mut from = 0;
-    while let Some(at) = html[from..].find(UNSAVED).map(|at| from + at) {
-        let id_from = at + UNSAVED.len();
-        let id = &html[id_from..id_from + html[id_from..].find('"')?];
-        let end = at + html[at..].find("</button>")? + "</button>".len();
+    for (button, id) in &plan.saves {
+        let id = std::str::from_utf8(html.get(id.clone())?).ok()?;
         if info.saved.binary_search_by(|s| s.as_str().cmp(id)).is_ok() {
             edits.push((
-                at..end,
+                button.clone(),
                 format!(
                     r#"<button type="submit" aria-pressed="true" data-test="save" data-product="{}" class="save saved"><span aria-hidden="true">♥ </span>{}</button>"#,
                     id,
@@ -170,22 +226,17 @@ pub fn stitch_member_parts(html: &str, info: &MemberInfo) -> Option<String> {
                 ),
             ));
         }
-        from = end;
     }
     edits.sort_by_key(|(range, _)| range.start);
     let mut page =
-        String::with_capacity(html.len() + edits.iter().map(|(_, p)| p.len()).sum::<usize>());
+        Vec::with_capacity(html.len() + edits.iter().map(|(_, p)| p.len()).sum::<usize>());
     let mut copied = 0;
     for (range, part) in &edits {
-        // Parts never overlap in a page the shop rendered; if they do, render instead.
-        if range.start < copied {
-            return None;
-        }
-        page.push_str(&html[copied..range.start]);
-        page.push_str(part);
+        page.extend_from_slice(html.get(copied..range.start)?);
+        page.extend_from_slice(part.as_bytes());
         copied = range.end;
     }
-    page.push_str(&html[copied..]);
+    page.extend_from_slice(html.get(copied..)?);
     Some(page)
 }
 
@@ -193,7 +244,7 @@ pub fn stitch_member_parts(html: &str, info: &MemberInfo) -> Option<String> {
 /// the first element marked `open` (just before its `close`) is: `Some(None)` when there
 /// is no such element, `None` when it has no such slot.
 #[cfg(feature = "ssr")]
-fn slot(html: &str, open: &str, close: &str) -> Option<Option<std::ops::Range<usize>>> {
+fn slot(html: &str, open: &str, close: &str) -> Option<Option<Range<usize>>> {
     const SLOT: &str = "<!>";
     let Some(from) = html.find(open) else {
         return Some(None);
@@ -438,6 +489,11 @@ mod tests {
         )
     }
 
+    fn stitch(html: &str, info: &MemberInfo) -> Option<String> {
+        let page = stitch_member_parts(html.as_bytes(), &stitch_plan(html)?, info)?;
+        String::from_utf8(page).ok()
+    }
+
     const HEADER: &str = r#"<header><a href="/wishlist" data-test="wishlist-link" class="header-link"><span class="link-text">Wishlist</span><!></a><a href="/account/sign-in" data-test="account-link" class="account-link">Sign in</a></header>"#;
 
     #[test]
@@ -448,7 +504,7 @@ mod tests {
             save("2"),
             save("3")
         );
-        let out = stitch_member_parts(&page, &info(&["1", "3"])).expect("stitched");
+        let out = stitch(&page, &info(&["1", "3"])).expect("stitched");
         assert!(out.contains(
             r#"<a href="/account" data-test="account-link" class="account-link">My account</a>"#
         ));
@@ -469,7 +525,7 @@ mod tests {
     #[test]
     fn an_empty_list_adds_no_count_and_a_page_without_a_form_no_buy_now() {
         let page = format!("{HEADER}<main>{}</main>", save("1"));
-        let out = stitch_member_parts(&page, &info(&[])).expect("stitched");
+        let out = stitch(&page, &info(&[])).expect("stitched");
         assert!(!out.contains("header-wishlist-count"));
         assert!(!out.contains("buy-now"));
         assert!(out.contains(&save("1")));
@@ -478,11 +534,17 @@ mod tests {
 
     #[test]
     fn a_copy_without_the_guests_account_link_is_not_stitched() {
-        assert_eq!(stitch_member_parts("<main></main>", &info(&["1"])), None);
+        assert_eq!(stitch("<main></main>", &info(&["1"])), None);
         let member_copy = HEADER.replace(r#"href="/account/sign-in""#, r#"href="/account""#);
-        assert_eq!(stitch_member_parts(&member_copy, &info(&[])), None);
+        assert_eq!(stitch(&member_copy, &info(&[])), None);
         // A wishlist link that already shows a count has no slot for it.
         let counted = HEADER.replace("<!></a>", "<span>1</span></a>");
-        assert_eq!(stitch_member_parts(&counted, &info(&["1"])), None);
+        assert_eq!(stitch(&counted, &info(&["1"])), None);
+        // A plan is for the copy it was made from.
+        let plan = stitch_plan(HEADER).expect("plan");
+        assert_eq!(
+            stitch_member_parts(format!("{HEADER} ").as_bytes(), &plan, &info(&[])),
+            None
+        );
     }
 }

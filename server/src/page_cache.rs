@@ -23,7 +23,7 @@
 //! served stale. Every cacheable answer says `x-cache: hit`, `stale` or `miss`.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::body::{to_bytes, Body, Bytes};
@@ -123,11 +123,16 @@ struct Entry {
     body: Bytes,
     /// The optional cookies this page shows.
     vary: Vec<&'static str>,
+    plan: PlanCell,
 }
 
+/// Where members' parts go in a kept copy (`app::frame::stitch_plan`), worked out by the
+/// first [`stitched`] request that uses the copy and kept with it.
+type PlanCell = Arc<OnceLock<Option<app::frame::StitchPlan>>>;
+
 enum Lookup {
-    Fresh(HeaderMap, Bytes),
-    Stale(HeaderMap, Bytes),
+    Fresh(HeaderMap, Bytes, PlanCell),
+    Stale(HeaderMap, Bytes, PlanCell),
     /// Not usable: the caller renders (and, if the entry expired, is now its refresher).
     Miss,
 }
@@ -154,11 +159,11 @@ impl Entries {
             return Lookup::Miss;
         }
         if now.saturating_duration_since(e.stored) < ttl {
-            return Lookup::Fresh(e.headers.clone(), e.body.clone());
+            return Lookup::Fresh(e.headers.clone(), e.body.clone(), e.plan.clone());
         }
         match e.refreshing_since {
             Some(since) if now.saturating_duration_since(since) < REFRESH_WINDOW => {
-                Lookup::Stale(e.headers.clone(), e.body.clone())
+                Lookup::Stale(e.headers.clone(), e.body.clone(), e.plan.clone())
             }
             _ => {
                 e.refreshing_since = Some(now);
@@ -373,7 +378,9 @@ pub async fn page_cache(State(cache): State<PageCache>, req: Request, next: Next
 /// A signed-in member without scripts: the guests' shared copy (`shared`, plain HTML)
 /// with their parts put in (`app::frame::stitch_member_parts`, the same parts
 /// `/api/me/parts` gives a script, worked out here by the same function without the
-/// server function's round of middleware), then compressed as the client asks. A page
+/// server function's round of middleware, and kept a while: [`MemberParts`]), by the
+/// plan kept with the copy (where the parts go, found once per copy), then compressed
+/// as the client asks. A page
 /// that is not a plain 200 HTML copy, a session that has ended, or a failure to read
 /// the parts gets the page rendered for the request as before (what it would have got).
 async fn stitched(cache: PageCache, req: Request, mut shared: Request, next: Next) -> Response {
@@ -386,35 +393,51 @@ async fn stitched(cache: PageCache, req: Request, mut shared: Request, next: Nex
         }
     };
     *shared.extensions_mut() = req.extensions().clone();
-    let res = from_cache(cache.clone(), shared, next.clone()).await;
-    if res.status() != StatusCode::OK
-        || !is_html(res.headers())
-        || res.headers().contains_key(header::CONTENT_ENCODING)
-    {
+    let (mut headers, body, kept_plan) = match copy_for(&cache, shared, next.clone()).await {
+        Copy::Kept(mut headers, body, state, plan) => {
+            headers.insert("x-cache", HeaderValue::from_static(state));
+            (headers, body, Some(plan))
+        }
+        Copy::Answered(res) if res.status() == StatusCode::OK => {
+            let (parts, body) = res.into_parts();
+            match to_bytes(body, usize::MAX).await {
+                Ok(body) => (parts.headers, body, None),
+                Err(e) => {
+                    tracing::error!(error = %e, "rendering failed mid-page");
+                    return from_cache(cache, req, next).await;
+                }
+            }
+        }
+        Copy::Answered(_) => return from_cache(cache, req, next).await,
+    };
+    if !is_html(&headers) || headers.contains_key(header::CONTENT_ENCODING) {
         return from_cache(cache, req, next).await;
     }
-    let (mut parts, body) = res.into_parts();
-    let page = match to_bytes(body, usize::MAX).await {
-        Ok(body) => std::str::from_utf8(&body)
+    let plan_of = |body: &Bytes| {
+        std::str::from_utf8(body)
             .ok()
-            .and_then(|html| app::frame::stitch_member_parts(html, &info)),
-        Err(e) => {
-            tracing::error!(error = %e, "rendering failed mid-page");
-            None
+            .and_then(app::frame::stitch_plan)
+    };
+    let made;
+    let plan = match &kept_plan {
+        Some(cell) => cell.get_or_init(|| plan_of(&body)).as_ref(),
+        None => {
+            made = plan_of(&body);
+            made.as_ref()
         }
     };
-    let Some(page) = page else {
+    let Some(page) = plan.and_then(|plan| app::frame::stitch_member_parts(&body, plan, &info))
+    else {
         return from_cache(cache, req, next).await;
     };
-    parts.headers.remove(header::CONTENT_LENGTH);
-    parts.headers.insert(
+    headers.remove(header::CONTENT_LENGTH);
+    headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-cache"),
     );
-    parts
-        .headers
-        .insert("x-member-parts", HeaderValue::from_static("stitched"));
-    let res = Response::from_parts(parts, Body::from(page));
+    headers.insert("x-member-parts", HeaderValue::from_static("stitched"));
+    let mut res = Response::new(Body::from(page));
+    *res.headers_mut() = headers;
     compressed(req.headers().get(header::ACCEPT_ENCODING).cloned(), res).await
 }
 
@@ -509,12 +532,32 @@ async fn compressed(accept: Option<HeaderValue>, res: Response) -> Response {
 }
 
 async fn from_cache(cache: PageCache, req: Request, next: Next) -> Response {
+    match copy_for(&cache, req, next).await {
+        Copy::Kept(headers, body, state, _) => {
+            let mut res = Response::new(Body::from(body));
+            *res.headers_mut() = headers;
+            res.headers_mut()
+                .insert("x-cache", HeaderValue::from_static(state));
+            res
+        }
+        Copy::Answered(res) => res,
+    }
+}
+
+/// A request's page: a kept copy (its headers, body, whether it was a `hit` or `stale`,
+/// and its plan for members' parts), or the answer the app gave (kept if it may be).
+enum Copy {
+    Kept(HeaderMap, Bytes, &'static str, PlanCell),
+    Answered(Response),
+}
+
+async fn copy_for(cache: &PageCache, req: Request, next: Next) -> Copy {
     let carried = match cacheable_request(&req) {
         Some(carried) if !cache.inner.ttl.is_zero() => carried,
         _ => {
             let mut res = next.run(req).await;
             res.headers_mut().remove(app::state::CACHE_VARY_HEADER);
-            return res;
+            return Copy::Answered(res);
         }
     };
     let locale = locale_of(req.headers());
@@ -535,16 +578,13 @@ async fn from_cache(cache: PageCache, req: Request, next: Next) -> Response {
     // The snapshot's load stamp, not only the database's version: a scheduled product
     // going live reloads the snapshot without the version moving.
     let version = cache.inner.app.catalog.current().stamp as i64;
-    let (headers, body, state) = match cache.lookup(&key, version, &carried) {
-        Lookup::Fresh(headers, body) => (headers, body, "hit"),
-        Lookup::Stale(headers, body) => (headers, body, "stale"),
-        Lookup::Miss => return render_and_keep(&cache, key, version, &carried, req, next).await,
-    };
-    let mut res = Response::new(Body::from(body));
-    *res.headers_mut() = headers;
-    res.headers_mut()
-        .insert("x-cache", HeaderValue::from_static(state));
-    res
+    match cache.lookup(&key, version, &carried) {
+        Lookup::Fresh(headers, body, plan) => Copy::Kept(headers, body, "hit", plan),
+        Lookup::Stale(headers, body, plan) => Copy::Kept(headers, body, "stale", plan),
+        Lookup::Miss => {
+            Copy::Answered(render_and_keep(cache, key, version, &carried, req, next).await)
+        }
+    }
 }
 
 async fn render_and_keep(
@@ -588,6 +628,7 @@ async fn render_and_keep(
             headers: parts.headers.clone(),
             body: body.clone(),
             vary,
+            plan: PlanCell::default(),
         },
     );
     parts
@@ -608,6 +649,7 @@ mod tests {
             headers: HeaderMap::new(),
             body: Bytes::from_static(b"<p>page</p>"),
             vary: Vec::new(),
+            plan: PlanCell::default(),
         }
     }
 
@@ -698,15 +740,30 @@ mod tests {
         let mut members = MemberParts::default();
         members.keep(key("s1", "h1"), info.clone(), TTL, t0);
         let later = t0 + Duration::from_secs(1);
-        assert_eq!(members.get(&key("s1", "h1"), TTL, later), Some(info.clone()));
-        assert_eq!(members.get(&key("s1", "h2"), TTL, later), None, "a renewed hint");
-        assert_eq!(members.get(&key("s2", "h1"), TTL, later), None, "another session");
+        assert_eq!(
+            members.get(&key("s1", "h1"), TTL, later),
+            Some(info.clone())
+        );
+        assert_eq!(
+            members.get(&key("s1", "h2"), TTL, later),
+            None,
+            "a renewed hint"
+        );
+        assert_eq!(
+            members.get(&key("s2", "h1"), TTL, later),
+            None,
+            "another session"
+        );
         assert_eq!(
             members.get(&(Locale::ZhHant, "s1".into(), "h1".into()), TTL, later),
             None,
             "another language"
         );
-        assert_eq!(members.get(&key("s1", "h1"), TTL, t0 + TTL), None, "expired");
+        assert_eq!(
+            members.get(&key("s1", "h1"), TTL, t0 + TTL),
+            None,
+            "expired"
+        );
         // Full: the expired go first, then all.
         for i in 0..MAX_MEMBERS {
             members.keep(key(&i.to_string(), ""), info.clone(), TTL, t0 + TTL);
