@@ -448,17 +448,13 @@ async fn member_parts(
     uri: axum::http::Uri,
     headers: HeaderMap,
 ) -> Result<Option<Arc<app::frame::MemberInfo>>, app::error::AppError> {
-    let cookies = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let session = app::i18n::cookie_value(&cookies, app::web::SESSION_COOKIE).unwrap_or_default();
+    use app::web::ssr::request::header_cookie;
     let key = (
         locale_of(&headers),
-        app::web::ssr::token::hash_token(session),
-        app::i18n::cookie_value(&cookies, app::web::MEMBER_HINT_COOKIE)
+        app::web::ssr::token::hash_token(
+            header_cookie(&headers, app::web::SESSION_COOKIE).unwrap_or_default(),
+        ),
+        header_cookie(&headers, app::web::MEMBER_HINT_COOKIE)
             .unwrap_or_default()
             .to_owned(),
     );

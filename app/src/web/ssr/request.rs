@@ -17,9 +17,13 @@ pub(crate) fn parts() -> Option<Parts> {
 
 /// The value of the request's cookie `name`.
 pub fn request_cookie(name: &str) -> Option<String> {
-    let parts = parts()?;
-    let header = parts.headers.get(header::COOKIE)?.to_str().ok()?;
-    cookie_value(header, name).map(str::to_string)
+    header_cookie(&parts()?.headers, name).map(str::to_string)
+}
+
+/// The value of cookie `name` in request headers `headers`, read as the guard reads the
+/// session (also for code outside a request's reactive context, the page cache).
+pub fn header_cookie<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+    cookie_value(headers.get(header::COOKIE)?.to_str().ok()?, name)
 }
 
 /// The client's address (the TCP peer; no proxy headers are trusted).
