@@ -57,31 +57,44 @@ pub fn placement_section(p: Placement, extra: Option<AnyView>) -> AnyView {
 }
 
 /// The product page's "Often bought together" (with its "add the set" form, which adds
-/// the shown variant `sku` and the set) and "Similar items".
+/// the shown variant `sku` and the set) and "Similar items". Where the lists have no
+/// similar items for the product (placements off, not trained yet, a product newer than
+/// the lists), `fallback` shows instead: the page's own shelf of alike products. A
+/// product page has one such shelf, never two of nearly the same products.
 #[component]
-pub fn ProductRecs(id: String, #[prop(into)] sku: Signal<String>) -> impl IntoView {
+pub fn ProductRecs(
+    id: String,
+    #[prop(into)] sku: Signal<String>,
+    #[prop(into)] fallback: ViewFn,
+) -> impl IntoView {
     let recs = Resource::new(move || id.clone(), product_recs);
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                // A failure costs the placements, never the product page.
-                let recs = recs.await.unwrap_or_default();
-                let together = recs.together.map(|p| {
-                    let n = p.cards.len() + 1;
-                    let set = recs.set_lines.clone();
-                    let lines = move || format!("{}:1,{set}", sku.get());
-                    let form = view! {
-                        <form method="post" action="/api/cart/add-lines" class="add-set">
-                            <input type="hidden" name="lines" value=lines/>
-                            <button type="submit" data-test="add-set">{tf(Msg::RecsAddSet, &[("n", &n.to_string())])}</button>
-                        </form>
-                    }
-                    .into_any();
-                    placement_section(p, Some(form))
-                });
-                let similar = recs.similar.map(|p| placement_section(p, None));
-                view! { {together}{similar} }
-            })}
+            {move || {
+                let fallback = fallback.clone();
+                Suspend::new(async move {
+                    // A failure costs the placements, never the product page.
+                    let recs = recs.await.unwrap_or_default();
+                    let together = recs.together.map(|p| {
+                        let n = p.cards.len() + 1;
+                        let set = recs.set_lines.clone();
+                        let lines = move || format!("{}:1,{set}", sku.get());
+                        let form = view! {
+                            <form method="post" action="/api/cart/add-lines" class="add-set">
+                                <input type="hidden" name="lines" value=lines/>
+                                <button type="submit" data-test="add-set">{tf(Msg::RecsAddSet, &[("n", &n.to_string())])}</button>
+                            </form>
+                        }
+                        .into_any();
+                        placement_section(p, Some(form))
+                    });
+                    let similar = match recs.similar {
+                        Some(p) => placement_section(p, None),
+                        None => fallback.run(),
+                    };
+                    view! { {together}{similar} }
+                })
+            }}
         </Suspense>
     }
 }

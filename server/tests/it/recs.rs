@@ -212,12 +212,24 @@ on_both_engines! {
     }
 
     async fn product_home_and_cart_placements_say_why_and_the_set_goes_to_the_cart(app) {
+        // Before any training the product page has the catalogue's own shelf of alike
+        // products ("You may also like"), and no placements.
+        let first = app.state.app.catalog.current().products[0].card.clone();
+        let untrained = app.get(&format!("/p/{}/{}", first.id, first.slug)).await;
+        assert_eq!(untrained.status, 200);
+        assert_eq!(untrained.count_test("related"), 1, "{}", untrained.body);
+        assert_eq!(untrained.count_test("recs-similar") + untrained.count_test("recs-together"), 0);
+
         let served = trained(&app).await;
         let (id, slug) = product_with_partners(&app, &served, 3).await;
+        assert_ne!(id, first.id, "a product whose page is not cached from before the training");
         let title = app.state.app.catalog.current().product(&id).expect("product").card.title.clone();
         let page = app.get(&format!("/p/{id}/{slug}")).await;
         assert_eq!(page.status, 200);
         assert_eq!(page.count_test("recs-together"), 1, "{}", page.body);
+        // "Similar items" takes the place of the catalogue's shelf: one shelf of alike
+        // products, not two.
+        assert_eq!(page.count_test("related"), 0, "{}", page.body);
         let because = page.test_text("because");
         assert!(because.contains(&title) && because.contains('%'), "{because}");
         assert_eq!(page.count_test("recs-similar"), 1);

@@ -148,6 +148,21 @@ fn ProductView(
         view! { {materials}{themes} }
     });
 
+    // "You may also like": the catalogue's shelf (same category, most ordered), shown
+    // where the recommendations have no "Similar items" for the product.
+    let related = {
+        let (cards, saved, url) = (product.related.clone(), saved.clone(), url.clone());
+        move || {
+            view! {
+                <section aria-labelledby="related-heading" class="related">
+                    <h2 id="related-heading">{t(Msg::RelatedProducts)}</h2>
+                    {product_grid(cards.clone(), "related", &crate::catalog::pages::card_actions(&saved), &url)}
+                </section>
+            }
+            .into_any()
+        }
+    };
+
     view! {
         <Title text=page_title(&product.title)/>
         <Meta name="description" content=description.clone()/>
@@ -181,11 +196,7 @@ fn ProductView(
             </div>
         </article>
         <script type="application/ld+json" inner_html=json_ld></script>
-        <crate::recs::pages::ProductRecs id=product.id.clone() sku=Signal::derive(sku)/>
-        <section aria-labelledby="related-heading" class="related">
-            <h2 id="related-heading">{t(Msg::RelatedProducts)}</h2>
-            {product_grid(product.related.clone(), "related", &crate::catalog::pages::card_actions(&saved), &url)}
-        </section>
+        <crate::recs::pages::ProductRecs id=product.id.clone() sku=Signal::derive(sku) fallback=related/>
     }
 }
 

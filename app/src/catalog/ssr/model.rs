@@ -120,6 +120,10 @@ pub struct Catalog {
     product_index: HashMap<String, usize>,
     category_index: HashMap<String, usize>,
     colour_index: HashMap<String, usize>,
+    /// Each category's products (its sub-categories' included), most ordered first: built
+    /// once per load, so that the header's categories, a category page and a product's
+    /// "You may also like" never scan every product per request.
+    by_category: Vec<Vec<usize>>,
     search: SearchIndex,
 }
 
@@ -405,8 +409,10 @@ impl Catalog {
             product_index,
             category_index,
             colour_index,
+            by_category: Vec::new(),
             search: SearchIndex::empty(),
         };
+        catalog.by_category = catalog.index_by_category();
         catalog.search = SearchIndex::build(&catalog).map_err(|e| {
             tracing::error!(error = %e, "building the search index failed");
             AppError::Internal
@@ -450,12 +456,30 @@ impl Catalog {
         &self.search
     }
 
+    /// The products of `category`, most ordered first.
     fn products_in(&self, category: usize) -> impl Iterator<Item = usize> + '_ {
-        (0..self.products.len()).filter(move |&i| self.products[i].categories.contains(&category))
+        self.by_category
+            .get(category)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .copied()
+    }
+
+    fn index_by_category(&self) -> Vec<Vec<usize>> {
+        let mut lists = vec![Vec::new(); self.categories.len()];
+        for i in self.most_ordered((0..self.products.len()).collect()) {
+            for &c in &self.products[i].categories {
+                if let Some(list) = lists.get_mut(c) {
+                    list.push(i);
+                }
+            }
+        }
+        lists
     }
 
     pub fn category_count(&self, category: usize) -> u32 {
-        self.products_in(category).count() as u32
+        self.by_category.get(category).map_or(0, Vec::len) as u32
     }
 
     fn most_ordered(&self, mut items: Vec<usize>) -> Vec<usize> {
@@ -480,10 +504,7 @@ impl Catalog {
         let categories = self
             .top_categories()
             .map(|c| {
-                let best = self
-                    .most_ordered(self.products_in(c).collect())
-                    .first()
-                    .copied();
+                let best = self.products_in(c).next();
                 CategoryTile {
                     slug: self.categories[c].slug.clone(),
                     name: self.categories[c].names.get(locale).to_string(),
@@ -525,8 +546,7 @@ impl Catalog {
             return Vec::new();
         };
         let category = self.products[me].primary_category;
-        let others = self.products_in(category).filter(|&i| i != me).collect();
-        self.cards(self.most_ordered(others).into_iter().take(n))
+        self.cards(self.products_in(category).filter(|&i| i != me).take(n))
     }
 
     fn colour_name(&self, i: usize, locale: Locale) -> String {
@@ -578,7 +598,7 @@ impl Catalog {
 
         // Candidates in the scope's own order (relevance).
         let candidates: Vec<usize> = match scope {
-            Scope::Category(c) => self.most_ordered(self.products_in(c).collect()),
+            Scope::Category(c) => self.products_in(c).collect(),
             Scope::Hits(hits) => hits.into_iter().map(|(i, _)| i).collect(),
         };
         let in_category =
@@ -791,6 +811,7 @@ mod handle_tests {
             product_index: HashMap::new(),
             category_index: HashMap::new(),
             colour_index: HashMap::new(),
+            by_category: Vec::new(),
             search: SearchIndex::empty(),
         }
     }
