@@ -593,6 +593,7 @@ messages! {
     RecsValidation { en: "Held-out check: trained before the last 30 days of purchases, scored on them", zh: "保留驗證：以最後 30 天之前的購買訓練，並以這 30 天評分" }
     RecsTask { en: "Task", zh: "任務" }
     RecsPopularityRecall { en: "recall@10 of popularity", zh: "熱門度的 recall@10" }
+    RecsBaselineRecall { en: "recall@10 of the simple baseline (all: own repeats, then popular; new: implicit ALS alone)", zh: "簡單基準的 recall@10（全部：自己的回購，再補熱門；新品：僅隱式 ALS）" }
     RecsTrainNow { en: "Train now", zh: "立即訓練" }
     RecsTrainingStarted { en: "Training started; the new lists serve when it ends.", zh: "已開始訓練，完成後即採用新的推薦。" }
     RecsTrainingBusy { en: "A training is running already.", zh: "已有訓練正在進行。" }

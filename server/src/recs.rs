@@ -106,7 +106,7 @@ pub fn parse_recommend(args: &[&str]) -> Result<RecommendArgs, String> {
 
 fn row(name: &str, s: &Scores) -> String {
     format!(
-        "  {name:<28} recall@10 {:.4}  hit-rate@10 {:.4}  NDCG@10 {:.4}  ({} customers; hits / min(10, bought) {:.4})\n",
+        "  {name:<30} recall@10 {:.4}  hit-rate@10 {:.4}  NDCG@10 {:.4}  ({} customers; hits / min(10, bought) {:.4})\n",
         s.recall, s.hit_rate, s.ndcg, s.customers, s.recall_capped
     )
 }
@@ -119,9 +119,11 @@ pub fn render_report(r: &Report) -> String {
     );
     out += "task all (repeat purchases count):\n";
     out += &row("model", &r.all.model);
+    out += &row("own repeats, then popular", &r.all.baseline);
     out += &row("recency-weighted popularity", &r.all.popular);
     out += "task new (only items the customer never bought before):\n";
     out += &row("model", &r.new.model);
+    out += &row("implicit ALS alone", &r.new.baseline);
     out += &row("recency-weighted popularity", &r.new.popular);
     let _ = writeln!(
         out,
@@ -148,8 +150,10 @@ pub fn render_trained(t: &Trained) -> String {
             r.days
         );
         out += &row("all: model", &r.all.model);
+        out += &row("all: own repeats, then popular", &r.all.baseline);
         out += &row("all: popularity", &r.all.popular);
         out += &row("new: model", &r.new.model);
+        out += &row("new: implicit ALS alone", &r.new.baseline);
         out += &row("new: popularity", &r.new.popular);
     }
     out

@@ -26,7 +26,7 @@ pub struct SlotStats {
     pub purchases: i64,
 }
 
-/// One held-out figure: model and popularity.
+/// One held-out figure: model, popularity and the task's simple baseline.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
     pub task: String,
@@ -35,6 +35,9 @@ pub struct Figure {
     pub hit_rate: f64,
     pub ndcg: f64,
     pub popular_recall: f64,
+    /// The task's simple baseline (`eval::Task::baseline`).
+    #[serde(default)]
+    pub baseline_recall: f64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -149,6 +152,7 @@ pub fn AdminRecsPage() -> impl IntoView {
                             <td>{format!("{:.3}", f.hit_rate)}</td>
                             <td>{format!("{:.3}", f.ndcg)}</td>
                             <td>{format!("{:.3}", f.popular_recall)}</td>
+                            <td data-test="baseline-recall">{format!("{:.3}", f.baseline_recall)}</td>
                         </tr>
                     }).collect_view();
                     view! {
@@ -168,6 +172,7 @@ pub fn AdminRecsPage() -> impl IntoView {
                                     <th scope="col">"hit-rate@10"</th>
                                     <th scope="col">"NDCG@10"</th>
                                     <th scope="col">{t(Msg::RecsPopularityRecall)}</th>
+                                    <th scope="col">{t(Msg::RecsBaselineRecall)}</th>
                                 </tr></thead>
                                 <tbody>{figures}</tbody>
                             </table>

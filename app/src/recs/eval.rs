@@ -60,11 +60,16 @@ pub fn score_lists<'a>(
     s
 }
 
-/// One task's figures for the model and for the popularity baseline.
+/// One task's figures for the model, the popularity baseline and the task's own simple
+/// baseline: for "all", the shopper's own repeats then popular items
+/// (`Model::repeats_then_popular`); for "new", implicit ALS alone (`Model::latent_only`).
 #[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Task {
     pub model: Scores,
     pub popular: Scores,
+    /// Absent from trainings stored before it was measured.
+    #[serde(default)]
+    pub baseline: Scores,
 }
 
 /// What `server recs eval` prints.
@@ -112,6 +117,17 @@ pub fn evaluate(history: &History, until: i64, days: i64, k: usize) -> Report {
                 cases
                     .iter()
                     .map(|(c, rel)| (model.popular(k, exclude.then_some(*c)), rel)),
+                k,
+            ),
+            baseline: score_lists(
+                cases.iter().map(|(c, rel)| {
+                    let list = if exclude {
+                        model.latent_only(*c, k, true)
+                    } else {
+                        model.repeats_then_popular(*c, k)
+                    };
+                    (list, rel)
+                }),
                 k,
             ),
         }
@@ -184,8 +200,10 @@ mod tests {
         let r = evaluate(&h, until, 30, 2);
         assert_eq!(r.all.model.customers, 20);
         assert_eq!(r.all.popular.customers, 20);
-        // Everyone reorders their own item: the model finds it, popularity cannot.
+        // Everyone reorders their own item: the model finds it, and so does the repeat
+        // baseline; popularity cannot.
         assert!(r.all.model.recall > 0.9, "{r:?}");
+        assert!(r.all.baseline.recall > 0.9, "{r:?}");
         assert!(r.all.popular.recall < r.all.model.recall, "{r:?}");
         // Nobody bought anything new after the cut.
         assert_eq!(r.new.model.customers, 0);

@@ -638,6 +638,56 @@ impl Model {
             .collect()
     }
 
+    /// A baseline of the evaluation's "all" task: the shopper's own items, the most often
+    /// ordered first (then the most recently, then by id), then the popular items.
+    pub fn repeats_then_popular(&self, customer: u32, k: usize) -> Vec<u32> {
+        let mut mine: Vec<(u32, usize, i64)> = self
+            .owned
+            .get(&customer)
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|(i, times)| (*i, times.len(), times.iter().copied().max().unwrap_or(0)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        mine.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        let mut out: Vec<u32> = mine.into_iter().map(|(i, _, _)| i).take(k).collect();
+        for item in &self.popular {
+            if out.len() >= k {
+                break;
+            }
+            if !out.contains(item) {
+                out.push(*item);
+            }
+        }
+        out
+    }
+
+    /// A baseline of the evaluation's "new" task: the latent-factor model (implicit ALS)
+    /// alone, its `k` best for the shopper, leaving out (`exclude`) what they bought; the
+    /// popular items for a shopper it has no vector for.
+    pub fn latent_only(&self, customer: u32, k: usize, exclude: bool) -> Vec<u32> {
+        let Some(u) = self.latent.user(customer) else {
+            return self.popular(k, exclude.then_some(customer));
+        };
+        let owned: HashSet<u32> = self
+            .owned
+            .get(&customer)
+            .filter(|_| exclude)
+            .map(|items| items.iter().map(|(i, _)| *i).collect())
+            .unwrap_or_default();
+        let scored = self
+            .latent
+            .scores(u)
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| (i as u32, s))
+            .filter(|(i, _)| !owned.contains(i))
+            .collect();
+        top(scored, k).into_iter().map(|(i, _)| i).collect()
+    }
+
     /// Items often bought in the same order as `item`, by confidence.
     pub fn bought_together(&self, item: u32) -> &[Rule] {
         self.rules
@@ -1334,5 +1384,29 @@ mod tests {
             panic!("a latent pick names the shopper's item: {explained:?}");
         };
         assert!(h.items[source as usize].starts_with("lantern"));
+        // Alone, as the evaluation's baseline, the model gives the same first pick.
+        assert_eq!(
+            names(&h, &m.latent_only(c.expect("L1"), 1, true)),
+            ["lantern1"]
+        );
+    }
+
+    #[test]
+    fn the_repeat_baseline_lists_the_most_ordered_own_items_then_the_popular() {
+        let mut h = History::default();
+        for (n, order) in ["o1", "o2", "o3"].iter().enumerate() {
+            h.push("A", order, "thrice", day(n as i64));
+        }
+        h.push("A", "o4", "once", day(10));
+        for c in ["B", "C", "D"] {
+            h.push(c, &format!("{c}1"), "bestseller", day(5));
+        }
+        let m = Model::fit(&h, day(20), Weights::default(), Weights::default());
+        let a = h.customer("A").expect("A");
+        assert_eq!(
+            names(&h, &m.repeats_then_popular(a, 3)),
+            ["thrice", "once", "bestseller"]
+        );
+        assert_eq!(names(&h, &m.repeats_then_popular(a, 1)), ["thrice"]);
     }
 }

@@ -602,6 +602,7 @@ pub async fn dashboard(db: &AnyPool, now: i64) -> AppResult<Dashboard> {
                         hit_rate: s.model.hit_rate,
                         ndcg: s.model.ndcg,
                         popular_recall: s.popular.recall,
+                        baseline_recall: s.baseline.recall,
                     })
                     .collect()
             })

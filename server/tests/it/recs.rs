@@ -101,7 +101,16 @@ on_both_engines! {
         assert_eq!(report.all.model.customers as i64, both);
         assert_eq!(report.all.popular.customers as i64, both);
         assert!(report.new.model.customers as i64 <= both);
-        for s in [report.all.model, report.all.popular, report.new.model, report.new.popular] {
+        assert_eq!(report.all.baseline.customers as i64, both);
+        assert_eq!(report.new.baseline.customers, report.new.model.customers);
+        for s in [
+            report.all.model,
+            report.all.popular,
+            report.all.baseline,
+            report.new.model,
+            report.new.popular,
+            report.new.baseline,
+        ] {
             for v in [s.recall, s.hit_rate, s.ndcg] {
                 assert!((0.0..=1.0).contains(&v), "{s:?}");
             }
@@ -110,6 +119,7 @@ on_both_engines! {
         assert!(report.all.model.recall > report.all.popular.recall, "{report:?}");
         let printed = server::recs::render_report(&report);
         assert!(printed.contains("task new"), "{printed}");
+        assert!(printed.contains("own repeats, then popular") && printed.contains("implicit ALS alone"), "{printed}");
         let json: serde_json::Value = serde_json::from_str(printed.lines().last().expect("json line")).expect("json");
         assert_eq!(json["all"]["model"]["customers"], both);
     }
@@ -632,6 +642,11 @@ on_both_engines! {
         let html = as_user(&app, &staff, "/admin/recommendations").await;
         assert_eq!(html.count_test("slot-row"), app::recs::SLOT_NAMES.len());
         assert!(html.test_text("trained-at").contains(&format!("Version {}", served.version)));
+        // Each task's simple baseline sits next to the model's figures.
+        assert_eq!(html.count_test("baseline-recall"), 2, "{}", html.body);
+        for f in d["training"]["figures"].as_array().expect("figures") {
+            assert!(f["baseline_recall"].as_f64().is_some_and(|r| (0.0..=1.0).contains(&r)), "{f}");
+        }
 
         // "Train now": the Admin's; another training serves when it ends.
         let shopper = register(&app, "sol@example.com").await;
