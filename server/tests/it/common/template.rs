@@ -107,7 +107,7 @@ async fn fill(url: &str) -> (AnyPool, ImportReport) {
         .await
         .expect("template state");
     let import = import_file(&state, SAMPLE).await;
-    (state.app.db, import)
+    (state.app.db.clone(), import)
 }
 
 async fn sqlite_template() -> Template {
