@@ -547,12 +547,10 @@ impl Model {
         if !exclude {
             return bought.clone();
         }
-        let owned: HashSet<u32> = self
-            .owned
-            .get(&customer)
-            .map(|items| items.iter().map(|(i, _)| *i).collect())
-            .unwrap_or_default();
-        bought.difference(&owned).copied().collect()
+        bought
+            .difference(&self.bought_by(Some(customer)))
+            .copied()
+            .collect()
     }
 
     /// The top `k` for `customer` (`None` or unknown: the popular items), blended;
@@ -623,13 +621,18 @@ impl Model {
         self.owned.contains_key(&customer)
     }
 
+    /// The items `customer` bought before the cut (none for `None`).
+    fn bought_by(&self, customer: Option<u32>) -> HashSet<u32> {
+        customer
+            .and_then(|c| self.owned.get(&c))
+            .map(|items| items.iter().map(|(i, _)| *i).collect())
+            .unwrap_or_default()
+    }
+
     /// The baseline: the `k` most popular items (recency-weighted), leaving out what
     /// `exclude` bought.
     pub fn popular(&self, k: usize, exclude: Option<u32>) -> Vec<u32> {
-        let owned: HashSet<u32> = exclude
-            .and_then(|c| self.owned.get(&c))
-            .map(|items| items.iter().map(|(i, _)| *i).collect())
-            .unwrap_or_default();
+        let owned = self.bought_by(exclude);
         self.popular
             .iter()
             .copied()
@@ -671,12 +674,7 @@ impl Model {
         let Some(u) = self.latent.user(customer) else {
             return self.popular(k, exclude.then_some(customer));
         };
-        let owned: HashSet<u32> = self
-            .owned
-            .get(&customer)
-            .filter(|_| exclude)
-            .map(|items| items.iter().map(|(i, _)| *i).collect())
-            .unwrap_or_default();
+        let owned = self.bought_by(exclude.then_some(customer));
         let scored = self
             .latent
             .scores(u)
